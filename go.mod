@@ -1,0 +1,3 @@
+module github.com/chipgraph/chipgraph
+
+go 1.26
