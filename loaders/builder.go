@@ -28,6 +28,7 @@ type nodeEntry struct {
 type edgeEntry struct {
 	edge graph.Edge
 	pos  Pos
+	cols [2]string // the columns the edge's endpoints were read from
 }
 
 // NewBuilder returns an empty Builder.
@@ -89,7 +90,14 @@ func (b *Builder) AddNode(n graph.Node, at Pos) {
 }
 
 // AddEdge adds e, or merges its sources into the edge with the same key.
-func (b *Builder) AddEdge(e graph.Edge, at Pos) {
+// Problems about its endpoints name the columns "from" and "to".
+func (b *Builder) AddEdge(e graph.Edge, at Pos) { b.AddEdgeColumns(e, at, "from", "to") }
+
+// AddEdgeColumns is AddEdge for an edge whose endpoints were read from the
+// named columns (firms.csv's "id" and "country" for HEADQUARTERED_IN), so
+// that a problem about an endpoint, such as an unknown reference, names the
+// cell to fix.
+func (b *Builder) AddEdgeColumns(e graph.Edge, at Pos, fromCol, toCol string) {
 	k := e.Key()
 	if old, ok := b.edges[k]; ok {
 		old.edge.Sources = union(old.edge.Sources, e.Sources)
@@ -98,7 +106,7 @@ func (b *Builder) AddEdge(e graph.Edge, at Pos) {
 		}
 		return
 	}
-	b.edges[k] = &edgeEntry{edge: e, pos: at}
+	b.edges[k] = &edgeEntry{edge: e, pos: at, cols: [2]string{fromCol, toCol}}
 	b.edgeKeys = append(b.edgeKeys, k)
 }
 
@@ -131,14 +139,30 @@ func union[T comparable](a, b []T) []T {
 	return a
 }
 
-// Problems returns the problems and warnings reported so far.
+// Problems returns the problems and warnings reported so far (after Finish:
+// sorted by file, line and column, without repeats).
 func (b *Builder) Problems() Problems { return b.problems }
+
+// Counts returns the number of nodes per label and edges per type added so
+// far, whether or not they are valid: what a report shows next to problems.
+func (b *Builder) Counts() (nodes, edges map[string]int) {
+	nodes, edges = map[string]int{}, map[string]int{}
+	for _, e := range b.nodes {
+		nodes[e.node.Kind.Label()]++
+	}
+	for _, e := range b.edges {
+		edges[string(e.edge.Kind)]++
+	}
+	return nodes, edges
+}
 
 // Finish runs the whole-graph checks and returns the dataset together with
 // the warnings. If any problem (not warning) was reported, the dataset is
 // nil and the error is a Problems listing all of them, warnings included.
 func (b *Builder) Finish() (*graph.Dataset, Problems, error) {
 	b.checkGraph()
+	b.validate()
+	b.problems = sortProblems(b.problems)
 	var warnings Problems
 	failed := false
 	for _, p := range b.problems {
@@ -164,23 +188,23 @@ func (b *Builder) Finish() (*graph.Dataset, Problems, error) {
 
 // checkGraph reports what only the whole graph shows: edges to unknown nodes
 // or between the wrong kinds of node, and sources that do not exist.
-// (Requirement cycles and share totals: see validate.go.)
+// (Requirement cycles, share totals and the rest: see validate.go.)
 func (b *Builder) checkGraph() {
 	for _, k := range b.edgeKeys {
 		e := b.edges[k]
 		ends := graph.Endpoints[e.edge.Kind]
-		for _, end := range []struct {
-			col   string
+		for i, end := range []struct {
+			verb  string
 			id    graph.ID
 			kinds []graph.NodeKind
-		}{{"from", e.edge.From, ends.From}, {"to", e.edge.To, ends.To}} {
+		}{{"start at", e.edge.From, ends.From}, {"end at", e.edge.To, ends.To}} {
 			n := b.Node(end.id)
 			switch {
 			case n == nil:
-				b.Report(Problem{Pos: e.pos, Column: end.col, Message: "unknown reference " + string(end.id)})
+				b.Report(Problem{Pos: e.pos, Column: e.cols[i], Message: "unknown reference " + string(end.id)})
 			case !slices.Contains(end.kinds, n.Kind):
-				b.Report(Problem{Pos: e.pos, Column: end.col, Message: string(e.edge.Kind) + " cannot " +
-					map[string]string{"from": "start at", "to": "end at"}[end.col] + " a " + n.Kind.Label() + " (" + string(end.id) + ")"})
+				b.Report(Problem{Pos: e.pos, Column: e.cols[i], Message: string(e.edge.Kind) + " cannot " +
+					end.verb + " a " + n.Kind.Label() + " (" + string(end.id) + ")"})
 			}
 		}
 		for _, s := range e.edge.Sources {

@@ -9,5 +9,18 @@
 // every Problem with its file, line and column. Nothing is returned for
 // writing while any problem remains, so a store is never half-loaded.
 //
-// loaders imports graph, never a store.
+// The pieces:
+//
+//   - Load (load.go) is the entry point: it reads a list of Specs
+//     (KIND:PATH; none means the bundled dataset), dispatching "curated" to
+//     LoadCurated and other kinds to the SourceLoaders in Options, and
+//     returns the dataset with a Report (counts, problems, warnings).
+//   - ReadCSV (csvfile.go) is the CSV reader every loader shares: header
+//     checks, line numbers, byte-order marks, invalid UTF-8, merge-conflict
+//     markers, rows of the wrong length, cells by column name.
+//   - LoadCurated (curated.go) reads the format of data/README.md.
+//   - Builder (builder.go) collects nodes, edges and problems; Finish runs
+//     the whole-graph checks (builder.go's checkGraph, validate.go).
+//
+// loaders imports graph and data (the embedded CSV files), never a store.
 package loaders

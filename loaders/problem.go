@@ -7,8 +7,8 @@ import (
 
 // Pos is where a fact was read: file and 1-based line (0 if unknown).
 type Pos struct {
-	File string
-	Line int
+	File string `json:"file"`
+	Line int    `json:"line"`
 }
 
 func (p Pos) String() string {
@@ -19,11 +19,13 @@ func (p Pos) String() string {
 }
 
 // Problem is one thing wrong (or, with Warning, worth a look) in the input.
+// In JSON it is {"file", "line", "column", "message"} (and "warning": true
+// for a warning).
 type Problem struct {
 	Pos
-	Column  string // the column or field, "" if the problem is the whole row/file
-	Message string
-	Warning bool // warnings are reported but do not stop a load
+	Column  string `json:"column"` // the column or field, "" if the problem is the whole row/file
+	Message string `json:"message"`
+	Warning bool   `json:"warning,omitempty"` // warnings are reported but do not stop a load
 }
 
 // String formats the problem as "file:line: column: message".

@@ -16,7 +16,20 @@ type Spec struct {
 // Kinds lists the source kinds chipgraph can load.
 var Kinds = []string{"curated", "eto", "csl"}
 
-func (s Spec) String() string { return s.Kind + ":" + s.Path }
+// Bundled is the spec of the curated dataset embedded in the binary
+// (package data): Kind "curated" with an empty Path. It prints as
+// "curated:(bundled)"; problems in it name files "data/firms.csv".
+var Bundled = Spec{Kind: "curated"}
+
+// IsBundled reports whether s names the embedded curated dataset.
+func (s Spec) IsBundled() bool { return s.Kind == "curated" && s.Path == "" }
+
+func (s Spec) String() string {
+	if s.IsBundled() {
+		return "curated:(bundled)"
+	}
+	return s.Kind + ":" + s.Path
+}
 
 // ParseSpec parses KIND:PATH.
 func ParseSpec(s string) (Spec, error) {

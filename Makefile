@@ -1,0 +1,45 @@
+# Common tasks. Each target is one command a developer could type; others add
+# their own targets below (keep them .PHONY and self-describing).
+
+GO ?= go
+
+.PHONY: test vet run validate
+
+# The whole test suite, with the race detector.
+test:
+	$(GO) test -race ./...
+
+# gofmt (lists unformatted files and fails) and go vet.
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+# The API on http://127.0.0.1:8080 with the embedded data.
+run:
+	$(GO) run ./cmd/chipgraph serve
+
+# Check the curated CSV files in data/ as they are on disk.
+validate:
+	$(GO) run ./cmd/chipgraph validate curated:data
+
+.PHONY: generate check-generated
+
+# Regenerate generated code (gqlgen: graph/api/generated.go and
+# graph/api/model/models_gen.go from schema/*.graphqls and graph/api/gqlgen.yml).
+generate:
+	$(GO) generate ./...
+
+# Fail if `make generate` would change any file: generated code is build
+# output and must match the schema and config it was generated from.
+check-generated:
+	@tmp=$$(mktemp -d); \
+	git ls-files --cached --others --exclude-standard -z | xargs -0 sha256sum > $$tmp/before; \
+	$(GO) generate ./... || { rm -rf $$tmp; exit 1; }; \
+	git ls-files --cached --others --exclude-standard -z | xargs -0 sha256sum > $$tmp/after; \
+	if ! cmp -s $$tmp/before $$tmp/after; then \
+		echo "generated code is stale; run make generate and commit the result:"; \
+		diff $$tmp/before $$tmp/after | grep '^[<>]' | awk '{print $$3}' | sort -u; \
+		rm -rf $$tmp; exit 1; \
+	fi; \
+	rm -rf $$tmp; echo "generated code is up to date"

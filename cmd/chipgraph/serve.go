@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/chipgraph/chipgraph/graph"
+	"github.com/chipgraph/chipgraph/graph/api"
+	"github.com/chipgraph/chipgraph/graph/memstore"
+	"github.com/chipgraph/chipgraph/loaders"
+)
+
+// defaultAddr is where serve listens without --addr or CHIPGRAPH_ADDR:
+// loopback only, since the API has no authentication.
+const defaultAddr = "127.0.0.1:8080"
+
+// specList is a repeatable --data flag.
+type specList []loaders.Spec
+
+func (l *specList) String() string {
+	parts := make([]string, len(*l))
+	for i, s := range *l {
+		parts[i] = s.String()
+	}
+	return strings.Join(parts, " ")
+}
+
+func (l *specList) Set(v string) error {
+	s, err := loaders.ParseSpec(v)
+	if err != nil {
+		return err
+	}
+	*l = append(*l, s)
+	return nil
+}
+
+// runServe loads the data into the embedded store and serves the GraphQL
+// API until ctx is cancelled (SIGINT, SIGTERM), then shuts down gracefully.
+func runServe(ctx context.Context, env *Env, args []string) error {
+	start := time.Now()
+	fs := newFlags("chipgraph serve [--addr HOST:PORT] [--data KIND:PATH ... | --neo4j-uri URI [--poll DURATION]]", `
+Serve the knowledge graph over GraphQL. With no Neo4j configured, the
+embedded store holds the curated dataset built into the binary plus every
+--data source (curated:DIR, eto:DIR, csl:FILE), checked together as by
+"chipgraph validate": any problem stops the server before it starts.
+
+With --neo4j-uri (or NEO4J_URI), it serves the graph last loaded into Neo4j
+by "chipgraph load" instead, checks Neo4j's data version every --poll
+interval, and swaps in each new version once it is completely loaded. If
+Neo4j becomes unreachable it keeps serving the last good snapshot, and
+/readyz and /metrics report the failing reloads.
+
+Routes: / (GraphiQL playground with an example query), /graphql (POST and
+GET), /schema.graphql (the SDL), /healthz, /readyz, /metrics (Prometheus).
+SIGINT or SIGTERM stops it after in-flight requests finish (10s at most).`)
+	addr := fs.String("addr", "", "listen address HOST:PORT (default $CHIPGRAPH_ADDR, else "+defaultAddr+")")
+	var data specList
+	fs.Var(&data, "data", "an extra data source KIND:PATH; repeatable")
+	nf := addNeo4jServeFlags(fs, env)
+	rest, err := parseFlags(env, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageErrorf("unexpected argument %q (data sources go in --data KIND:PATH)", rest[0])
+	}
+	if *addr == "" {
+		*addr = env.Getenv("CHIPGRAPH_ADDR")
+	}
+	if *addr == "" {
+		*addr = defaultAddr
+	}
+	log := env.Logger
+
+	holder := api.NewHolder()
+	var sources string
+	if neo := nf.cfg.URI; neo != "" {
+		if len(data) > 0 {
+			return usageErrorf("--data feeds the embedded store; with --neo4j-uri, load data with \"chipgraph load\"")
+		}
+		stop := followNeo4j(ctx, nf, holder, log) // serve_neo4j.go
+		defer stop()
+		sources = "neo4j " + neo
+	} else {
+		specs := append([]loaders.Spec{loaders.Bundled}, data...)
+		ds, rep, err := loaders.Load(ctx, specs, loadOptions())
+		if err != nil {
+			return err
+		}
+		if len(rep.Warnings) > 0 {
+			log.Warn("data loaded with warnings", "warnings", len(rep.Warnings), "first", rep.Warnings[0].String())
+		}
+		store := memstore.New()
+		if _, err := store.Write(ctx, ds, graph.WriteOptions{}); err != nil {
+			return err
+		}
+		if err := holder.Refresh(ctx, store); err != nil {
+			return err
+		}
+		sources = fmt.Sprint(specs)
+	}
+
+	srv := &http.Server{
+		Handler:           api.NewServer(holder, api.Options{}, log),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	st := holder.Status()
+	log.Info("serving", "addr", ln.Addr().String(), "playground", "http://"+ln.Addr().String()+"/",
+		"version", st.Version, "nodes", st.Nodes, "edges", st.Edges,
+		"sources", sources, "startup_ms", float64(time.Since(start).Microseconds())/1000)
+
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,103 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chipgraph/chipgraph/graph"
+	"github.com/chipgraph/chipgraph/graph/neo4jstore/neo4jtest"
+	"github.com/chipgraph/chipgraph/graph/storetest"
+)
+
+// TestMeasureLoad measures load and snapshot rates on a synthetic graph.
+// It takes minutes, so it runs only when asked:
+//
+//	CHIPGRAPH_MEASURE=1 NEO4J_URI=bolt://127.0.0.1:7687 \
+//	  go test -run TestMeasureLoad -v -timeout 60m ./graph/neo4jstore
+//
+// CHIPGRAPH_MEASURE_NODES (default 100000) sets the graph size and
+// CHIPGRAPH_MEASURE_BATCHES (default 500,1000,5000,10000) the batch sizes.
+// For each batch size it loads the graph into an empty database (every row
+// created), loads it again (every row unchanged), loads a changed version
+// (edits, additions, removals), and builds a snapshot; it logs nodes/s and
+// relationships/s for each phase. A smaller load runs first to warm the
+// server up.
+func TestMeasureLoad(t *testing.T) {
+	if os.Getenv("CHIPGRAPH_MEASURE") != "1" {
+		t.Skip("set CHIPGRAPH_MEASURE=1 to measure load rates")
+	}
+	n := 100000
+	if v, err := strconv.Atoi(os.Getenv("CHIPGRAPH_MEASURE_NODES")); err == nil {
+		n = v
+	}
+	batches := []int{500, 1000, 5000, 10000}
+	if v := os.Getenv("CHIPGRAPH_MEASURE_BATCHES"); v != "" {
+		batches = nil
+		for _, f := range strings.Split(v, ",") {
+			b, err := strconv.Atoi(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			batches = append(batches, b)
+		}
+	}
+	base, changed := storetest.Generated(n, 0), storetest.Generated(n, 1)
+	t.Logf("graph: %d nodes, %d edges (changed version: %d nodes, %d edges)",
+		len(base.Nodes), len(base.Edges), len(changed.Nodes), len(changed.Edges))
+	// Warm the server up (JIT, page cache) so that the first batch size
+	// measured is not penalised.
+	warm := neo4jtest.Open(t)
+	if _, err := warm.Write(context.Background(), storetest.Generated(n/5, 0), graph.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, batch := range batches {
+		s := neo4jtest.Open(t) // wiped
+		for _, run := range []struct {
+			name string
+			ds   *graph.Dataset
+		}{{"create", base}, {"reload", base}, {"change", changed}} {
+			m := measure(t, s, run.ds, batch)
+			t.Logf("batch %5d %-6s: nodes %6.0f/s (%5.1fs)  rels %6.0f/s (%5.1fs)  cleanup %4.1fs  total %5.1fs",
+				batch, run.name, m.nodeRate, m.nodes.Seconds(), m.edgeRate, m.edges.Seconds(),
+				m.cleanup.Seconds(), m.total.Seconds())
+		}
+		start := time.Now()
+		snap, err := s.Snapshot(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("batch %5d snapshot: %d nodes, %d edges in %.2fs", batch, snap.NumNodes(), snap.NumEdges(),
+			time.Since(start).Seconds())
+	}
+}
+
+type measurement struct {
+	nodes, edges, cleanup, total time.Duration
+	nodeRate, edgeRate           float64
+}
+
+func measure(t *testing.T, s graph.Store, ds *graph.Dataset, batch int) measurement {
+	t.Helper()
+	var m measurement
+	start := time.Now()
+	last := map[string]time.Time{} // time of each phase's last progress report
+	progress := func(p graph.Progress) { last[p.Phase] = time.Now() }
+	_, err := s.Write(context.Background(), ds, graph.WriteOptions{BatchSize: batch, Progress: progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := time.Now()
+	m.total = end.Sub(start)
+	nodesEnd := last["nodes"]
+	edgesEnd := last["edges"]
+	m.nodes = nodesEnd.Sub(start) // includes applying the schema
+	m.edges = edgesEnd.Sub(nodesEnd)
+	m.cleanup = end.Sub(edgesEnd) // commit and cleanup
+	m.nodeRate = float64(len(ds.Nodes)) / m.nodes.Seconds()
+	m.edgeRate = float64(len(ds.Edges)) / m.edges.Seconds()
+	return m
+}
