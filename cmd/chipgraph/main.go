@@ -18,6 +18,8 @@ import (
 	"syscall"
 
 	"github.com/chipgraph/chipgraph/loaders"
+	"github.com/chipgraph/chipgraph/loaders/csl"
+	"github.com/chipgraph/chipgraph/loaders/eto"
 )
 
 // Env is what a command may touch of the outside world, so that tests can
@@ -53,7 +55,10 @@ var commands = map[string]command{
 // uses: the source formats this binary reads besides the built-in curated
 // one. To add a format, add ONE line here, e.g. "eto": eto.Load.
 func loadOptions() loaders.Options {
-	return loaders.Options{Loaders: map[string]loaders.SourceLoader{}}
+	return loaders.Options{Loaders: map[string]loaders.SourceLoader{
+		"eto": eto.Load,
+		"csl": csl.Load,
+	}}
 }
 
 func main() {
