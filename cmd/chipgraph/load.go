@@ -95,7 +95,7 @@ func runLoad(ctx context.Context, env *Env, args []string) error {
 	pr.finish()
 	if err != nil {
 		if stats.Version == 0 {
-			fmt.Fprintf(env.Stderr, "Nothing changed: Neo4j still serves data version %d. Run the load again to complete it.\n", before)
+			fmt.Fprintf(env.Stderr, "Neo4j still serves data version %d.\n", before)
 		}
 		return err
 	}

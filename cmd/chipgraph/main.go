@@ -47,7 +47,7 @@ var commands = map[string]command{
 	"serve":    {runServe, "serve the GraphQL API, playground, health and metrics over HTTP"},
 	"load":     {runLoad, "check data sources, then write them to Neo4j (replacing its content)"},
 	// "report": {runReport, "..."},
-	// "gen":    {runGen, "..."},
+	"gen":      {runGen, "write a deterministic synthetic supply chain as curated CSV files"},
 	// "bench":  {runBench, "..."},
 }
 

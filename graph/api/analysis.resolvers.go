@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/chipgraph/chipgraph/graph"
+	"github.com/chipgraph/chipgraph/graph/analysis"
 	"github.com/chipgraph/chipgraph/graph/api/model"
 )
 
@@ -23,14 +24,14 @@ func (r *queryResolver) DependencyPaths(ctx context.Context, from string, to str
 	if _, err := lookup(snap, "to", to); err != nil {
 		return nil, err
 	}
-	if _, err := intArg("maxDepth", maxDepth, 8, 1, 16); err != nil {
+	if _, err := intArg("maxDepth", maxDepth, 8, 1, analysis.MaxDepth); err != nil {
 		return nil, err
 	}
-	if _, err := intArg("first", first, 5, 1, 100); err != nil {
+	if _, err := intArg("first", first, 5, 1, analysis.MaxPaths); err != nil {
 		return nil, err
 	}
 	_ = asOfArg(asOf)
-	return nil, errNotImplemented() // TODO(analysis): wire to graph/analysis
+	return nil, errNotImplemented() // TODO(analysis): viewOf(ctx).Engine
 }
 
 func (r *queryResolver) Upstream(ctx context.Context, of string, maxDepth *int, asOf *graph.Date) ([]*model.UpstreamItem, error) {
@@ -41,11 +42,11 @@ func (r *queryResolver) Upstream(ctx context.Context, of string, maxDepth *int, 
 	if _, err := lookup(snap, "of", of); err != nil {
 		return nil, err
 	}
-	if _, err := intArg("maxDepth", maxDepth, 8, 1, 16); err != nil {
+	if _, err := intArg("maxDepth", maxDepth, 8, 1, analysis.MaxDepth); err != nil {
 		return nil, err
 	}
 	_ = asOfArg(asOf)
-	return nil, errNotImplemented() // TODO(analysis): wire to graph/analysis
+	return nil, errNotImplemented() // TODO(analysis): viewOf(ctx).Engine
 }
 
 func (r *queryResolver) Chokepoints(ctx context.Context, of *string, asOf *graph.Date, first *int) ([]*model.Chokepoint, error) {
@@ -60,7 +61,7 @@ func (r *queryResolver) Chokepoints(ctx context.Context, of *string, asOf *graph
 		return nil, err
 	}
 	_ = asOfArg(asOf)
-	return nil, errNotImplemented() // TODO(analysis): wire to graph/analysis
+	return nil, errNotImplemented() // TODO(analysis): viewOf(ctx).Engine
 }
 
 func (r *queryResolver) Feasibility(ctx context.Context, item string, forArg string, asOf *graph.Date, assume []*model.ControlInput) (*model.Feasibility, error) {
@@ -78,7 +79,7 @@ func (r *queryResolver) Feasibility(ctx context.Context, item string, forArg str
 		return nil, err
 	}
 	_ = asOfArg(asOf)
-	return nil, errNotImplemented() // TODO(analysis): wire to graph/analysis
+	return nil, errNotImplemented() // TODO(analysis): viewOf(ctx).Engine
 }
 
 func (r *queryResolver) Scenario(ctx context.Context, controls []*model.ControlInput, asOf *graph.Date, targets []string) (*model.ScenarioResult, error) {
@@ -95,5 +96,5 @@ func (r *queryResolver) Scenario(ctx context.Context, controls []*model.ControlI
 		}
 	}
 	_ = asOfArg(asOf)
-	return nil, errNotImplemented() // TODO(analysis): wire to graph/analysis
+	return nil, errNotImplemented() // TODO(analysis): viewOf(ctx).Engine
 }

@@ -327,7 +327,9 @@ func walk(t *testing.T, srv http.Handler, field string, first int) []string {
 func TestCursorAcrossReload(t *testing.T) {
 	srv := newTestServer(t, fixture(), Options{})
 	r := post(t, srv, `{ firms(first: 4) { pageInfo { endCursor } nodes { id } } }`, nil)
-	var d struct{ Firms struct{ PageInfo struct{ EndCursor string } } }
+	var d struct {
+		Firms struct{ PageInfo struct{ EndCursor string } }
+	}
 	if err := json.Unmarshal(mustData(t, r), &d); err != nil {
 		t.Fatal(err)
 	}
@@ -444,6 +446,17 @@ func TestHTTP(t *testing.T) {
 		assertJSON(t, mustData(t, decode(t, rec)), `{"fabs": {"totalCount": 3}}`)
 		if rec.Header().Get("X-Request-ID") == "" {
 			t.Error("no X-Request-ID")
+		}
+	})
+	t.Run("X-Request-ID is kept", func(t *testing.T) {
+		req := httptest.NewRequest("GET", "/healthz", nil)
+		req.Header.Set("X-Request-ID", "lb-1234")
+		if got := serve(t, srv, req).Header().Get("X-Request-ID"); got != "lb-1234" {
+			t.Errorf("X-Request-ID %q", got)
+		}
+		req.Header.Set("X-Request-ID", "bad id\n")
+		if got := serve(t, srv, req).Header().Get("X-Request-ID"); got == "" || strings.Contains(got, " ") {
+			t.Errorf("X-Request-ID %q", got)
 		}
 	})
 	t.Run("POST not JSON", func(t *testing.T) {
@@ -573,5 +586,14 @@ func TestInternalError(t *testing.T) {
 	assertJSON(t, r.Data, `{"node": null, "ok": {"id": "firm:tsmc"}}`)
 	if log := srv.log.String(); !strings.Contains(log, "bogus") || !strings.Contains(log, id) {
 		t.Errorf("log lacks the panic or the request ID:\n%s", log)
+	}
+}
+
+// TestTimeout: a request over the time limit fails with UNAVAILABLE.
+func TestTimeout(t *testing.T) {
+	srv := newTestServer(t, fixture(), Options{Timeout: 1})
+	r := post(t, srv, `{ firms { totalCount } }`, nil)
+	if !slices.Equal(r.codes(), []string{CodeUnavailable}) || !strings.Contains(r.Errors[0].Message, "limit of 1ns") {
+		t.Errorf("got %d %s", r.Status, r.Raw)
 	}
 }

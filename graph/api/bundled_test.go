@@ -52,8 +52,8 @@ var bundledQueries = map[string]string{
 		chinese: firms(where: {country: "country:CHN"}, first: 500) { totalCount nodes { id } }
 		equipment: firms(where: {role: "equipment"}, first: 500) { totalCount nodes { id } } }`,
 	"bundled/products.json": `{ accelerators: products(where: {type: "ai-accelerator"}, first: 500) { totalCount nodes { id name makers { id } } } }`,
-	"bundled/fabs.json": `{ china: fabs(where: {country: "country:CHN"}, first: 500) { totalCount nodes { id name operator { id } nodes status } } }`,
-	"bundled/inputs.json": `{ tools: inputs(where: {type: "tool"}, first: 500) { totalCount nodes { id name typeOf { id } } } }`,
+	"bundled/fabs.json":     `{ china: fabs(where: {country: "country:CHN"}, first: 500) { totalCount nodes { id name operator { id } nodes status } } }`,
+	"bundled/inputs.json":   `{ tools: inputs(where: {type: "tool"}, first: 500) { totalCount nodes { id name typeOf { id } } } }`,
 	"bundled/control-events.json": `{ huawei: controlEvents(where: {target: "firm:huawei"}, first: 500) { totalCount nodes { id date effective kind issuer { id } } }
 		us2022: controlEvents(where: {issuer: "country:USA", from: "2022-01-01", to: "2022-12-31"}, first: 500) { totalCount nodes { id date } } }`,
 }

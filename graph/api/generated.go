@@ -1991,7 +1991,7 @@ extend type Query {
     from: ID!
     "Where the paths end."
     to: ID!
-    "The longest path considered, in edges (1 to 16)."
+    "The longest path considered, in edges (1 to 20)."
     maxDepth: Int = 8
     "How many paths to return, at most (k of the k shortest paths; 1 to 100)."
     first: Int = 5
@@ -2007,7 +2007,7 @@ extend type Query {
   upstream(
     "The product, input or fab whose dependencies to list."
     of: ID!
-    "How many tiers (edges away) to follow (1 to 16)."
+    "How many tiers (edges away) to follow (1 to 20)."
     maxDepth: Int = 8
     "The day the graph is read at (default today)."
     asOf: Date

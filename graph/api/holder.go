@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chipgraph/chipgraph/graph"
+	"github.com/chipgraph/chipgraph/graph/analysis"
 )
 
 // Holder holds the snapshot the server answers from, and the state of the
@@ -21,7 +22,7 @@ import (
 //
 //	h := api.NewHolder()
 //	if err := h.Refresh(ctx, store); err != nil { ... } // first load; store is any graph.Reader
-//	go h.Poll(ctx, store, 30*time.Second)                // follow the store's data version
+//	go h.Poll(ctx, store, 30*time.Second, log)           // follow the store's data version
 //
 // or, with snapshots built some other way, call Swap(snap) on success and
 // ReportError(err) on failure. A failed reload keeps the previous snapshot
@@ -40,10 +41,12 @@ type Holder struct {
 }
 
 // View is one snapshot and what the server derives from it once rather than
-// per request (the search index). Views are immutable.
+// per request: the search index and the analysis engine (which caches
+// chokepoint tables per as-of date). Its fields do not change.
 type View struct {
 	Snap     *graph.Snapshot
-	LoadedAt time.Time // when the holder started serving it
+	Engine   *analysis.Engine // analysis over Snap; safe for concurrent use
+	LoadedAt time.Time        // when the holder started serving it
 	search   *searchIndex
 }
 
@@ -78,9 +81,9 @@ func (h *Holder) Snapshot() *graph.Snapshot {
 	return nil
 }
 
-// Swap puts snap into service. It builds the per-snapshot indexes first,
-// so it takes a moment on a large graph, but requests keep being answered
-// from the previous snapshot until it returns. A successful Swap clears the
+// Swap puts snap into service. It builds the per-snapshot indexes (search,
+// analysis engine) first, so it takes a moment on a large graph, but
+// requests keep being answered from the previous snapshot until it returns. A successful Swap clears the
 // last reload error. Swap(nil) is ignored.
 func (h *Holder) Swap(snap *graph.Snapshot) { h.SwapVersion(snap, 0) }
 
@@ -90,7 +93,8 @@ func (h *Holder) SwapVersion(snap *graph.Snapshot, storeVersion int64) {
 	if snap == nil {
 		return
 	}
-	v := &View{Snap: snap, LoadedAt: time.Now(), search: newSearchIndex(snap)}
+	v := &View{Snap: snap, Engine: analysis.NewEngine(snap), search: newSearchIndex(snap)}
+	v.LoadedAt = time.Now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.view.Store(v)

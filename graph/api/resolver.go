@@ -17,7 +17,12 @@ import (
 type Resolver struct{}
 
 // viewOf returns the View the request reads, pinned by Server.serveGraphQL.
+// It fails once the request's deadline has passed, so that every root
+// field honours the per-request timeout.
 func viewOf(ctx context.Context) (*View, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	v, ok := ctx.Value(viewKey{}).(*View)
 	if !ok || v == nil {
 		return nil, codedError(CodeUnavailable, "no data loaded yet; retry shortly")

@@ -85,8 +85,11 @@ type Server struct {
 }
 
 // NewServer returns a server answering from h's snapshots and logging to
-// log (one line per request; errors with their request ID).
+// log (one line per request; errors with their request ID; nil discards).
 func NewServer(h *Holder, opt Options, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	s := &Server{holder: h, cfg: opt.withDefaults(), log: log, metrics: newMetrics(), mux: http.NewServeMux()}
 
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{}, Complexity: complexity()})
@@ -101,6 +104,7 @@ func NewServer(h *Holder, opt Options, log *slog.Logger) *Server {
 	gql.Use(extension.Introspection{})
 	gql.Use(depthLimit{max: s.cfg.MaxDepth})
 	gql.Use(extension.FixedComplexityLimit(s.cfg.MaxComplexity))
+	gql.AroundRootFields(withDeadline)
 	gql.AroundResponses(s.recordResponse)
 	s.gql = gql
 	s.playground = newPlayground()
@@ -149,6 +153,16 @@ func requestIDOf(ctx context.Context) string {
 	return ""
 }
 
+// requestID returns the request's X-Request-ID if a proxy set a sane one,
+// so that log lines can be matched across hops, or else a new random ID.
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-ID"); id != "" && len(id) <= 64 && strings.Trim(id,
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == "" {
+		return id
+	}
+	return newRequestID()
+}
+
 func newRequestID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
@@ -185,7 +199,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (s *Server) wrap(name string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ri := &requestInfo{id: newRequestID()}
+		ri := &requestInfo{id: requestID(r)}
 		ctx := context.WithValue(r.Context(), requestInfoKey{}, ri)
 		sw := &statusWriter{ResponseWriter: w}
 		sw.Header().Set("X-Request-ID", ri.id)
@@ -272,10 +286,26 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		s.noteCode(r.Context(), CodeUnavailable)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
-	defer cancel()
-	ctx = context.WithValue(ctx, viewKey{}, v)
+	ctx := context.WithValue(r.Context(), viewKey{}, v)
+	ctx = context.WithValue(ctx, deadlineKey{}, time.Now().Add(s.cfg.Timeout))
 	s.gql.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// deadlineKey carries the time a GraphQL request must be answered by.
+type deadlineKey struct{}
+
+// withDeadline bounds each root field by the request's deadline. The
+// deadline is applied here rather than to the whole request because gqlgen
+// answers a request whose context has ended with an empty body; this way
+// resolvers (and graph/analysis, through their ctx) see the deadline, fail
+// with context.DeadlineExceeded, and the client gets an UNAVAILABLE error.
+func withDeadline(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	if d, ok := ctx.Value(deadlineKey{}).(time.Time); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, d)
+		defer cancel()
+	}
+	return next(ctx)
 }
 
 func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,32 @@
+package analysis
+
+import "github.com/chipgraph/chipgraph/graph"
+
+// The functions below answer one query with a throw-away Engine. Indexing a
+// snapshot costs O(E log d) and chokepoint tables are not shared between
+// calls, so servers should keep one Engine per snapshot instead.
+
+// DependencyPaths is Engine.DependencyPaths on s.
+func DependencyPaths(s *graph.Snapshot, from, to graph.ID, maxDepth, k int, asOf graph.Date) ([]Path, error) {
+	return NewEngine(s).DependencyPaths(from, to, maxDepth, k, asOf)
+}
+
+// Upstream is Engine.Upstream on s.
+func Upstream(s *graph.Snapshot, of graph.ID, maxDepth int, asOf graph.Date) ([]UpstreamItem, error) {
+	return NewEngine(s).Upstream(of, maxDepth, asOf)
+}
+
+// Chokepoints is Engine.Chokepoints on s.
+func Chokepoints(s *graph.Snapshot, of graph.ID, asOf graph.Date, first int) ([]Chokepoint, error) {
+	return NewEngine(s).Chokepoints(of, asOf, first)
+}
+
+// Feasibility is Engine.Feasibility on s.
+func Feasibility(s *graph.Snapshot, item, buyer graph.ID, asOf graph.Date, assume []Control) (Verdict, error) {
+	return NewEngine(s).Feasibility(item, buyer, asOf, assume)
+}
+
+// Scenario is Engine.Scenario on s.
+func Scenario(s *graph.Snapshot, controls []Control, asOf graph.Date, targets []graph.ID) (ScenarioResult, error) {
+	return NewEngine(s).Scenario(controls, asOf, targets)
+}

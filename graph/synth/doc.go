@@ -1,0 +1,31 @@
+// Package synth generates synthetic semiconductor supply-chain graphs for
+// benchmarks and load tests (graph/analysis benchmarks, `chipgraph gen`,
+// `chipgraph bench`). The graphs are deterministic for a seed, valid
+// graph.Datasets (unique IDs, every edge endpoint present, dates and shares
+// in range), and shaped like the curated data at scale:
+//
+//   - a requirement DAG over inputs twelve levels deep (level 0: materials
+//     and tools; 3–7: processes; 8–11: components and designs) with
+//     OR-groups of alternatives and a TYPE_OF taxonomy within each level;
+//   - products, each an INSTANCE_OF an input of level 6–11, made by a firm,
+//     with a few requirements of their own and, for some, FABRICATED_AT fabs;
+//   - firms headquartered in 30 countries, some subsidiaries of others, with
+//     power-law (Zipf) supplier degrees: a few firms supply very many inputs;
+//   - market shares as a time series (2019 rows, many with a 2025 row),
+//     some unknown (NaN), some held by an aggregate provider, and for some
+//     inputs country rows;
+//   - fabs with an installed base (EQUIPPED_WITH tool inputs since a date);
+//   - dated control events (rules, entity listings, servicing bans,
+//     rescissions, expiries, exemptions) with hq or fdp reach.
+//
+// Planted chokepoints, whose answers are known: input:planted-chokepoint-1
+// ... input:planted-chokepoint-5 are level-0 inputs, each supplied only by
+// firm:planted-monopolist-1 ... -5 (100 % in 2019 and 2025) and required,
+// with no alternative, by about 8 % of the inputs of every level above 0
+// (at least 3). event:planted-control (issuer USA, reach hq, effective
+// 2022-10-07) covers planted chokepoints 1–3 and targets country:CHN. They
+// rank first among Chokepoints at any date from 2022-10-07 (1–3) and stay in
+// the top ranks before it.
+//
+// synth imports only graph and the standard library.
+package synth
