@@ -1,4 +1,4 @@
-package eto_test
+package eto
 
 import (
 	"context"
@@ -12,11 +12,10 @@ import (
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/loaders"
 	"github.com/chipgraph/chipgraph/loaders/csl"
-	"github.com/chipgraph/chipgraph/loaders/eto"
 )
 
 // options wires the ETO and CSL loaders as cmd/chipgraph does.
-var options = loaders.Options{Loaders: map[string]loaders.SourceLoader{"eto": eto.Load, "csl": csl.Load}}
+var options = loaders.Options{Loaders: map[string]loaders.SourceLoader{"eto": Load, "csl": csl.Load}}
 
 func mustSpecs(t *testing.T, specs ...string) []loaders.Spec {
 	t.Helper()
@@ -132,13 +131,7 @@ func copyFile(t *testing.T, from, to string) {
 // real ETO releases: ASML, TSMC, SMIC and EUV lithography tools must each be
 // one node, the curated one, citing its curated sources and both releases.
 func TestRealWithBundledCurated(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "datasets", "eto")
-	if _, err := os.Stat(filepath.Join(dir, "v2022", "provision.csv")); err != nil {
-		if os.Getenv("CHIPGRAPH_REQUIRE_ETO") == "1" {
-			t.Fatalf("ETO dataset not found at %s: %v", dir, err)
-		}
-		t.Skipf("ETO dataset not found at %s (get it from github.com/georgetown-cset/eto-chip-explorer, data/): %v", dir, err)
-	}
+	dir := etoDir(t)
 	alone, _, err := loaders.Load(context.Background(), []loaders.Spec{loaders.Bundled}, options)
 	if err != nil {
 		t.Fatalf("bundled curated data: %v", err)

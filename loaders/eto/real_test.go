@@ -17,9 +17,14 @@ import (
 // etoDir returns the shared copy of the ETO dataset (current release;
 // v2022/ below it), which the repository never holds (CC BY-NC). Tests
 // skip without it, unless CHIPGRAPH_REQUIRE_ETO=1 (CI) makes that a failure.
+// CHIPGRAPH_ETO_DIR overrides where it is looked for (default: the
+// workspace's shared/datasets/eto beside the repository).
 func etoDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "datasets", "eto")
+	dir := os.Getenv("CHIPGRAPH_ETO_DIR")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared", "datasets", "eto")
+	}
 	for _, f := range []string{filepath.Join(dir, "provision.csv"), filepath.Join(dir, "v2022", "provision.csv")} {
 		if _, err := os.Stat(f); err != nil {
 			msg := "ETO dataset not found at " + dir + " (get it from github.com/georgetown-cset/eto-chip-explorer, data/): " + err.Error()
