@@ -18,7 +18,7 @@ var (
 	firmRoles     = []string{"designer", "foundry", "idm", "memory", "equipment", "materials", "eda", "ip", "osat", "systems"}
 	inputTypes    = []string{"tool", "material", "process", "design", "ip", "component", "output"}
 	fabStatuses   = []string{"operating", "construction", "planned", "closed"}
-	eventKinds    = []string{"entity-listing", "rule", "licence-requirement", "licence-revocation", "rescission", "counter-control", "unverified-listing", "industry-event", "funding"}
+	eventKinds    = []string{"entity-listing", "rule", "licence-requirement", "licence-revocation", "rescission", "counter-control", "unverified-listing", "industry-event", "funding", "servicing-ban"}
 	reaches       = []string{"hq", "fdp"}
 	shareBases    = []string{"firm-hq", "country-hq", "capacity", "aggregate"}
 	relationTypes = []graph.EdgeKind{graph.FabricatedAt, graph.EquippedWith, graph.Covers, graph.Targets, graph.Exempts,

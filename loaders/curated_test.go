@@ -308,7 +308,7 @@ func TestCuratedRules(t *testing.T) {
 				"relations.csv": "from,type,to,sources\nevent:e,BANS,input:a,source:s\nevent:e,covers,input:a,source:s\nfab:f,LOCATED_IN,country:USA,source:s\n",
 			},
 			want: []string{
-				`d/events.csv:2: kind: unknown event kind "ban" (want one of entity-listing, rule, licence-requirement, licence-revocation, rescission, counter-control, unverified-listing, industry-event, funding)`,
+				`d/events.csv:2: kind: unknown event kind "ban" (want one of entity-listing, rule, licence-requirement, licence-revocation, rescission, counter-control, unverified-listing, industry-event, funding, servicing-ban)`,
 				`d/events.csv:2: reach: unknown reach "global" (want one of hq, fdp, or blank)`,
 				`d/events.csv:3: covers_all: bad boolean "yes": want true or false`,
 				`d/fabs.csv:2: capacity_wpm: capacity_wpm "10k" is not a whole number`,

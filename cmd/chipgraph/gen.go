@@ -76,7 +76,9 @@ func runGen(ctx context.Context, env *Env, args []string) error {
 //   - IDs the bundled dataset also uses are renamed (renameClashes);
 //   - source nodes cite no sources (sources.csv has no sources column);
 //   - an edge repeated with the same graph.Edge.Key (the generator may draw
-//     the same requirement twice) is kept once, as the first drawn.
+//     the same requirement twice) is kept once, as the first drawn;
+//   - a share above 100 % (a sum of rounded shares, such as a country's
+//     33.4 + 33.4 + 33.3) is capped at 100, the most the format accepts.
 //
 // gen writes it and bench measures it, so both see the same data.
 func synthDataset(ctx context.Context, n int, seed int64) (*graph.Dataset, error) {
@@ -93,6 +95,11 @@ func synthDataset(ctx context.Context, n int, seed int64) (*graph.Dataset, error
 	for i := range ds.Nodes {
 		if ds.Nodes[i].Kind == graph.KindSource {
 			ds.Nodes[i].Sources = nil
+		}
+	}
+	for i := range ds.Edges {
+		if e := &ds.Edges[i]; e.HasShare() && e.Share > 100 {
+			e.Share = 100
 		}
 	}
 	seen := make(map[string]bool, len(ds.Edges))

@@ -77,7 +77,7 @@ func runLoad(ctx context.Context, env *Env, args []string) error {
 	for _, p := range rep.Warnings {
 		fmt.Fprintln(env.Stderr, p)
 	}
-	fmt.Fprintf(env.Stderr, "Checked %s in %s: %s, %s, %s.\n", fmt.Sprint(rep.Specs),
+	fmt.Fprintf(env.Stderr, "Checked %s in %s: %s, %s, %s.\n", joinSpecs(rep.Specs),
 		rep.Duration.Round(time.Millisecond), count(len(ds.Nodes), "node"), count(len(ds.Edges), "edge"),
 		count(len(rep.Warnings), "warning"))
 
@@ -103,6 +103,14 @@ func runLoad(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
+func joinSpecs(specs []loaders.Spec) string {
+	parts := make([]string, len(specs))
+	for i, s := range specs {
+		parts[i] = s.String()
+	}
+	return strings.Join(parts, " ")
+}
+
 // isTerminal reports whether w is a terminal (a character device), where
 // a progress bar can be redrawn in place.
 func isTerminal(w io.Writer) bool {
@@ -126,6 +134,7 @@ type progressPrinter struct {
 	ends    map[string]time.Time // when each phase last reported
 	drawn   bool                 // a bar is on screen and needs a newline
 	lastBar time.Time
+	removed int // nodes and relationships of earlier loads deleted
 }
 
 func newProgressPrinter(w io.Writer, tty bool) *progressPrinter {
@@ -142,10 +151,8 @@ func (p *progressPrinter) report(pr graph.Progress) {
 		}
 		p.phase, p.tenth = pr.Phase, -1
 	}
-	if pr.Phase == "cleanup" { // Total is not known in advance
-		if !p.tty {
-			fmt.Fprintf(p.w, "cleanup: %d superseded rows removed\n", pr.Done)
-		}
+	if pr.Phase == "cleanup" { // reported once, by finish
+		p.removed = pr.Done
 		return
 	}
 	frac := 1.0
@@ -175,6 +182,9 @@ func (p *progressPrinter) finish() {
 	if p.drawn {
 		fmt.Fprintln(p.w)
 		p.drawn = false
+	}
+	if p.removed > 0 {
+		fmt.Fprintf(p.w, "cleanup: removed %d nodes and relationships of earlier loads\n", p.removed)
 	}
 }
 

@@ -46,9 +46,9 @@ var commands = map[string]command{
 	"validate": {runValidate, "parse and check data sources, print every problem, write nothing"},
 	"serve":    {runServe, "serve the GraphQL API, playground, health and metrics over HTTP"},
 	"load":     {runLoad, "check data sources, then write them to Neo4j (replacing its content)"},
-	// "report": {runReport, "..."},
+	"report":   {runReport, "print the chokepoint report as JSON or CSV, stamped with the dataset version and as-of date"},
 	"gen":      {runGen, "write a deterministic synthetic supply chain as curated CSV files"},
-	// "bench":  {runBench, "..."},
+	"bench":    {runBench, "measure ingest, snapshot and queries against Neo4j, LOAD CSV and @neo4j/graphql"},
 }
 
 // loadOptions returns the loaders.Options that every command loading data

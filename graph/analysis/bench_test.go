@@ -33,7 +33,7 @@ type fixture struct {
 	s        *graph.Snapshot
 	e        *analysis.Engine
 	products []graph.ID
-	paths    [][2]graph.ID // (from, to) pairs with a path
+	paths    map[int][][2]graph.ID // maxDepth -> (from, to) pairs with a path
 	buyers   []graph.ID
 }
 
@@ -62,33 +62,36 @@ func getFixture(b *testing.B, n int) *fixture {
 	if err != nil {
 		b.Fatal(err)
 	}
-	f := &fixture{ds: s.Dataset(), s: s, e: analysis.NewEngine(s)}
+	f := &fixture{ds: s.Dataset(), s: s, e: analysis.NewEngine(s), paths: map[int][][2]graph.ID{}}
 	prods := s.OfKind(graph.KindProduct)
 	step := max(1, len(prods)/64)
 	for i := 0; i < len(prods) && len(f.products) < 64; i += step {
 		f.products = append(f.products, s.Node(prods[i]).ID)
 	}
 	// Path queries: from a product to the deepest input of its upstream and
-	// to a supplier firm at the farthest tier: long paths, the hard case.
-	for _, p := range f.products[:32] {
-		items, err := f.e.Upstream(p, 12, benchAsOf)
-		if err != nil || len(items) == 0 {
-			continue
-		}
-		var deepIn, deepFirm graph.ID
-		for _, it := range items {
-			switch it.Kind {
-			case graph.KindInput:
-				deepIn = it.Node
-			case graph.KindFirm:
-				deepFirm = it.Node
+	// to a supplier firm at the farthest tier within maxDepth: long paths,
+	// the hard case.
+	for _, depth := range []int{8, 16} {
+		for _, p := range f.products[:32] {
+			items, err := f.e.Upstream(p, depth, benchAsOf)
+			if err != nil || len(items) == 0 {
+				continue
 			}
-		}
-		if deepIn != "" {
-			f.paths = append(f.paths, [2]graph.ID{p, deepIn})
-		}
-		if deepFirm != "" {
-			f.paths = append(f.paths, [2]graph.ID{p, deepFirm})
+			var deepIn, deepFirm graph.ID
+			for _, it := range items {
+				switch it.Kind {
+				case graph.KindInput:
+					deepIn = it.Node
+				case graph.KindFirm:
+					deepFirm = it.Node
+				}
+			}
+			if deepIn != "" {
+				f.paths[depth] = append(f.paths[depth], [2]graph.ID{p, deepIn})
+			}
+			if deepFirm != "" {
+				f.paths[depth] = append(f.paths[depth], [2]graph.ID{p, deepFirm})
+			}
 		}
 	}
 	f.buyers = []graph.ID{"country:CHN", "country:USA", "country:NLD"}
@@ -149,27 +152,33 @@ func BenchmarkNewEngine(b *testing.B) {
 
 func BenchmarkDependencyPaths(b *testing.B) {
 	for _, n := range sizes(b) {
-		b.Run(fmt.Sprintf("n=%d/k=5", n), func(b *testing.B) {
-			f := getFixture(b, n)
-			if len(f.paths) == 0 {
-				b.Skip("no path queries")
+		for _, depth := range []int{8, 16} {
+			b.Run(fmt.Sprintf("n=%d/k=5/maxDepth=%d", n, depth), func(b *testing.B) {
+				benchPaths(b, getFixture(b, n), depth)
+			})
+		}
+	}
+}
+
+func benchPaths(b *testing.B, f *fixture, depth int) {
+	qs := f.paths[depth]
+	if len(qs) == 0 {
+		b.Skip("no path queries")
+	}
+	var lat latencies
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		q := qs[i%len(qs)]
+		i++
+		lat.time(func() {
+			ps, err := f.e.DependencyPaths(q[0], q[1], depth, 5, benchAsOf)
+			if err != nil || len(ps) == 0 {
+				b.Fatalf("%v -> %v: %d paths, %v", q[0], q[1], len(ps), err)
 			}
-			var lat latencies
-			i := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				q := f.paths[i%len(f.paths)]
-				i++
-				lat.time(func() {
-					ps, err := f.e.DependencyPaths(q[0], q[1], 16, 5, benchAsOf)
-					if err != nil || len(ps) == 0 {
-						b.Fatalf("%v -> %v: %d paths, %v", q[0], q[1], len(ps), err)
-					}
-				})
-			}
-			lat.report(b)
 		})
 	}
+	lat.report(b)
 }
 
 func BenchmarkUpstream(b *testing.B) {

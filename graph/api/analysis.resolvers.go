@@ -14,87 +14,141 @@ import (
 )
 
 func (r *queryResolver) DependencyPaths(ctx context.Context, from string, to string, maxDepth *int, first *int, asOf *graph.Date) ([]*model.DependencyPath, error) {
-	snap, err := snapshotOf(ctx)
+	v, err := viewOf(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := lookup(snap, "from", from); err != nil {
+	fromID, err := idArg(v.Snap, "from", from)
+	if err != nil {
 		return nil, err
 	}
-	if _, err := lookup(snap, "to", to); err != nil {
+	toID, err := idArg(v.Snap, "to", to)
+	if err != nil {
 		return nil, err
 	}
-	if _, err := intArg("maxDepth", maxDepth, 8, 1, analysis.MaxDepth); err != nil {
+	depth, err := intArg("maxDepth", maxDepth, 8, 1, analysis.MaxDepth)
+	if err != nil {
 		return nil, err
 	}
-	if _, err := intArg("first", first, 5, 1, analysis.MaxPaths); err != nil {
+	k, err := intArg("first", first, 5, 1, analysis.MaxPaths)
+	if err != nil {
 		return nil, err
 	}
-	_ = asOfArg(asOf)
-	return nil, errNotImplemented() // TODO(analysis): viewOf(ctx).Engine
+	paths, err := v.Engine.DependencyPaths(fromID, toID, depth, k, asOfArg(asOf))
+	if err != nil {
+		return nil, err
+	}
+	return (&results{snap: v.Snap}).paths(paths), nil
 }
 
 func (r *queryResolver) Upstream(ctx context.Context, of string, maxDepth *int, asOf *graph.Date) ([]*model.UpstreamItem, error) {
-	snap, err := snapshotOf(ctx)
+	v, err := viewOf(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := lookup(snap, "of", of); err != nil {
+	ofID, err := idArg(v.Snap, "of", of)
+	if err != nil {
 		return nil, err
 	}
-	if _, err := intArg("maxDepth", maxDepth, 8, 1, analysis.MaxDepth); err != nil {
+	depth, err := intArg("maxDepth", maxDepth, 8, 1, analysis.MaxDepth)
+	if err != nil {
 		return nil, err
 	}
-	_ = asOfArg(asOf)
-	return nil, errNotImplemented() // TODO(analysis): viewOf(ctx).Engine
+	items, err := v.Engine.Upstream(ofID, depth, asOfArg(asOf))
+	if err != nil {
+		return nil, err
+	}
+	return (&results{snap: v.Snap}).upstream(items), nil
 }
 
 func (r *queryResolver) Chokepoints(ctx context.Context, of *string, asOf *graph.Date, first *int) ([]*model.Chokepoint, error) {
-	snap, err := snapshotOf(ctx)
+	v, err := viewOf(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := lookupOpt(snap, "of", of); err != nil {
-		return nil, err
-	}
-	if _, err := firstArg(first, 20); err != nil {
-		return nil, err
-	}
-	_ = asOfArg(asOf)
-	return nil, errNotImplemented() // TODO(analysis): viewOf(ctx).Engine
-}
-
-func (r *queryResolver) Feasibility(ctx context.Context, item string, forArg string, asOf *graph.Date, assume []*model.ControlInput) (*model.Feasibility, error) {
-	snap, err := snapshotOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := lookup(snap, "item", item, graph.KindProduct, graph.KindInput); err != nil {
-		return nil, err
-	}
-	if _, err := lookup(snap, "for", forArg, graph.KindFirm, graph.KindCountry); err != nil {
-		return nil, err
-	}
-	if err := checkControlInputs(snap, "assume", assume); err != nil {
-		return nil, err
-	}
-	_ = asOfArg(asOf)
-	return nil, errNotImplemented() // TODO(analysis): viewOf(ctx).Engine
-}
-
-func (r *queryResolver) Scenario(ctx context.Context, controls []*model.ControlInput, asOf *graph.Date, targets []string) (*model.ScenarioResult, error) {
-	snap, err := snapshotOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkControlInputs(snap, "controls", controls); err != nil {
-		return nil, err
-	}
-	for _, t := range targets {
-		if _, err := lookup(snap, "targets", t, graph.KindFirm, graph.KindCountry); err != nil {
+	var ofID graph.ID
+	if of != nil {
+		if ofID, err = idArg(v.Snap, "of", *of); err != nil {
 			return nil, err
 		}
 	}
-	_ = asOfArg(asOf)
-	return nil, errNotImplemented() // TODO(analysis): viewOf(ctx).Engine
+	n, err := firstArg(first, 20)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 { // the engine reads 0 as "all"
+		return []*model.Chokepoint{}, nil
+	}
+	cps, err := v.Engine.Chokepoints(ofID, asOfArg(asOf), n)
+	if err != nil {
+		return nil, err
+	}
+	res := &results{snap: v.Snap}
+	out := make([]*model.Chokepoint, len(cps))
+	for i, c := range cps {
+		out[i] = res.chokepoint(c)
+	}
+	return out, nil
+}
+
+func (r *queryResolver) Feasibility(ctx context.Context, item string, forArg string, asOf *graph.Date, assume []*model.ControlInput) (*model.Feasibility, error) {
+	v, err := viewOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	itemID, err := idArg(v.Snap, "item", item, graph.KindProduct, graph.KindInput)
+	if err != nil {
+		return nil, err
+	}
+	holder, err := idArg(v.Snap, "for", forArg, graph.KindFirm, graph.KindCountry)
+	if err != nil {
+		return nil, err
+	}
+	day := asOfArg(asOf)
+	controls, err := controlsArg(v.Snap, "assume", assume, day)
+	if err != nil {
+		return nil, err
+	}
+	verdict, err := v.Engine.Feasibility(itemID, holder, day, controls)
+	if err != nil {
+		return nil, err
+	}
+	res, err := newResults(v.Snap, controls, day)
+	if err != nil {
+		return nil, err
+	}
+	return res.feasibility(verdict), nil
+}
+
+func (r *queryResolver) Scenario(ctx context.Context, controls []*model.ControlInput, asOf *graph.Date, targets []string) (*model.ScenarioResult, error) {
+	v, err := viewOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	day := asOfArg(asOf)
+	cs, err := controlsArg(v.Snap, "controls", controls, day)
+	if err != nil {
+		return nil, err
+	}
+	var holders []graph.ID
+	if targets != nil {
+		if holders, err = idsArg(v.Snap, "targets", targets, graph.KindFirm, graph.KindCountry); err != nil {
+			return nil, err
+		}
+		if len(holders) == 0 {
+			return nil, userError("targets: empty; list the firms or countries to compare, or leave targets out for the default")
+		}
+	}
+	if len(cs) == 0 {
+		return nil, userError("controls: empty; give at least one hypothetical control")
+	}
+	result, err := v.Engine.Scenario(cs, day, holders)
+	if err != nil {
+		return nil, err
+	}
+	res, err := newResults(v.Snap, cs, day)
+	if err != nil {
+		return nil, err
+	}
+	return res.scenario(result), nil
 }

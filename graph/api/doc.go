@@ -13,7 +13,9 @@
 // service), errors.go (codes), limits.go (complexity and depth),
 // metrics.go, search.go, paging.go (Relay connections), relations.go and
 // resolver.go (helpers), entities.resolvers.go and analysis.resolvers.go
-// (resolvers, one file per schema file, kept by gqlgen on regeneration).
+// (resolvers, one file per schema file, kept by gqlgen on regeneration),
+// analysis.go (analysis arguments in, graph/analysis results out), reports.go
+// (GET /reports/chokepoints.json and .csv, shared with `chipgraph report`).
 //
 // api imports graph, graph/analysis and gqlgen; it never imports a store
 // or a loader, which cmd/chipgraph wires in.

@@ -43,10 +43,6 @@ func notFound(format string, args ...any) error {
 	return codedError(CodeNotFound, format, args...)
 }
 
-// errNotImplemented is what the analysis resolvers return until they are
-// wired to graph/analysis.
-func errNotImplemented() error { return codedError(CodeUnavailable, "not implemented yet") }
-
 // panicError marks a recovered panic.
 type panicError struct{ value any }
 

@@ -48,26 +48,34 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Chokepoint struct {
-		Controls        func(childComplexity int) int
-		CountryHhi      func(childComplexity int) int
-		Dependents      func(childComplexity int) int
-		FirmHhi         func(childComplexity int) int
-		HasAlternatives func(childComplexity int) int
-		Hhi             func(childComplexity int) int
-		Input           func(childComplexity int) int
-		LowerBound      func(childComplexity int) int
-		Score           func(childComplexity int) int
-		SupplierCount   func(childComplexity int) int
-		TopCountry      func(childComplexity int) int
-		TopCountryShare func(childComplexity int) int
-		TopShare        func(childComplexity int) int
-		TopSupplier     func(childComplexity int) int
+		Alternatives     func(childComplexity int) int
+		Controls         func(childComplexity int) int
+		CountryDerived   func(childComplexity int) int
+		CountryHhi       func(childComplexity int) int
+		Dependents       func(childComplexity int) int
+		Exposed          func(childComplexity int) int
+		FirmHhi          func(childComplexity int) int
+		HasAlternatives  func(childComplexity int) int
+		Hhi              func(childComplexity int) int
+		Input            func(childComplexity int) int
+		LowerBound       func(childComplexity int) int
+		LowerBoundReason func(childComplexity int) int
+		Score            func(childComplexity int) int
+		ShareSources     func(childComplexity int) int
+		ShareYear        func(childComplexity int) int
+		SupplierCount    func(childComplexity int) int
+		TopCountry       func(childComplexity int) int
+		TopCountryShare  func(childComplexity int) int
+		TopShare         func(childComplexity int) int
+		TopSupplier      func(childComplexity int) int
 	}
 
 	ChokepointChange struct {
-		After  func(childComplexity int) int
-		Before func(childComplexity int) int
-		Input  func(childComplexity int) int
+		After    func(childComplexity int) int
+		Before   func(childComplexity int) int
+		Controls func(childComplexity int) int
+		Delta    func(childComplexity int) int
+		Input    func(childComplexity int) int
 	}
 
 	ControlEvent struct {
@@ -176,17 +184,32 @@ type ComplexityRoot struct {
 	}
 
 	Feasibility struct {
+		AsOf        func(childComplexity int) int
 		BlockedBy   func(childComplexity int) int
 		Explanation func(childComplexity int) int
 		Feasible    func(childComplexity int) int
+		Holder      func(childComplexity int) int
+		Item        func(childComplexity int) int
 		Paths       func(childComplexity int) int
+		Routes      func(childComplexity int) int
 	}
 
 	FeasibilityChange struct {
+		After       func(childComplexity int) int
+		Before      func(childComplexity int) int
 		BlockedBy   func(childComplexity int) int
 		Explanation func(childComplexity int) int
 		Holder      func(childComplexity int) int
 		Item        func(childComplexity int) int
+	}
+
+	FeasibilityRoute struct {
+		BlockedBy func(childComplexity int) int
+		Feasible  func(childComplexity int) int
+		Item      func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Reason    func(childComplexity int) int
+		Via       func(childComplexity int) int
 	}
 
 	Firm struct {
@@ -257,14 +280,19 @@ type ComplexityRoot struct {
 	}
 
 	PathEdge struct {
+		Basis     func(childComplexity int) int
 		From      func(childComplexity int) int
 		Group     func(childComplexity int) int
 		Kind      func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Reversed  func(childComplexity int) int
 		Share     func(childComplexity int) int
 		Sources   func(childComplexity int) int
 		To        func(childComplexity int) int
 		ValidFrom func(childComplexity int) int
 		ValidTo   func(childComplexity int) int
+		Year      func(childComplexity int) int
 	}
 
 	Product struct {
@@ -325,7 +353,11 @@ type ComplexityRoot struct {
 	ScenarioResult struct {
 		AsOf              func(childComplexity int) int
 		ChokepointChanges func(childComplexity int) int
+		Controls          func(childComplexity int) int
+		Items             func(childComplexity int) int
+		NewlyFeasible     func(childComplexity int) int
 		NewlyInfeasible   func(childComplexity int) int
+		Targets           func(childComplexity int) int
 	}
 
 	Source struct {
@@ -482,12 +514,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Chokepoint.alternatives":
+		if e.ComplexityRoot.Chokepoint.Alternatives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chokepoint.Alternatives(childComplexity), true
 	case "Chokepoint.controls":
 		if e.ComplexityRoot.Chokepoint.Controls == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Chokepoint.Controls(childComplexity), true
+	case "Chokepoint.countryDerived":
+		if e.ComplexityRoot.Chokepoint.CountryDerived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chokepoint.CountryDerived(childComplexity), true
 	case "Chokepoint.countryHHI":
 		if e.ComplexityRoot.Chokepoint.CountryHhi == nil {
 			break
@@ -500,6 +544,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Chokepoint.Dependents(childComplexity), true
+	case "Chokepoint.exposed":
+		if e.ComplexityRoot.Chokepoint.Exposed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chokepoint.Exposed(childComplexity), true
 	case "Chokepoint.firmHHI":
 		if e.ComplexityRoot.Chokepoint.FirmHhi == nil {
 			break
@@ -530,12 +580,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Chokepoint.LowerBound(childComplexity), true
+	case "Chokepoint.lowerBoundReason":
+		if e.ComplexityRoot.Chokepoint.LowerBoundReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chokepoint.LowerBoundReason(childComplexity), true
 	case "Chokepoint.score":
 		if e.ComplexityRoot.Chokepoint.Score == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Chokepoint.Score(childComplexity), true
+	case "Chokepoint.shareSources":
+		if e.ComplexityRoot.Chokepoint.ShareSources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chokepoint.ShareSources(childComplexity), true
+	case "Chokepoint.shareYear":
+		if e.ComplexityRoot.Chokepoint.ShareYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chokepoint.ShareYear(childComplexity), true
 	case "Chokepoint.supplierCount":
 		if e.ComplexityRoot.Chokepoint.SupplierCount == nil {
 			break
@@ -579,6 +647,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChokepointChange.Before(childComplexity), true
+	case "ChokepointChange.controls":
+		if e.ComplexityRoot.ChokepointChange.Controls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChokepointChange.Controls(childComplexity), true
+	case "ChokepointChange.delta":
+		if e.ComplexityRoot.ChokepointChange.Delta == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChokepointChange.Delta(childComplexity), true
 	case "ChokepointChange.input":
 		if e.ComplexityRoot.ChokepointChange.Input == nil {
 			break
@@ -1046,6 +1126,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Fabrication.ValidTo(childComplexity), true
 
+	case "Feasibility.asOf":
+		if e.ComplexityRoot.Feasibility.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feasibility.AsOf(childComplexity), true
 	case "Feasibility.blockedBy":
 		if e.ComplexityRoot.Feasibility.BlockedBy == nil {
 			break
@@ -1064,13 +1150,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Feasibility.Feasible(childComplexity), true
+	case "Feasibility.holder":
+		if e.ComplexityRoot.Feasibility.Holder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feasibility.Holder(childComplexity), true
+	case "Feasibility.item":
+		if e.ComplexityRoot.Feasibility.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feasibility.Item(childComplexity), true
 	case "Feasibility.paths":
 		if e.ComplexityRoot.Feasibility.Paths == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Feasibility.Paths(childComplexity), true
+	case "Feasibility.routes":
+		if e.ComplexityRoot.Feasibility.Routes == nil {
+			break
+		}
 
+		return e.ComplexityRoot.Feasibility.Routes(childComplexity), true
+
+	case "FeasibilityChange.after":
+		if e.ComplexityRoot.FeasibilityChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeasibilityChange.After(childComplexity), true
+	case "FeasibilityChange.before":
+		if e.ComplexityRoot.FeasibilityChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeasibilityChange.Before(childComplexity), true
 	case "FeasibilityChange.blockedBy":
 		if e.ComplexityRoot.FeasibilityChange.BlockedBy == nil {
 			break
@@ -1095,6 +1211,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FeasibilityChange.Item(childComplexity), true
+
+	case "FeasibilityRoute.blockedBy":
+		if e.ComplexityRoot.FeasibilityRoute.BlockedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeasibilityRoute.BlockedBy(childComplexity), true
+	case "FeasibilityRoute.feasible":
+		if e.ComplexityRoot.FeasibilityRoute.Feasible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeasibilityRoute.Feasible(childComplexity), true
+	case "FeasibilityRoute.item":
+		if e.ComplexityRoot.FeasibilityRoute.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeasibilityRoute.Item(childComplexity), true
+	case "FeasibilityRoute.kind":
+		if e.ComplexityRoot.FeasibilityRoute.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeasibilityRoute.Kind(childComplexity), true
+	case "FeasibilityRoute.reason":
+		if e.ComplexityRoot.FeasibilityRoute.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeasibilityRoute.Reason(childComplexity), true
+	case "FeasibilityRoute.via":
+		if e.ComplexityRoot.FeasibilityRoute.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeasibilityRoute.Via(childComplexity), true
 
 	case "Firm.aliases":
 		if e.ComplexityRoot.Firm.Aliases == nil {
@@ -1384,6 +1537,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PathEdge.basis":
+		if e.ComplexityRoot.PathEdge.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathEdge.Basis(childComplexity), true
 	case "PathEdge.from":
 		if e.ComplexityRoot.PathEdge.From == nil {
 			break
@@ -1402,6 +1561,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PathEdge.Kind(childComplexity), true
+	case "PathEdge.node":
+		if e.ComplexityRoot.PathEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathEdge.Node(childComplexity), true
+	case "PathEdge.note":
+		if e.ComplexityRoot.PathEdge.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathEdge.Note(childComplexity), true
+	case "PathEdge.reversed":
+		if e.ComplexityRoot.PathEdge.Reversed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathEdge.Reversed(childComplexity), true
 	case "PathEdge.share":
 		if e.ComplexityRoot.PathEdge.Share == nil {
 			break
@@ -1432,6 +1609,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PathEdge.ValidTo(childComplexity), true
+	case "PathEdge.year":
+		if e.ComplexityRoot.PathEdge.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathEdge.Year(childComplexity), true
 
 	case "Product.aliases":
 		if e.ComplexityRoot.Product.Aliases == nil {
@@ -1756,12 +1939,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ScenarioResult.ChokepointChanges(childComplexity), true
+	case "ScenarioResult.controls":
+		if e.ComplexityRoot.ScenarioResult.Controls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResult.Controls(childComplexity), true
+	case "ScenarioResult.items":
+		if e.ComplexityRoot.ScenarioResult.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResult.Items(childComplexity), true
+	case "ScenarioResult.newlyFeasible":
+		if e.ComplexityRoot.ScenarioResult.NewlyFeasible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResult.NewlyFeasible(childComplexity), true
 	case "ScenarioResult.newlyInfeasible":
 		if e.ComplexityRoot.ScenarioResult.NewlyInfeasible == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ScenarioResult.NewlyInfeasible(childComplexity), true
+	case "ScenarioResult.targets":
+		if e.ComplexityRoot.ScenarioResult.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResult.Targets(childComplexity), true
 
 	case "Source.date":
 		if e.ComplexityRoot.Source.Date == nil {
@@ -1971,20 +2178,24 @@ var sources = []*ast.Source{
 	{Name: "../../schema/analysis.graphqls", Input: `# chipgraph GraphQL schema: analysis queries over the knowledge graph
 # (graph/analysis). Names here are a contract (DESIGN.md §6).
 #
-# Time: every analysis takes ` + "`" + `asOf` + "`" + `, a date (default: today, UTC). A control is
-# active at ` + "`" + `asOf` + "`" + ` if it is effective on or before it and not rescinded or
-# expired by then; edges outside their validFrom/validTo are invisible at
-# ` + "`" + `asOf` + "`" + `. Market shares at ` + "`" + `asOf` + "`" + `: each supplier's latest share from a year on
-# or before ` + "`" + `asOf` + "`" + `'s year counts.
+# Time: every analysis takes ` + "`" + `asOf` + "`" + `, a date (default: today in UTC, the day
+# the request is answered). A control is active at ` + "`" + `asOf` + "`" + ` if it is effective
+# on or before it and not rescinded or expired by then; edges outside their
+# validFrom/validTo are invisible at ` + "`" + `asOf` + "`" + `. Market shares at ` + "`" + `asOf` + "`" + `: each
+# supplier's latest share from a year on or before ` + "`" + `asOf` + "`" + `'s year counts.
 
 extend type Query {
   """
-  The shortest simple paths from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` along dependency edges
-  (` + "`" + `REQUIRES` + "`" + `, ` + "`" + `INSTANCE_OF` + "`" + `, ` + "`" + `FABRICATED_AT` + "`" + `, ` + "`" + `MAKES` + "`" + `, ` + "`" + `SUPPLIES` + "`" + `, ` + "`" + `TYPE_OF` + "`" + `),
-  each edge explained. Shortest first; paths of equal length in a fixed order
-  (by the IDs along them), so the same query gives the same answer. Example:
-  from ` + "`" + `product:ascend-910c` + "`" + ` to ` + "`" + `input:euv-lithography-tools` + "`" + `. Unknown IDs fail
-  with ` + "`" + `NOT_FOUND` + "`" + `, malformed ones with ` + "`" + `BAD_USER_INPUT` + "`" + `.
+  The shortest simple paths from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` along dependency edges, each
+  edge explained. "X depends on Y" is read along ` + "`" + `REQUIRES` + "`" + `, ` + "`" + `INSTANCE_OF` + "`" + `,
+  ` + "`" + `TYPE_OF` + "`" + `, ` + "`" + `FABRICATED_AT` + "`" + ` and ` + "`" + `EQUIPPED_WITH` + "`" + ` (forwards) and ` + "`" + `MAKES` + "`" + ` and
+  ` + "`" + `SUPPLIES` + "`" + ` (backwards: from an item to its maker or supplier); from a firm,
+  also to what it makes, the fabs it operates and its subsidiaries. Shortest
+  first; paths of equal length in a fixed order (by the IDs along them), so the
+  same query gives the same answer. No path is an empty list, not an error.
+  Example: from ` + "`" + `product:ascend-910c` + "`" + ` to ` + "`" + `input:euv-lithography-tools` + "`" + `. Unknown
+  IDs fail with ` + "`" + `NOT_FOUND` + "`" + `, malformed ones and out-of-range numbers with
+  ` + "`" + `BAD_USER_INPUT` + "`" + `.
   """
   dependencyPaths(
     "Where the paths start: usually a product, input or firm."
@@ -1995,33 +2206,36 @@ extend type Query {
     maxDepth: Int = 8
     "How many paths to return, at most (k of the k shortest paths; 1 to 100)."
     first: Int = 5
-    "The day the graph is read at (default today): edges outside their validity are ignored."
+    "The day the graph is read at (default: today, UTC): edges outside their validity are ignored."
     asOf: Date
   ): [DependencyPath!]!
 
   """
-  Everything ` + "`" + `of` + "`" + ` depends on: its upstream closure along ` + "`" + `REQUIRES` + "`" + `,
-  ` + "`" + `INSTANCE_OF` + "`" + `, ` + "`" + `TYPE_OF` + "`" + ` and ` + "`" + `FABRICATED_AT` + "`" + ` edges, nearest tier first and by
-  ID within a tier.
+  Everything ` + "`" + `of` + "`" + ` depends on within ` + "`" + `maxDepth` + "`" + ` steps along the dependency edges
+  of ` + "`" + `dependencyPaths` + "`" + `: inputs, products, fabs, and the firms and countries that
+  make or supply them. Nearest tier first, by ID within a tier. Unknown IDs fail
+  with ` + "`" + `NOT_FOUND` + "`" + `.
   """
   upstream(
-    "The product, input or fab whose dependencies to list."
+    "The product, input, fab or firm whose dependencies to list."
     of: ID!
     "How many tiers (edges away) to follow (1 to 20)."
     maxDepth: Int = 8
-    "The day the graph is read at (default today)."
+    "The day the graph is read at (default: today, UTC)."
     asOf: Date
   ): [UpstreamItem!]!
 
   """
   Inputs ranked by chokepoint score, highest first (ties by input ID). With
-  ` + "`" + `of` + "`" + `, only inputs upstream of that node are ranked; with ` + "`" + `of: null` + "`" + `, every
-  input in the graph. See ` + "`" + `Chokepoint` + "`" + ` for the definition of every number.
+  ` + "`" + `of` + "`" + `, only inputs upstream of that node (to depth 20) are ranked, keeping
+  their whole-graph figures; with ` + "`" + `of: null` + "`" + `, every input in the graph. See
+  ` + "`" + `Chokepoint` + "`" + ` for the definition of every number. The same table is served as
+  ` + "`" + `GET /reports/chokepoints.json` + "`" + ` and ` + "`" + `.csv` + "`" + ` for dashboards.
   """
   chokepoints(
-    "Restrict to the upstream closure of this node; ` + "`" + `null` + "`" + ` ranks the whole graph."
+    "Restrict to the upstream closure of this node (a product, input, fab or firm); ` + "`" + `null` + "`" + ` ranks the whole graph."
     of: ID
-    "The day shares and controls are read at (default today)."
+    "The day shares and controls are read at (default: today, UTC)."
     asOf: Date
     "How many chokepoints to return (0 to 500)."
     first: Int = 20
@@ -2029,35 +2243,44 @@ extend type Query {
 
   """
   Can ` + "`" + `for` + "`" + ` obtain or make ` + "`" + `item` + "`" + ` at ` + "`" + `asOf` + "`" + `? The AND/OR requirement graph is
-  evaluated: an item is obtainable if the holder makes it and can obtain its
-  requirements, or some supplier can deliver it without an active control
-  blocking that flow (the supplier in the issuer's reach × the item covered ×
-  the holder, its parent or its country targeted). Tools already installed at
-  the holder's fabs before a control took effect stay available unless a control
-  covers them.
+  evaluated: an item is obtainable if a fab of the holder's group already holds
+  it (installed before a control took effect), or the holder's group makes it
+  and can obtain its requirements, or some supplier can make it and deliver it
+  without an active control blocking that flow. A control blocks a flow when it
+  is active, covers the item (or a category it is an instance or subtype of, or
+  all items), targets the holder (the firm, its parent or its country), exempts
+  none of them, and reaches the supplier: the supplier is headquartered in the
+  issuer's jurisdiction or, for controls with ` + "`" + `reach: fdp` + "`" + `, its production of
+  the item depends on tools, software or inputs from suppliers headquartered
+  there. Tools already installed stay usable unless a ` + "`" + `servicing-ban` + "`" + ` control
+  covers them. Unknown IDs fail with ` + "`" + `NOT_FOUND` + "`" + `.
   """
   feasibility(
     "The product or input to obtain."
     item: ID!
-    "The would-be holder: a firm, or a country (meaning a firm headquartered there with no other exposure)."
+    "The would-be holder: a firm, or a country (meaning a firm headquartered there with no other exposure: nothing in-house, no parent, no fab)."
     for: ID!
-    "The day to evaluate at (default today)."
+    "The day to evaluate at (default: today, UTC)."
     asOf: Date
-    "Hypothetical controls to add before evaluating, with the same semantics as recorded ones."
+    "Hypothetical controls to add before evaluating, with the same semantics as recorded ones; they are named ` + "`" + `event:scenario-1` + "`" + `, ` + "`" + `event:scenario-2` + "`" + `, ... in the order given."
     assume: [ControlInput!]
   ): Feasibility!
 
   """
-  What changes if hypothetical controls are imposed: the same evaluation as
-  ` + "`" + `feasibility` + "`" + ` with ` + "`" + `controls` + "`" + ` added, returned as a difference from the
-  baseline (the recorded controls only).
+  What changes if hypothetical controls are imposed (or recorded ones
+  rescinded): the same evaluation as ` + "`" + `feasibility` + "`" + ` with ` + "`" + `controls` + "`" + ` added,
+  returned as a difference from the baseline (the recorded controls only) at
+  ` + "`" + `asOf` + "`" + `. The items compared are the products and process inputs whose
+  requirements, transitively, reach an item the controls cover; every other
+  item keeps its verdict by construction. The hypothetical controls are named
+  ` + "`" + `event:scenario-1` + "`" + `, ` + "`" + `event:scenario-2` + "`" + `, ... in the order given.
   """
   scenario(
-    "The hypothetical controls to add."
+    "The hypothetical controls to add (at least one)."
     controls: [ControlInput!]!
-    "The day to evaluate at (default today)."
+    "The day to evaluate at (default: today, UTC)."
     asOf: Date
-    "The firms or countries whose feasibility to compare; ` + "`" + `null` + "`" + ` means every firm targeted by one of ` + "`" + `controls` + "`" + `, or headquartered in a targeted country."
+    "The firms or countries whose feasibility to compare; ` + "`" + `null` + "`" + ` means every firm and country one of ` + "`" + `controls` + "`" + ` targets, plus every firm headquartered in a targeted country."
     targets: [ID!]
   ): ScenarioResult!
 }
@@ -2075,34 +2298,44 @@ type DependencyPath {
 """
 One edge on a path, explained. ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` are in the direction the path
 is walked, which may be against the stored direction of the edge (a ` + "`" + `MAKES` + "`" + `
-edge is stored firm → product but walked product → maker).
+edge is stored firm → product but walked product → maker; see ` + "`" + `reversed` + "`" + `).
 """
 type PathEdge {
   "The node the step starts at."
   from: Node!
   "The node the step ends at."
   to: Node!
-  "The edge kind: ` + "`" + `REQUIRES` + "`" + `, ` + "`" + `INSTANCE_OF` + "`" + `, ` + "`" + `FABRICATED_AT` + "`" + `, ` + "`" + `MAKES` + "`" + `, ` + "`" + `SUPPLIES` + "`" + `, ` + "`" + `TYPE_OF` + "`" + `."
+  "The stored edge kind: ` + "`" + `REQUIRES` + "`" + `, ` + "`" + `INSTANCE_OF` + "`" + `, ` + "`" + `TYPE_OF` + "`" + `, ` + "`" + `FABRICATED_AT` + "`" + `, ` + "`" + `EQUIPPED_WITH` + "`" + `, ` + "`" + `MAKES` + "`" + `, ` + "`" + `SUPPLIES` + "`" + `, ` + "`" + `OPERATED_BY` + "`" + ` or ` + "`" + `SUBSIDIARY_OF` + "`" + `."
   kind: String!
-  "For ` + "`" + `SUPPLIES` + "`" + `: the supplier's market share in percent (0–100) at ` + "`" + `asOf` + "`" + `; ` + "`" + `null` + "`" + ` when unknown or not a supply edge."
+  "Whether the step walks the stored edge backwards: from an item to its maker (` + "`" + `MAKES` + "`" + `) or supplier (` + "`" + `SUPPLIES` + "`" + `), from a firm to its fab (` + "`" + `OPERATED_BY` + "`" + `) or subsidiary (` + "`" + `SUBSIDIARY_OF` + "`" + `)."
+  reversed: Boolean!
+  "For ` + "`" + `SUPPLIES` + "`" + `: the supplier's market share in percent (0–100) in the row that counts at ` + "`" + `asOf` + "`" + ` (the latest year on or before it); ` + "`" + `null` + "`" + ` when unknown or not a supply edge."
   share: Float
-  "For ` + "`" + `REQUIRES` + "`" + `: the OR-group (requirements sharing a group are alternatives); ` + "`" + `null` + "`" + ` when the requirement is mandatory."
+  "For ` + "`" + `SUPPLIES` + "`" + `: the year ` + "`" + `share` + "`" + ` refers to; ` + "`" + `null` + "`" + ` otherwise."
+  year: Int
+  "For ` + "`" + `SUPPLIES` + "`" + `: what ` + "`" + `share` + "`" + ` measures: ` + "`" + `firm-hq` + "`" + `, ` + "`" + `country-hq` + "`" + `, ` + "`" + `capacity` + "`" + ` or ` + "`" + `aggregate` + "`" + ` (a residual \"various / other\" provider, never a single supplier); ` + "`" + `null` + "`" + ` otherwise."
+  basis: String
+  "For ` + "`" + `REQUIRES` + "`" + `: the OR-group (requirements of one item sharing a group are alternatives); ` + "`" + `null` + "`" + ` when the requirement is mandatory."
   group: String
+  "For ` + "`" + `FABRICATED_AT` + "`" + `: the process node, e.g. ` + "`" + `N7` + "`" + ` or ` + "`" + `N+2` + "`" + `; ` + "`" + `null` + "`" + ` otherwise."
+  node: String
   "First day the edge holds, if bounded."
   validFrom: Date
   "First day it no longer holds (exclusive), if bounded."
   validTo: Date
+  "The curator's remark on the edge, e.g. a disputed fact."
+  note: String
   "Sources for the edge."
   sources: [Source!]!
 }
 
 "An item in the upstream closure of a node."
 type UpstreamItem {
-  "The input, product, fab or firm depended on."
+  "The input, product, fab, firm or country depended on."
   node: Node!
-  "Distance in edges from the starting node (1 = a direct requirement)."
+  "Distance in edges from the starting node (1 = a direct dependency)."
   tier: Int!
-  "The edges by which the item is reached from the previous tier (every such edge, not only one)."
+  "Every edge by which the item is reached from a node of the previous tier, the first one (by the ID of the node it comes from) first."
   via: [PathEdge!]!
 }
 
@@ -2110,63 +2343,117 @@ type UpstreamItem {
 A chokepoint: an input whose supply is concentrated, on which much depends, or
 which controls cover. Shares are read at ` + "`" + `asOf` + "`" + `: each supplier's latest share
 from a year on or before it. Aggregate providers ("various / other") never count
-as a single supplier.
+as a supplier: not in an HHI, a supplier count or the top supplier; their
+presence makes the HHIs lower bounds. HHIs and shares are rounded to 2 decimal
+places, scores to 4 (the ranking uses the unrounded scores).
 """
 type Chokepoint {
-  "The input (or product) assessed."
+  "The input assessed."
   input: Node!
-  "The firm with the largest known share; ` + "`" + `null` + "`" + ` if no firm share is known."
+  "The firm with the largest known share (ties: the smaller ID); ` + "`" + `null` + "`" + ` if no firm share is known."
   topSupplier: Node
   "` + "`" + `topSupplier` + "`" + `'s share in percent (0–100)."
   topShare: Float
   """
   Firm-level Herfindahl–Hirschman index on 0–10,000: the sum of the squared
   percentage shares of the firms supplying the input (10,000 = one firm holds
-  100 %; above 2,500 is "highly concentrated" in US merger guidelines). ` + "`" + `null` + "`" + `
-  when no firm shares are known. See ` + "`" + `lowerBound` + "`" + `.
+  100 %; above 2,500 is "highly concentrated" in the US merger guidelines).
+  ` + "`" + `null` + "`" + ` when no firm share is known. See ` + "`" + `lowerBound` + "`" + `.
   """
   hhi: Float
   "The same as ` + "`" + `hhi` + "`" + ` (firm-level HHI, 0–10,000), named for symmetry with ` + "`" + `countryHHI` + "`" + `."
   firmHHI: Float
-  "Country-level HHI on 0–10,000, from the shares of supplier countries (by headquarters); ` + "`" + `null` + "`" + ` when none are known."
+  "Country-level HHI on 0–10,000, from the shares of supplier countries; when the data has no country shares, derived from the firm shares summed by each firm's headquarters (` + "`" + `countryDerived` + "`" + `). ` + "`" + `null` + "`" + ` when no share is known."
   countryHHI: Float
+  "Whether ` + "`" + `countryHHI` + "`" + `, ` + "`" + `topCountry` + "`" + ` and ` + "`" + `topCountryShare` + "`" + ` are derived from firm shares by headquarters rather than recorded country shares."
+  countryDerived: Boolean!
   "The country with the largest known share."
   topCountry: Country
   "` + "`" + `topCountry` + "`" + `'s share in percent (0–100)."
   topCountryShare: Float
-  "Whether the HHIs are lower bounds: some suppliers are named without a share, or known firm shares sum below 100 %, so the unknown remainder could only raise concentration if held by one firm."
+  """
+  Whether the HHIs are only lower bounds: some supplier is named without a
+  share, an aggregate provider holds part of the market, or the known shares sum
+  below 99 %. Unknown shares can only add to the sum of squares, so the true
+  concentration may be higher. ` + "`" + `lowerBoundReason` + "`" + ` says which.
+  """
   lowerBound: Boolean!
-  "The number of distinct firms recorded as supplying it at ` + "`" + `asOf` + "`" + ` (aggregate providers not counted)."
+  "Why the HHIs are lower bounds, per level, e.g. ` + "`" + `firms: 1 of 4 named suppliers have no share; countries: known shares sum to 93.4%` + "`" + `; ` + "`" + `null` + "`" + ` when they are not."
+  lowerBoundReason: String
+  "The latest year of the share rows counted; ` + "`" + `null` + "`" + ` when none is."
+  shareYear: Int
+  "The sources of the share rows counted."
+  shareSources: [Source!]!
+  "The number of distinct firms recorded as making it or with a share row at ` + "`" + `asOf` + "`" + ` (aggregate providers not counted); when no firm is recorded, the number of supplier countries."
   supplierCount: Int!
-  "How many products and inputs depend on it, directly or transitively (its downstream closure)."
+  "How many products and inputs depend on it: through at least one ` + "`" + `REQUIRES` + "`" + ` edge, possibly after ` + "`" + `INSTANCE_OF` + "`" + ` and ` + "`" + `TYPE_OF` + "`" + ` edges (a product of a category that requires it depends on it), directly or transitively."
   dependents: Int!
-  "Whether some requirement on it has an alternative (an OR-group with another member), so that dependents could do without it."
+  "How many of the ` + "`" + `dependents` + "`" + ` cannot do without it: removing it (with its instances and subtypes) leaves one of their requirements with no alternative."
+  exposed: Int!
+  "How many of the ` + "`" + `dependents` + "`" + ` have an OR-alternative that avoids it (` + "`" + `dependents - exposed` + "`" + `)."
+  alternatives: Int!
+  "Whether every dependent has an alternative that avoids it (` + "`" + `dependents > 0` + "`" + ` and ` + "`" + `exposed = 0` + "`" + `), so that it is not a structural chokepoint."
   hasAlternatives: Boolean!
-  "Controls active at ` + "`" + `asOf` + "`" + ` that cover it (directly, through a broader input it is a kind of, or by covering all items)."
+  "Controls active at ` + "`" + `asOf` + "`" + ` that cover it (a ` + "`" + `COVERS` + "`" + ` edge to it or to a category it is an instance or subtype of). Controls covering all items (entity listings) are about firms, not this input, and are not listed."
   controls: [ControlEvent!]!
-  "The ranking score; higher is more critical. Its definition (concentration × dependents × alternatives × controls) is documented with graph/analysis and stable within a release."
+  """
+  The ranking score; higher is more critical:
+  score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where c = max(firm HHI, country HHI) ÷ 10,000 from the known shares (0 when none is known), d = dependents, x = dependents with no alternative avoiding the input, k = 1 if an active control covers the input (0 otherwise); score = 0 when d = 0.
+  """
   score: Float!
 }
 
 "The verdict of ` + "`" + `Query.feasibility` + "`" + `."
 type Feasibility {
+  "The item asked about."
+  item: Node!
+  "The would-be holder asked about (a firm or country)."
+  holder: Node!
+  "The day evaluated."
+  asOf: Date!
   "Whether the holder can obtain or make the item at ` + "`" + `asOf` + "`" + `."
   feasible: Boolean!
-  "Active controls (recorded or assumed) that block a flow needed for the item; empty when feasible."
+  "Active controls (recorded or assumed) that block a flow needed for the item, in the order they were met; empty when feasible. See ` + "`" + `ControlInput` + "`" + ` for how assumed ones appear."
   blockedBy: [ControlEvent!]!
-  "Human-readable steps of the reasoning, one sentence each, in evaluation order."
+  "Human-readable steps of the reasoning, one sentence each, indented by depth: which routes were tried, which supplier, which control blocked it and why it reaches the supplier."
   explanation: [String!]!
-  "Dependency paths that explain the verdict: for an infeasible item, from the item to each blocked requirement."
+  "The ways to the item considered at the top level, in the order tried."
+  routes: [FeasibilityRoute!]!
+  "Dependency paths that explain the verdict: for an infeasible item, from the item to each blocked flow (ending at the supplier, fab operator or fab cut off); for a feasible one, the path to the route that works."
   paths: [DependencyPath!]!
+}
+
+"One way for a holder to obtain an item, as ` + "`" + `Query.feasibility` + "`" + ` tried it."
+type FeasibilityRoute {
+  "` + "`" + `installed` + "`" + ` (a fab of the holder's group already holds it), ` + "`" + `in-house` + "`" + ` (the holder's group makes it) or ` + "`" + `supplier` + "`" + ` (bought)."
+  kind: String!
+  "What the route delivers: the item asked for, or an instance or subtype of it (for ` + "`" + `installed` + "`" + `, the tool category held)."
+  item: Node!
+  "The fab (` + "`" + `installed` + "`" + `), the in-house maker, or the supplier."
+  via: Node!
+  "Whether this route works at ` + "`" + `asOf` + "`" + `."
+  feasible: Boolean!
+  "The controls that close this route; empty if it works or fails for another reason."
+  blockedBy: [ControlEvent!]!
+  "Why the route fails, e.g. ` + "`" + `blocked` + "`" + `, ` + "`" + `the supplier cannot make it` + "`" + `, ` + "`" + `cannot obtain all its requirements` + "`" + `; ` + "`" + `null` + "`" + ` when it works."
+  reason: String
 }
 
 "The difference a hypothetical set of controls makes."
 type ScenarioResult {
   "The day evaluated."
   asOf: Date!
-  "Items that are feasible for a holder at baseline but not with the hypothetical controls."
+  "The hypothetical controls, as control events named ` + "`" + `event:scenario-1` + "`" + `, ` + "`" + `event:scenario-2` + "`" + `, ... in the order given (see ` + "`" + `ControlInput` + "`" + `)."
+  controls: [ControlEvent!]!
+  "The holders compared: the ` + "`" + `targets` + "`" + ` argument, or the default set (see ` + "`" + `Query.scenario` + "`" + `)."
+  targets: [Node!]!
+  "The items compared for each holder: the products and process inputs the controls can touch."
+  items: [Node!]!
+  "Items a holder could obtain at baseline but not with the hypothetical controls, by holder (in ` + "`" + `targets` + "`" + ` order), then item ID."
   newlyInfeasible: [FeasibilityChange!]!
-  "Chokepoints whose score changes, largest change first."
+  "Items a holder could not obtain at baseline but can with the hypothetical controls (possible when they rescind recorded ones), in the same order."
+  newlyFeasible: [FeasibilityChange!]!
+  "Chokepoints whose score changes (through the control factor ` + "`" + `k` + "`" + ` of ` + "`" + `Chokepoint.score` + "`" + `), largest change first, then by input ID."
   chokepointChanges: [ChokepointChange!]!
 }
 
@@ -2174,11 +2461,15 @@ type ScenarioResult {
 type FeasibilityChange {
   "The product or input."
   item: Node!
-  "The firm or country that can no longer obtain it."
+  "The firm or country whose access changes."
   holder: Node!
-  "The controls that block it (hypothetical ones carry the IDs ` + "`" + `event:scenario-1` + "`" + `, ` + "`" + `event:scenario-2` + "`" + `, ... in the order given)."
+  "Whether the holder could obtain the item at baseline (recorded controls only)."
+  before: Boolean!
+  "Whether it can under the scenario."
+  after: Boolean!
+  "The controls that block it: under the scenario for a newly infeasible item, at baseline for a newly feasible one. Hypothetical ones carry the IDs ` + "`" + `event:scenario-1` + "`" + `, ` + "`" + `event:scenario-2` + "`" + `, ... in the order given."
   blockedBy: [ControlEvent!]!
-  "The reasoning, one sentence per step."
+  "The reasoning of that blocked verdict, one sentence per step."
   explanation: [String!]!
 }
 
@@ -2190,26 +2481,46 @@ type ChokepointChange {
   before: Float!
   "Score under the scenario."
   after: Float!
+  "` + "`" + `after - before` + "`" + `."
+  delta: Float!
+  "The controls covering it under the scenario, recorded and hypothetical."
+  controls: [ControlEvent!]!
 }
 
 """
-A hypothetical export control, with the same semantics as a recorded one: it
-blocks flows of the covered items from suppliers within the issuer's reach to
-the targeted firms and countries from ` + "`" + `effective` + "`" + ` on.
+A hypothetical export control, with the same semantics as a recorded one: from
+` + "`" + `effective` + "`" + ` on, it blocks flows of the covered items from suppliers within the
+issuer's reach to the targeted firms and countries.
+
+In results, the N-th control given is a ` + "`" + `ControlEvent` + "`" + ` with the ID
+` + "`" + `event:scenario-N` + "`" + `, kind ` + "`" + `hypothetical` + "`" + ` (or the ` + "`" + `kind` + "`" + ` given), authority
+` + "`" + `hypothetical` + "`" + `, and no sources. Its ` + "`" + `issuer` + "`" + `, ` + "`" + `covers` + "`" + `, ` + "`" + `targets` + "`" + `, ` + "`" + `exempts` + "`" + ` and
+` + "`" + `rescinds` + "`" + ` are the nodes given, with their own fields (ID, name, dates, ...) but
+not their relationships: follow those with ` + "`" + `node(id:)` + "`" + `.
 """
 input ControlInput {
   "The issuing jurisdiction (` + "`" + `country:` + "`" + ` ID)."
   issuer: ID!
-  "The inputs or products it covers (their instances and subtypes are covered too)."
+  "The inputs or products it covers (their instances and subtypes are covered too); may be empty only with ` + "`" + `coversAll: true` + "`" + `."
   covers: [ID!]!
-  "The firms or countries it targets."
+  "The firms or countries it targets (a firm's subsidiaries are covered through it; a country means firms headquartered there)."
   targets: [ID!]!
-  "The day it takes effect (default: ` + "`" + `asOf` + "`" + `)."
+  "The day it takes effect (default: ` + "`" + `asOf` + "`" + `, i.e. already in effect)."
   effective: Date
-  "A title to show in results."
+  "The first day it no longer applies (after ` + "`" + `effective` + "`" + `); ` + "`" + `null` + "`" + ` for open-ended."
+  expires: Date
+  "A title to show in results (default: ` + "`" + `hypothetical control event:scenario-N` + "`" + `)."
   title: String
-  "` + "`" + `hq` + "`" + ` (default): binds suppliers headquartered in the issuer's jurisdiction; ` + "`" + `fdp` + "`" + `: also foreign suppliers whose production depends on the issuer's tools or software."
+  "` + "`" + `hq` + "`" + ` (default): binds suppliers headquartered in the issuer's jurisdiction; ` + "`" + `fdp` + "`" + `: also foreign suppliers whose production depends on the issuer's tools or software (foreign-direct-product reach)."
   reach: String
+  "Whether it covers every item, like an entity listing (default ` + "`" + `false` + "`" + `)."
+  coversAll: Boolean
+  "Firms, countries, inputs or products it exempts."
+  exempts: [ID!]
+  "Recorded control events it rescinds from ` + "`" + `effective` + "`" + ` on: a scenario can remove controls too."
+  rescinds: [ID!]
+  "` + "`" + `null` + "`" + ` for an ordinary control (restricting new flows), or ` + "`" + `servicing-ban` + "`" + `: it withdraws servicing and spare parts, so that installed tools of the covered categories become unusable for the targets."
+  kind: String
 }
 `, BuiltIn: false},
 	{Name: "../../schema/entities.graphqls", Input: `# chipgraph GraphQL schema: the entities of the semiconductor supply-chain
@@ -2856,16 +3167,28 @@ func (ec *executionContext) childFields_Chokepoint(ctx context.Context, field gr
 		return ec.fieldContext_Chokepoint_firmHHI(ctx, field)
 	case "countryHHI":
 		return ec.fieldContext_Chokepoint_countryHHI(ctx, field)
+	case "countryDerived":
+		return ec.fieldContext_Chokepoint_countryDerived(ctx, field)
 	case "topCountry":
 		return ec.fieldContext_Chokepoint_topCountry(ctx, field)
 	case "topCountryShare":
 		return ec.fieldContext_Chokepoint_topCountryShare(ctx, field)
 	case "lowerBound":
 		return ec.fieldContext_Chokepoint_lowerBound(ctx, field)
+	case "lowerBoundReason":
+		return ec.fieldContext_Chokepoint_lowerBoundReason(ctx, field)
+	case "shareYear":
+		return ec.fieldContext_Chokepoint_shareYear(ctx, field)
+	case "shareSources":
+		return ec.fieldContext_Chokepoint_shareSources(ctx, field)
 	case "supplierCount":
 		return ec.fieldContext_Chokepoint_supplierCount(ctx, field)
 	case "dependents":
 		return ec.fieldContext_Chokepoint_dependents(ctx, field)
+	case "exposed":
+		return ec.fieldContext_Chokepoint_exposed(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_Chokepoint_alternatives(ctx, field)
 	case "hasAlternatives":
 		return ec.fieldContext_Chokepoint_hasAlternatives(ctx, field)
 	case "controls":
@@ -2884,6 +3207,10 @@ func (ec *executionContext) childFields_ChokepointChange(ctx context.Context, fi
 		return ec.fieldContext_ChokepointChange_before(ctx, field)
 	case "after":
 		return ec.fieldContext_ChokepointChange_after(ctx, field)
+	case "delta":
+		return ec.fieldContext_ChokepointChange_delta(ctx, field)
+	case "controls":
+		return ec.fieldContext_ChokepointChange_controls(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChokepointChange", field.Name)
 }
@@ -3100,12 +3427,20 @@ func (ec *executionContext) childFields_Fabrication(ctx context.Context, field g
 
 func (ec *executionContext) childFields_Feasibility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "item":
+		return ec.fieldContext_Feasibility_item(ctx, field)
+	case "holder":
+		return ec.fieldContext_Feasibility_holder(ctx, field)
+	case "asOf":
+		return ec.fieldContext_Feasibility_asOf(ctx, field)
 	case "feasible":
 		return ec.fieldContext_Feasibility_feasible(ctx, field)
 	case "blockedBy":
 		return ec.fieldContext_Feasibility_blockedBy(ctx, field)
 	case "explanation":
 		return ec.fieldContext_Feasibility_explanation(ctx, field)
+	case "routes":
+		return ec.fieldContext_Feasibility_routes(ctx, field)
 	case "paths":
 		return ec.fieldContext_Feasibility_paths(ctx, field)
 	}
@@ -3118,12 +3453,34 @@ func (ec *executionContext) childFields_FeasibilityChange(ctx context.Context, f
 		return ec.fieldContext_FeasibilityChange_item(ctx, field)
 	case "holder":
 		return ec.fieldContext_FeasibilityChange_holder(ctx, field)
+	case "before":
+		return ec.fieldContext_FeasibilityChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_FeasibilityChange_after(ctx, field)
 	case "blockedBy":
 		return ec.fieldContext_FeasibilityChange_blockedBy(ctx, field)
 	case "explanation":
 		return ec.fieldContext_FeasibilityChange_explanation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FeasibilityChange", field.Name)
+}
+
+func (ec *executionContext) childFields_FeasibilityRoute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_FeasibilityRoute_kind(ctx, field)
+	case "item":
+		return ec.fieldContext_FeasibilityRoute_item(ctx, field)
+	case "via":
+		return ec.fieldContext_FeasibilityRoute_via(ctx, field)
+	case "feasible":
+		return ec.fieldContext_FeasibilityRoute_feasible(ctx, field)
+	case "blockedBy":
+		return ec.fieldContext_FeasibilityRoute_blockedBy(ctx, field)
+	case "reason":
+		return ec.fieldContext_FeasibilityRoute_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeasibilityRoute", field.Name)
 }
 
 func (ec *executionContext) childFields_Firm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3268,14 +3625,24 @@ func (ec *executionContext) childFields_PathEdge(ctx context.Context, field grap
 		return ec.fieldContext_PathEdge_to(ctx, field)
 	case "kind":
 		return ec.fieldContext_PathEdge_kind(ctx, field)
+	case "reversed":
+		return ec.fieldContext_PathEdge_reversed(ctx, field)
 	case "share":
 		return ec.fieldContext_PathEdge_share(ctx, field)
+	case "year":
+		return ec.fieldContext_PathEdge_year(ctx, field)
+	case "basis":
+		return ec.fieldContext_PathEdge_basis(ctx, field)
 	case "group":
 		return ec.fieldContext_PathEdge_group(ctx, field)
+	case "node":
+		return ec.fieldContext_PathEdge_node(ctx, field)
 	case "validFrom":
 		return ec.fieldContext_PathEdge_validFrom(ctx, field)
 	case "validTo":
 		return ec.fieldContext_PathEdge_validTo(ctx, field)
+	case "note":
+		return ec.fieldContext_PathEdge_note(ctx, field)
 	case "sources":
 		return ec.fieldContext_PathEdge_sources(ctx, field)
 	}
@@ -3366,8 +3733,16 @@ func (ec *executionContext) childFields_ScenarioResult(ctx context.Context, fiel
 	switch field.Name {
 	case "asOf":
 		return ec.fieldContext_ScenarioResult_asOf(ctx, field)
+	case "controls":
+		return ec.fieldContext_ScenarioResult_controls(ctx, field)
+	case "targets":
+		return ec.fieldContext_ScenarioResult_targets(ctx, field)
+	case "items":
+		return ec.fieldContext_ScenarioResult_items(ctx, field)
 	case "newlyInfeasible":
 		return ec.fieldContext_ScenarioResult_newlyInfeasible(ctx, field)
+	case "newlyFeasible":
+		return ec.fieldContext_ScenarioResult_newlyFeasible(ctx, field)
 	case "chokepointChanges":
 		return ec.fieldContext_ScenarioResult_chokepointChanges(ctx, field)
 	}
@@ -4182,6 +4557,29 @@ func (ec *executionContext) fieldContext_Chokepoint_countryHHI(_ context.Context
 	return graphql.NewScalarFieldContext("Chokepoint", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Chokepoint_countryDerived(ctx context.Context, field graphql.CollectedField, obj *model.Chokepoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chokepoint_countryDerived(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CountryDerived, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chokepoint_countryDerived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chokepoint", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Chokepoint_topCountry(ctx context.Context, field graphql.CollectedField, obj *model.Chokepoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4260,6 +4658,84 @@ func (ec *executionContext) fieldContext_Chokepoint_lowerBound(_ context.Context
 	return graphql.NewScalarFieldContext("Chokepoint", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Chokepoint_lowerBoundReason(ctx context.Context, field graphql.CollectedField, obj *model.Chokepoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chokepoint_lowerBoundReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowerBoundReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Chokepoint_lowerBoundReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chokepoint", field, false, false, "String")
+}
+
+func (ec *executionContext) _Chokepoint_shareYear(ctx context.Context, field graphql.CollectedField, obj *model.Chokepoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chokepoint_shareYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShareYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Chokepoint_shareYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chokepoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Chokepoint_shareSources(ctx context.Context, field graphql.CollectedField, obj *model.Chokepoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chokepoint_shareSources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShareSources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chokepoint_shareSources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Chokepoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Chokepoint_supplierCount(ctx context.Context, field graphql.CollectedField, obj *model.Chokepoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4303,6 +4779,52 @@ func (ec *executionContext) _Chokepoint_dependents(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Chokepoint_dependents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chokepoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Chokepoint_exposed(ctx context.Context, field graphql.CollectedField, obj *model.Chokepoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chokepoint_exposed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exposed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chokepoint_exposed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chokepoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Chokepoint_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.Chokepoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chokepoint_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alternatives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chokepoint_alternatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Chokepoint", field, false, false, "Int")
 }
 
@@ -4460,6 +4982,61 @@ func (ec *executionContext) _ChokepointChange_after(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_ChokepointChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChokepointChange", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChokepointChange_delta(ctx context.Context, field graphql.CollectedField, obj *model.ChokepointChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChokepointChange_delta(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Delta, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChokepointChange_delta(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChokepointChange", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChokepointChange_controls(ctx context.Context, field graphql.CollectedField, obj *model.ChokepointChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChokepointChange_controls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Controls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ControlEvent) graphql.Marshaler {
+			return ec.marshalNControlEvent2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChokepointChange_controls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChokepointChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ControlEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.ControlEvent) (ret graphql.Marshaler) {
@@ -6511,6 +7088,93 @@ func (ec *executionContext) fieldContext_Fabrication_sources(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Feasibility_item(ctx context.Context, field graphql.CollectedField, obj *model.Feasibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feasibility_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feasibility_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Feasibility",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Feasibility_holder(ctx context.Context, field graphql.CollectedField, obj *model.Feasibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feasibility_holder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Holder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feasibility_holder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Feasibility",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Feasibility_asOf(ctx context.Context, field graphql.CollectedField, obj *model.Feasibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feasibility_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feasibility_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feasibility", field, false, false, "Date")
+}
+
 func (ec *executionContext) _Feasibility_feasible(ctx context.Context, field graphql.CollectedField, obj *model.Feasibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6587,6 +7251,38 @@ func (ec *executionContext) _Feasibility_explanation(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Feasibility_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Feasibility", field, false, false, "String")
+}
+
+func (ec *executionContext) _Feasibility_routes(ctx context.Context, field graphql.CollectedField, obj *model.Feasibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feasibility_routes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Routes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FeasibilityRoute) graphql.Marshaler {
+			return ec.marshalNFeasibilityRoute2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐFeasibilityRouteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feasibility_routes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Feasibility",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeasibilityRoute(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Feasibility_paths(ctx context.Context, field graphql.CollectedField, obj *model.Feasibility) (ret graphql.Marshaler) {
@@ -6685,6 +7381,52 @@ func (ec *executionContext) fieldContext_FeasibilityChange_holder(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _FeasibilityChange_before(ctx context.Context, field graphql.CollectedField, obj *model.FeasibilityChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeasibilityChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeasibilityChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeasibilityChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FeasibilityChange_after(ctx context.Context, field graphql.CollectedField, obj *model.FeasibilityChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeasibilityChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeasibilityChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeasibilityChange", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _FeasibilityChange_blockedBy(ctx context.Context, field graphql.CollectedField, obj *model.FeasibilityChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6738,6 +7480,171 @@ func (ec *executionContext) _FeasibilityChange_explanation(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_FeasibilityChange_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FeasibilityChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeasibilityRoute_kind(ctx context.Context, field graphql.CollectedField, obj *model.FeasibilityRoute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeasibilityRoute_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeasibilityRoute_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeasibilityRoute", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeasibilityRoute_item(ctx context.Context, field graphql.CollectedField, obj *model.FeasibilityRoute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeasibilityRoute_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeasibilityRoute_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeasibilityRoute",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeasibilityRoute_via(ctx context.Context, field graphql.CollectedField, obj *model.FeasibilityRoute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeasibilityRoute_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeasibilityRoute_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeasibilityRoute",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeasibilityRoute_feasible(ctx context.Context, field graphql.CollectedField, obj *model.FeasibilityRoute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeasibilityRoute_feasible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Feasible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeasibilityRoute_feasible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeasibilityRoute", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FeasibilityRoute_blockedBy(ctx context.Context, field graphql.CollectedField, obj *model.FeasibilityRoute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeasibilityRoute_blockedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BlockedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ControlEvent) graphql.Marshaler {
+			return ec.marshalNControlEvent2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeasibilityRoute_blockedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeasibilityRoute",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeasibilityRoute_reason(ctx context.Context, field graphql.CollectedField, obj *model.FeasibilityRoute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeasibilityRoute_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FeasibilityRoute_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeasibilityRoute", field, false, false, "String")
 }
 
 func (ec *executionContext) _Firm_id(ctx context.Context, field graphql.CollectedField, obj *model.Firm) (ret graphql.Marshaler) {
@@ -8122,6 +9029,29 @@ func (ec *executionContext) fieldContext_PathEdge_kind(_ context.Context, field 
 	return graphql.NewScalarFieldContext("PathEdge", field, false, false, "String")
 }
 
+func (ec *executionContext) _PathEdge_reversed(ctx context.Context, field graphql.CollectedField, obj *model.PathEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathEdge_reversed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reversed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathEdge_reversed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathEdge", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _PathEdge_share(ctx context.Context, field graphql.CollectedField, obj *model.PathEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8145,6 +9075,52 @@ func (ec *executionContext) fieldContext_PathEdge_share(_ context.Context, field
 	return graphql.NewScalarFieldContext("PathEdge", field, false, false, "Float")
 }
 
+func (ec *executionContext) _PathEdge_year(ctx context.Context, field graphql.CollectedField, obj *model.PathEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathEdge_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PathEdge_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathEdge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PathEdge_basis(ctx context.Context, field graphql.CollectedField, obj *model.PathEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathEdge_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PathEdge_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathEdge", field, false, false, "String")
+}
+
 func (ec *executionContext) _PathEdge_group(ctx context.Context, field graphql.CollectedField, obj *model.PathEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8165,6 +9141,29 @@ func (ec *executionContext) _PathEdge_group(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_PathEdge_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PathEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PathEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PathEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PathEdge", field, false, false, "String")
 }
 
@@ -8212,6 +9211,29 @@ func (ec *executionContext) _PathEdge_validTo(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_PathEdge_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PathEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PathEdge_note(ctx context.Context, field graphql.CollectedField, obj *model.PathEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathEdge_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PathEdge_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _PathEdge_sources(ctx context.Context, field graphql.CollectedField, obj *model.PathEdge) (ret graphql.Marshaler) {
@@ -9655,6 +10677,102 @@ func (ec *executionContext) fieldContext_ScenarioResult_asOf(_ context.Context, 
 	return graphql.NewScalarFieldContext("ScenarioResult", field, false, false, "Date")
 }
 
+func (ec *executionContext) _ScenarioResult_controls(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResult_controls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Controls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ControlEvent) graphql.Marshaler {
+			return ec.marshalNControlEvent2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResult_controls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioResult_targets(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResult_targets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Targets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResult_targets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioResult_items(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResult_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResult_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ScenarioResult_newlyInfeasible(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9675,6 +10793,38 @@ func (ec *executionContext) _ScenarioResult_newlyInfeasible(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_ScenarioResult_newlyInfeasible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeasibilityChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioResult_newlyFeasible(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResult_newlyFeasible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewlyFeasible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FeasibilityChange) graphql.Marshaler {
+			return ec.marshalNFeasibilityChange2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐFeasibilityChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResult_newlyFeasible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ScenarioResult",
 		Field:      field,
@@ -11417,7 +12567,7 @@ func (ec *executionContext) unmarshalInputControlInput(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"issuer", "covers", "targets", "effective", "title", "reach"}
+	fieldsInOrder := [...]string{"issuer", "covers", "targets", "effective", "expires", "title", "reach", "coversAll", "exempts", "rescinds", "kind"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11452,6 +12602,13 @@ func (ec *executionContext) unmarshalInputControlInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.Effective = data
+		case "expires":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expires"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Expires = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -11466,6 +12623,34 @@ func (ec *executionContext) unmarshalInputControlInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.Reach = data
+		case "coversAll":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coversAll"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoversAll = data
+		case "exempts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exempts"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Exempts = data
+		case "rescinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescinds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rescinds = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
 		}
 	}
 	return it, nil
@@ -11797,6 +12982,11 @@ func (ec *executionContext) _Chokepoint(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "countryDerived":
+			out.Values[i] = ec._Chokepoint_countryDerived(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "topCountry":
 			out.Values[i] = ec._Chokepoint_topCountry(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -11812,6 +13002,21 @@ func (ec *executionContext) _Chokepoint(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "lowerBoundReason":
+			out.Values[i] = ec._Chokepoint_lowerBoundReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "shareYear":
+			out.Values[i] = ec._Chokepoint_shareYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "shareSources":
+			out.Values[i] = ec._Chokepoint_shareSources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "supplierCount":
 			out.Values[i] = ec._Chokepoint_supplierCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -11819,6 +13024,16 @@ func (ec *executionContext) _Chokepoint(ctx context.Context, sel ast.SelectionSe
 			}
 		case "dependents":
 			out.Values[i] = ec._Chokepoint_dependents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exposed":
+			out.Values[i] = ec._Chokepoint_exposed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "alternatives":
+			out.Values[i] = ec._Chokepoint_alternatives(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11877,6 +13092,16 @@ func (ec *executionContext) _ChokepointChange(ctx context.Context, sel ast.Selec
 			}
 		case "after":
 			out.Values[i] = ec._ChokepointChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "delta":
+			out.Values[i] = ec._ChokepointChange_delta(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "controls":
+			out.Values[i] = ec._ChokepointChange_controls(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12590,6 +13815,21 @@ func (ec *executionContext) _Feasibility(ctx context.Context, sel ast.SelectionS
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Feasibility")
+		case "item":
+			out.Values[i] = ec._Feasibility_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "holder":
+			out.Values[i] = ec._Feasibility_holder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._Feasibility_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "feasible":
 			out.Values[i] = ec._Feasibility_feasible(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -12602,6 +13842,11 @@ func (ec *executionContext) _Feasibility(ctx context.Context, sel ast.SelectionS
 			}
 		case "explanation":
 			out.Values[i] = ec._Feasibility_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "routes":
+			out.Values[i] = ec._Feasibility_routes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12648,6 +13893,16 @@ func (ec *executionContext) _FeasibilityChange(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "before":
+			out.Values[i] = ec._FeasibilityChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._FeasibilityChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "blockedBy":
 			out.Values[i] = ec._FeasibilityChange_blockedBy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -12656,6 +13911,64 @@ func (ec *executionContext) _FeasibilityChange(ctx context.Context, sel ast.Sele
 		case "explanation":
 			out.Values[i] = ec._FeasibilityChange_explanation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feasibilityRouteImplementors = []string{"FeasibilityRoute"}
+
+func (ec *executionContext) _FeasibilityRoute(ctx context.Context, sel ast.SelectionSet, obj *model.FeasibilityRoute) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feasibilityRouteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeasibilityRoute")
+		case "kind":
+			out.Values[i] = ec._FeasibilityRoute_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "item":
+			out.Values[i] = ec._FeasibilityRoute_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "via":
+			out.Values[i] = ec._FeasibilityRoute_via(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "feasible":
+			out.Values[i] = ec._FeasibilityRoute_feasible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blockedBy":
+			out.Values[i] = ec._FeasibilityRoute_blockedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._FeasibilityRoute_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -13144,13 +14457,33 @@ func (ec *executionContext) _PathEdge(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "reversed":
+			out.Values[i] = ec._PathEdge_reversed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "share":
 			out.Values[i] = ec._PathEdge_share(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "year":
+			out.Values[i] = ec._PathEdge_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "basis":
+			out.Values[i] = ec._PathEdge_basis(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "group":
 			out.Values[i] = ec._PathEdge_group(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PathEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -13161,6 +14494,11 @@ func (ec *executionContext) _PathEdge(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "validTo":
 			out.Values[i] = ec._PathEdge_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._PathEdge_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -13586,8 +14924,28 @@ func (ec *executionContext) _ScenarioResult(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "controls":
+			out.Values[i] = ec._ScenarioResult_controls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targets":
+			out.Values[i] = ec._ScenarioResult_targets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._ScenarioResult_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "newlyInfeasible":
 			out.Values[i] = ec._ScenarioResult_newlyInfeasible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newlyFeasible":
+			out.Values[i] = ec._ScenarioResult_newlyFeasible(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14477,6 +15835,30 @@ func (ec *executionContext) marshalNFeasibilityChange2ᚖgithubᚗcomᚋchipgrap
 		return graphql.Null
 	}
 	return ec._FeasibilityChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFeasibilityRoute2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐFeasibilityRouteᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FeasibilityRoute) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeasibilityRoute2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐFeasibilityRoute(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeasibilityRoute2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐFeasibilityRoute(ctx context.Context, sel ast.SelectionSet, v *model.FeasibilityRoute) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeasibilityRoute!")
+		return graphql.Null
+	}
+	return ec._FeasibilityRoute(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNFirm2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐFirmᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Firm) graphql.Marshaler {

@@ -97,10 +97,14 @@ func complexity() ComplexityRoot {
 	c.DependencyPath.Nodes, c.DependencyPath.Edges = list, list
 	c.PathEdge.Sources = list
 	c.UpstreamItem.Via = list
-	c.Chokepoint.Controls = list
-	c.Feasibility.BlockedBy, c.Feasibility.Paths = list, list
-	c.ScenarioResult.NewlyInfeasible, c.ScenarioResult.ChokepointChanges = list, list
+	c.Chokepoint.Controls, c.Chokepoint.ShareSources = list, list
+	c.Feasibility.BlockedBy, c.Feasibility.Paths, c.Feasibility.Routes = list, list, list
+	c.FeasibilityRoute.BlockedBy = list
+	c.ScenarioResult.NewlyInfeasible, c.ScenarioResult.NewlyFeasible = list, list
+	c.ScenarioResult.ChokepointChanges, c.ScenarioResult.Controls = list, list
+	c.ScenarioResult.Targets, c.ScenarioResult.Items = list, list
 	c.FeasibilityChange.BlockedBy = list
+	c.ChokepointChange.Controls = list
 	return c
 }
 

@@ -73,6 +73,8 @@ func (c Options) withDefaults() Options {
 //	GET  /healthz          200 while the process is alive
 //	GET  /readyz           200 with the snapshot's status once one is in service, else 503
 //	GET  /metrics          Prometheus text format
+//	GET  /reports/chokepoints.json, .csv
+//	                       the chokepoint report (see reports.go)
 type Server struct {
 	holder     *Holder
 	cfg        Options
@@ -115,6 +117,7 @@ func NewServer(h *Holder, opt Options, log *slog.Logger) *Server {
 	s.Handle("GET /healthz", "healthz", http.HandlerFunc(s.serveHealth))
 	s.Handle("GET /readyz", "readyz", http.HandlerFunc(s.serveReady))
 	s.Handle("GET /metrics", "metrics", http.HandlerFunc(s.serveMetrics))
+	s.handleReports() // reports.go
 	s.mux.Handle("/", s.wrap("other", http.NotFoundHandler()))
 	return s
 }

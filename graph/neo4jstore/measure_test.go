@@ -11,10 +11,11 @@ import (
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/neo4jstore/neo4jtest"
 	"github.com/chipgraph/chipgraph/graph/storetest"
+	"github.com/chipgraph/chipgraph/graph/synth"
 )
 
-// TestMeasureLoad measures load and snapshot rates on a synthetic graph.
-// It takes minutes, so it runs only when asked:
+// TestMeasureLoad measures load and snapshot rates on a synthetic graph
+// (graph/synth). It takes minutes, so it runs only when asked:
 //
 //	CHIPGRAPH_MEASURE=1 NEO4J_URI=bolt://127.0.0.1:7687 \
 //	  go test -run TestMeasureLoad -v -timeout 60m ./graph/neo4jstore
@@ -23,14 +24,14 @@ import (
 // CHIPGRAPH_MEASURE_BATCHES (default 500,1000,5000,10000) the batch sizes.
 // For each batch size it loads the graph into an empty database (every row
 // created), loads it again (every row unchanged), loads a changed version
-// (edits, additions, removals), and builds a snapshot; it logs nodes/s and
+// (edits, removals), and builds a snapshot; it logs nodes/s and
 // relationships/s for each phase. A smaller load runs first to warm the
 // server up.
 func TestMeasureLoad(t *testing.T) {
 	if os.Getenv("CHIPGRAPH_MEASURE") != "1" {
 		t.Skip("set CHIPGRAPH_MEASURE=1 to measure load rates")
 	}
-	n := 100000
+	n := synth.Medium
 	if v, err := strconv.Atoi(os.Getenv("CHIPGRAPH_MEASURE_NODES")); err == nil {
 		n = v
 	}
@@ -45,13 +46,14 @@ func TestMeasureLoad(t *testing.T) {
 			batches = append(batches, b)
 		}
 	}
-	base, changed := storetest.Generated(n, 0), storetest.Generated(n, 1)
+	base := storetest.UniqueEdges(synth.Generate(n, 1))
+	changed := perturb(storetest.UniqueEdges(synth.Generate(n, 1)))
 	t.Logf("graph: %d nodes, %d edges (changed version: %d nodes, %d edges)",
 		len(base.Nodes), len(base.Edges), len(changed.Nodes), len(changed.Edges))
 	// Warm the server up (JIT, page cache) so that the first batch size
 	// measured is not penalised.
 	warm := neo4jtest.Open(t)
-	if _, err := warm.Write(context.Background(), storetest.Generated(n/5, 0), graph.WriteOptions{}); err != nil {
+	if _, err := warm.Write(context.Background(), storetest.UniqueEdges(synth.Generate(n/5, 2)), graph.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, batch := range batches {
@@ -61,7 +63,7 @@ func TestMeasureLoad(t *testing.T) {
 			ds   *graph.Dataset
 		}{{"create", base}, {"reload", base}, {"change", changed}} {
 			m := measure(t, s, run.ds, batch)
-			t.Logf("batch %5d %-6s: nodes %6.0f/s (%5.1fs)  rels %6.0f/s (%5.1fs)  cleanup %4.1fs  total %5.1fs",
+			t.Logf("batch %5d %-6s: nodes %6.0f/s (%5.1fs)  rels %6.0f/s (%5.1fs)  commit+cleanup %4.1fs  total %5.1fs",
 				batch, run.name, m.nodeRate, m.nodes.Seconds(), m.edgeRate, m.edges.Seconds(),
 				m.cleanup.Seconds(), m.total.Seconds())
 		}
@@ -73,6 +75,33 @@ func TestMeasureLoad(t *testing.T) {
 		t.Logf("batch %5d snapshot: %d nodes, %d edges in %.2fs", batch, snap.NumNodes(), snap.NumEdges(),
 			time.Since(start).Seconds())
 	}
+}
+
+// perturb makes a later version of ds: one node in 50 dropped with its
+// edges, one edge in 10 dropped, one name in 13 and one share in 7 changed.
+func perturb(ds *graph.Dataset) *graph.Dataset {
+	out := &graph.Dataset{}
+	gone := map[graph.ID]bool{}
+	for i, n := range ds.Nodes {
+		switch {
+		case i%50 == 49 && n.Kind != graph.KindSource && n.Kind != graph.KindCountry:
+			gone[n.ID] = true
+			continue
+		case i%13 == 0:
+			n.Name += " (renamed)"
+		}
+		out.Nodes = append(out.Nodes, n)
+	}
+	for i, e := range ds.Edges {
+		switch {
+		case gone[e.From] || gone[e.To] || i%10 == 9:
+			continue
+		case i%7 == 0 && e.HasShare():
+			e.Share /= 2
+		}
+		out.Edges = append(out.Edges, e)
+	}
+	return out
 }
 
 type measurement struct {

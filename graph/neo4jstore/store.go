@@ -17,7 +17,7 @@ import (
 // DefaultBatchSize is the number of rows per write transaction when neither
 // Config.BatchSize nor WriteOptions.BatchSize says otherwise. It was chosen
 // by measuring loads of a 10^5-node synthetic graph (see doc.go).
-const DefaultBatchSize = 5000
+const DefaultBatchSize = 1000
 
 // Config says how to reach Neo4j. The zero value of every field but URI has
 // a default.
@@ -171,16 +171,20 @@ func metaOf(rec *neo4j.Record) (meta, error) {
 //   - the database does not exist: NotFound;
 //   - anything else: Internal.
 //
-// A *graph.Error passes through unchanged.
+// A *graph.Error passes through unchanged; an error wrapping one keeps its
+// kind.
 func wrap(ctx context.Context, op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var ge *graph.Error
-	if errors.As(err, &ge) {
-		return err
+	if ge, ok := err.(*graph.Error); ok {
+		return ge
 	}
-	return &graph.Error{Kind: kindOf(ctx, err), Op: op, Err: err}
+	kind := graph.KindOf(err)
+	if kind == graph.Other {
+		kind = kindOf(ctx, err)
+	}
+	return &graph.Error{Kind: kind, Op: op, Err: err}
 }
 
 func kindOf(ctx context.Context, err error) graph.ErrorKind {

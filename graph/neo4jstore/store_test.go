@@ -192,7 +192,6 @@ func cloneDataset(ds *graph.Dataset) *graph.Dataset {
 	return &graph.Dataset{Nodes: append([]graph.Node(nil), ds.Nodes...), Edges: append([]graph.Edge(nil), ds.Edges...)}
 }
 
-
 // TestServerLost cuts the connection to Neo4j in the middle of a load: the
 // load must fail with Unavailable, and once the server is back the
 // previous version must still be served and the load must complete when run

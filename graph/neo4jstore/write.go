@@ -59,9 +59,16 @@ func (s *Store) Write(ctx context.Context, ds *graph.Dataset, opt graph.WriteOpt
 	return stats, nil
 }
 
+// interrupted wraps the error of a load that stopped before its commit.
 func interrupted(ctx context.Context, op string, l *load, err error) error {
-	return wrap(ctx, op, fmt.Errorf("load %d interrupted; the previous version is still served, "+
-		"and running the load again completes it: %w", l.id, err))
+	kind := graph.KindOf(wrap(ctx, op, err))
+	if kind == graph.Unavailable {
+		err = fmt.Errorf("load %d interrupted (the previous version is still served; "+
+			"running the load again completes it): %w", l.id, err)
+	} else {
+		err = fmt.Errorf("load %d failed (the previous version is still served): %w", l.id, err)
+	}
+	return &graph.Error{Kind: kind, Op: op, Err: err}
 }
 
 // plan is a validated dataset ready to write.
@@ -211,18 +218,19 @@ func edgeUpsert(kind graph.EdgeKind, fromLabel, toLabel string) string {
 }
 
 func (l *load) writeNodes(ctx context.Context, p *plan) error {
-	total := len(p.ds.Nodes)
-	done := 0
+	total, done := len(p.ds.Nodes), 0
 	for _, kind := range graph.NodeKinds {
-		var rows []any
+		var idx []int
 		for i := range p.ds.Nodes {
-			n := &p.ds.Nodes[i]
-			if n.Kind != kind {
-				continue
+			if p.ds.Nodes[i].Kind == kind {
+				idx = append(idx, i)
 			}
-			rows = append(rows, map[string]any{"id": string(n.ID), "key": string(n.ID), "hash": contentHash(n), "props": nodeProps(n)})
 		}
-		if err := l.writeRows(ctx, nodeUpsert(kind.Label()), rows, "nodes", &done, total); err != nil {
+		row := func(i int) any {
+			n := &p.ds.Nodes[i]
+			return map[string]any{"id": string(n.ID), "key": string(n.ID), "hash": contentHash(n), "props": nodeProps(n)}
+		}
+		if err := l.writeRows(ctx, nodeUpsert(kind.Label()), idx, row, "nodes", &done, total); err != nil {
 			return fmt.Errorf("writing %s nodes: %w", kind.Label(), err)
 		}
 	}
@@ -234,7 +242,7 @@ func (l *load) writeEdges(ctx context.Context, p *plan) error {
 		kind     graph.EdgeKind
 		from, to graph.NodeKind
 	}
-	groups := map[group][]any{}
+	groups := map[group][]int{}
 	var order []group
 	for i := range p.ds.Edges {
 		e := &p.ds.Edges[i]
@@ -242,28 +250,38 @@ func (l *load) writeEdges(ctx context.Context, p *plan) error {
 		if _, ok := groups[g]; !ok {
 			order = append(order, g)
 		}
-		groups[g] = append(groups[g], map[string]any{"from": string(e.From), "to": string(e.To), "key": e.Key(),
-			"hash": contentHash(e), "props": edgeProps(e)})
+		groups[g] = append(groups[g], i)
 	}
 	slices.SortFunc(order, func(a, b group) int {
 		return cmp.Or(cmp.Compare(slices.Index(graph.EdgeKinds, a.kind), slices.Index(graph.EdgeKinds, b.kind)),
 			cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to))
 	})
+	row := func(i int) any {
+		e := &p.ds.Edges[i]
+		return map[string]any{"from": string(e.From), "to": string(e.To), "key": e.Key(), "hash": contentHash(e),
+			"props": edgeProps(e)}
+	}
 	total, done := len(p.ds.Edges), 0
 	for _, g := range order {
 		q := edgeUpsert(g.kind, g.from.Label(), g.to.Label())
-		if err := l.writeRows(ctx, q, groups[g], "edges", &done, total); err != nil {
+		if err := l.writeRows(ctx, q, groups[g], row, "edges", &done, total); err != nil {
 			return fmt.Errorf("writing %s edges from %s to %s: %w", g.kind, g.from.Label(), g.to.Label(), err)
 		}
 	}
 	return nil
 }
 
-// writeRows writes rows in batches, one transaction per batch.
-func (l *load) writeRows(ctx context.Context, query string, rows []any, phase string, done *int, total int) error {
-	for len(rows) > 0 {
-		n := min(l.batch, len(rows))
-		rec, err := l.single(ctx, query, map[string]any{"rows": rows[:n]})
+// writeRows writes the rows of the items idx in batches, one transaction
+// per batch, building each batch's rows when it is sent.
+func (l *load) writeRows(ctx context.Context, query string, idx []int, row func(int) any, phase string, done *int, total int) error {
+	rows := make([]any, 0, min(l.batch, len(idx)))
+	for len(idx) > 0 {
+		n := min(l.batch, len(idx))
+		rows = rows[:0]
+		for _, i := range idx[:n] {
+			rows = append(rows, row(i))
+		}
+		rec, err := l.single(ctx, query, map[string]any{"rows": rows})
 		if err != nil {
 			return err
 		}
@@ -273,7 +291,7 @@ func (l *load) writeRows(ctx context.Context, query string, rows []any, phase st
 		if written := rec.Values[0].(int64); written != int64(n) {
 			return l.shortWrite(written, n)
 		}
-		rows = rows[n:]
+		idx = idx[n:]
 		*done += n
 		if l.progress != nil {
 			l.progress(graph.Progress{Phase: phase, Done: *done, Total: total})
@@ -337,37 +355,69 @@ RETURN m.version AS version`, map[string]any{"fingerprint": p.fingerprint,
 }
 
 // cleanup deletes what no reader of this (now committed) load can see:
-// nodes and relationships last written by an earlier load, and saved prior
-// versions. If a newer load has started, lockMeta makes every statement
-// delete nothing: that load cleans up when it commits.
+// relationships and nodes last written by an earlier load, and saved prior
+// versions. For each label and type it finds them with one scan, then
+// deletes them by element ID in batches; each batch checks again, under the
+// meta lock, that they are still stale. If a newer load has started,
+// lockMeta makes every batch delete nothing: that load cleans up when it
+// commits.
 func (l *load) cleanup(ctx context.Context) error {
-	var stmts []string
+	type target struct{ find, del string }
+	var targets []target
 	for _, k := range graph.EdgeKinds {
-		stmts = append(stmts, "MATCH ()-[x:"+string(k)+"]->() WHERE x.loadLast < $load\nWITH x LIMIT $batch DELETE x")
+		targets = append(targets, target{
+			"MATCH ()-[x:" + string(k) + "]->() WHERE x.loadLast < $load RETURN elementId(x)",
+			"MATCH ()-[x:" + string(k) + "]->() WHERE elementId(x) = id AND x.loadLast < $load DELETE x"})
 	}
 	for _, k := range graph.NodeKinds {
-		stmts = append(stmts, "MATCH (x:"+k.Label()+") WHERE x.loadLast < $load\nWITH x LIMIT $batch DETACH DELETE x")
+		targets = append(targets, target{
+			"MATCH (x:" + k.Label() + ") WHERE x.loadLast < $load RETURN elementId(x)",
+			"MATCH (x:" + k.Label() + ") WHERE elementId(x) = id AND x.loadLast < $load DETACH DELETE x"})
 	}
-	stmts = append(stmts, "MATCH (x:ChipgraphUndo) WHERE x.savedFor < $load\nWITH x LIMIT $batch DELETE x")
+	targets = append(targets, target{
+		"MATCH (x:ChipgraphUndo) WHERE x.savedFor < $load RETURN elementId(x)",
+		"MATCH (x:ChipgraphUndo) WHERE elementId(x) = id AND x.savedFor < $load DELETE x"})
 	deleted := 0
-	for _, stmt := range stmts {
-		for {
-			rec, err := l.single(ctx, lockMeta+stmt+"\nRETURN count(*) AS deleted", map[string]any{"batch": int64(l.batch)})
+	for _, tg := range targets {
+		ids, err := l.elementIDs(ctx, tg.find)
+		if err != nil {
+			return err
+		}
+		for len(ids) > 0 {
+			n := min(l.batch, len(ids))
+			rec, err := l.single(ctx, lockMeta+"UNWIND $ids AS id\n"+tg.del+"\nRETURN count(*) AS deleted",
+				map[string]any{"ids": ids[:n]})
 			if err != nil {
 				return err
 			}
 			if rec == nil {
 				return graph.Errorf(graph.Internal, "", "cleanup returned no count")
 			}
-			n := int(rec.Values[0].(int64))
-			deleted += n
-			if n > 0 && l.progress != nil {
-				l.progress(graph.Progress{Phase: "cleanup", Done: deleted, Total: deleted})
+			if rec.Values[0].(int64) == 0 {
+				return nil // overtaken by a newer load, which cleans up instead
 			}
-			if n < l.batch {
-				break
+			deleted += int(rec.Values[0].(int64))
+			ids = ids[n:]
+			if l.progress != nil {
+				l.progress(graph.Progress{Phase: "cleanup", Done: deleted, Total: deleted})
 			}
 		}
 	}
 	return nil
+}
+
+// elementIDs runs a query returning element IDs and collects them.
+func (l *load) elementIDs(ctx context.Context, query string) ([]any, error) {
+	ids, err := l.sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		var ids []any
+		err := stream(ctx, tx, query, map[string]any{"load": l.id}, func(rec *neo4j.Record) error {
+			ids = append(ids, rec.Values[0])
+			return nil
+		})
+		return ids, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids.([]any), nil
 }

@@ -213,3 +213,20 @@ func Generated(n, variant int) *graph.Dataset {
 	edge(graph.Edge{From: "event:gen", To: country(1), Kind: graph.Targets, Share: graph.NoShare})
 	return ds
 }
+
+// UniqueEdges drops from ds every edge whose graph.Edge.Key repeats an
+// earlier one, and returns ds. Two edges with one key are one fact; the
+// Neo4j store rejects datasets that repeat one (Conflict), and graph/synth
+// can produce exact repeats.
+func UniqueEdges(ds *graph.Dataset) *graph.Dataset {
+	seen := make(map[string]bool, len(ds.Edges))
+	edges := ds.Edges[:0:0]
+	for _, e := range ds.Edges {
+		if !seen[e.Key()] {
+			seen[e.Key()] = true
+			edges = append(edges, e)
+		}
+	}
+	ds.Edges = edges
+	return ds
+}

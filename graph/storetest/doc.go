@@ -8,7 +8,8 @@
 // leaves the previous version and can be re-run, and readers during a load
 // see the old or the new content, never a mix.
 //
-// It also provides the datasets the suite uses (Sample, Generated), for
-// store-specific tests and measurements. It imports graph and memstore
-// (the reference), and is imported only by tests.
+// It also provides the datasets the suite uses (Sample, Generated; it also
+// round-trips a graph/synth graph), for store-specific tests and
+// measurements. It imports graph, memstore (the reference) and synth, and
+// is imported only by tests.
 package storetest

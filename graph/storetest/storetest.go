@@ -9,6 +9,7 @@ import (
 
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/memstore"
+	"github.com/chipgraph/chipgraph/graph/synth"
 )
 
 // Run runs the conformance suite. open is called once per subtest and must
@@ -49,6 +50,7 @@ func testRoundTrip(t *testing.T, s graph.Store) {
 	}{
 		{"Sample", Sample()},
 		{"Generated", Generated(500, 0)},
+		{"Synth", UniqueEdges(synth.Generate(2000, 7))},
 		{"SampleUpdated", SampleUpdated()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

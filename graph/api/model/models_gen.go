@@ -9,38 +9,56 @@ import (
 // A chokepoint: an input whose supply is concentrated, on which much depends, or
 // which controls cover. Shares are read at `asOf`: each supplier's latest share
 // from a year on or before it. Aggregate providers ("various / other") never count
-// as a single supplier.
+// as a supplier: not in an HHI, a supplier count or the top supplier; their
+// presence makes the HHIs lower bounds. HHIs and shares are rounded to 2 decimal
+// places, scores to 4 (the ranking uses the unrounded scores).
 type Chokepoint struct {
-	// The input (or product) assessed.
+	// The input assessed.
 	Input Node `json:"input"`
-	// The firm with the largest known share; `null` if no firm share is known.
+	// The firm with the largest known share (ties: the smaller ID); `null` if no firm share is known.
 	TopSupplier Node `json:"topSupplier,omitempty"`
 	// `topSupplier`'s share in percent (0–100).
 	TopShare *float64 `json:"topShare,omitempty"`
 	// Firm-level Herfindahl–Hirschman index on 0–10,000: the sum of the squared
 	// percentage shares of the firms supplying the input (10,000 = one firm holds
-	// 100 %; above 2,500 is "highly concentrated" in US merger guidelines). `null`
-	// when no firm shares are known. See `lowerBound`.
+	// 100 %; above 2,500 is "highly concentrated" in the US merger guidelines).
+	// `null` when no firm share is known. See `lowerBound`.
 	Hhi *float64 `json:"hhi,omitempty"`
 	// The same as `hhi` (firm-level HHI, 0–10,000), named for symmetry with `countryHHI`.
 	FirmHhi *float64 `json:"firmHHI,omitempty"`
-	// Country-level HHI on 0–10,000, from the shares of supplier countries (by headquarters); `null` when none are known.
+	// Country-level HHI on 0–10,000, from the shares of supplier countries; when the data has no country shares, derived from the firm shares summed by each firm's headquarters (`countryDerived`). `null` when no share is known.
 	CountryHhi *float64 `json:"countryHHI,omitempty"`
+	// Whether `countryHHI`, `topCountry` and `topCountryShare` are derived from firm shares by headquarters rather than recorded country shares.
+	CountryDerived bool `json:"countryDerived"`
 	// The country with the largest known share.
 	TopCountry *Country `json:"topCountry,omitempty"`
 	// `topCountry`'s share in percent (0–100).
 	TopCountryShare *float64 `json:"topCountryShare,omitempty"`
-	// Whether the HHIs are lower bounds: some suppliers are named without a share, or known firm shares sum below 100 %, so the unknown remainder could only raise concentration if held by one firm.
+	// Whether the HHIs are only lower bounds: some supplier is named without a
+	// share, an aggregate provider holds part of the market, or the known shares sum
+	// below 99 %. Unknown shares can only add to the sum of squares, so the true
+	// concentration may be higher. `lowerBoundReason` says which.
 	LowerBound bool `json:"lowerBound"`
-	// The number of distinct firms recorded as supplying it at `asOf` (aggregate providers not counted).
+	// Why the HHIs are lower bounds, per level, e.g. `firms: 1 of 4 named suppliers have no share; countries: known shares sum to 93.4%`; `null` when they are not.
+	LowerBoundReason *string `json:"lowerBoundReason,omitempty"`
+	// The latest year of the share rows counted; `null` when none is.
+	ShareYear *int `json:"shareYear,omitempty"`
+	// The sources of the share rows counted.
+	ShareSources []*Source `json:"shareSources"`
+	// The number of distinct firms recorded as making it or with a share row at `asOf` (aggregate providers not counted); when no firm is recorded, the number of supplier countries.
 	SupplierCount int `json:"supplierCount"`
-	// How many products and inputs depend on it, directly or transitively (its downstream closure).
+	// How many products and inputs depend on it: through at least one `REQUIRES` edge, possibly after `INSTANCE_OF` and `TYPE_OF` edges (a product of a category that requires it depends on it), directly or transitively.
 	Dependents int `json:"dependents"`
-	// Whether some requirement on it has an alternative (an OR-group with another member), so that dependents could do without it.
+	// How many of the `dependents` cannot do without it: removing it (with its instances and subtypes) leaves one of their requirements with no alternative.
+	Exposed int `json:"exposed"`
+	// How many of the `dependents` have an OR-alternative that avoids it (`dependents - exposed`).
+	Alternatives int `json:"alternatives"`
+	// Whether every dependent has an alternative that avoids it (`dependents > 0` and `exposed = 0`), so that it is not a structural chokepoint.
 	HasAlternatives bool `json:"hasAlternatives"`
-	// Controls active at `asOf` that cover it (directly, through a broader input it is a kind of, or by covering all items).
+	// Controls active at `asOf` that cover it (a `COVERS` edge to it or to a category it is an instance or subtype of). Controls covering all items (entity listings) are about firms, not this input, and are not listed.
 	Controls []*ControlEvent `json:"controls"`
-	// The ranking score; higher is more critical. Its definition (concentration × dependents × alternatives × controls) is documented with graph/analysis and stable within a release.
+	// The ranking score; higher is more critical:
+	// score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where c = max(firm HHI, country HHI) ÷ 10,000 from the known shares (0 when none is known), d = dependents, x = dependents with no alternative avoiding the input, k = 1 if an active control covers the input (0 otherwise); score = 0 when d = 0.
 	Score float64 `json:"score"`
 }
 
@@ -52,6 +70,10 @@ type ChokepointChange struct {
 	Before float64 `json:"before"`
 	// Score under the scenario.
 	After float64 `json:"after"`
+	// `after - before`.
+	Delta float64 `json:"delta"`
+	// The controls covering it under the scenario, recorded and hypothetical.
+	Controls []*ControlEvent `json:"controls"`
 }
 
 // A page of control events.
@@ -90,22 +112,38 @@ type ControlEventWhere struct {
 	Covers *string `json:"covers,omitempty"`
 }
 
-// A hypothetical export control, with the same semantics as a recorded one: it
-// blocks flows of the covered items from suppliers within the issuer's reach to
-// the targeted firms and countries from `effective` on.
+// A hypothetical export control, with the same semantics as a recorded one: from
+// `effective` on, it blocks flows of the covered items from suppliers within the
+// issuer's reach to the targeted firms and countries.
+//
+// In results, the N-th control given is a `ControlEvent` with the ID
+// `event:scenario-N`, kind `hypothetical` (or the `kind` given), authority
+// `hypothetical`, and no sources. Its `issuer`, `covers`, `targets`, `exempts` and
+// `rescinds` are the nodes given, with their own fields (ID, name, dates, ...) but
+// not their relationships: follow those with `node(id:)`.
 type ControlInput struct {
 	// The issuing jurisdiction (`country:` ID).
 	Issuer string `json:"issuer"`
-	// The inputs or products it covers (their instances and subtypes are covered too).
+	// The inputs or products it covers (their instances and subtypes are covered too); may be empty only with `coversAll: true`.
 	Covers []string `json:"covers"`
-	// The firms or countries it targets.
+	// The firms or countries it targets (a firm's subsidiaries are covered through it; a country means firms headquartered there).
 	Targets []string `json:"targets"`
-	// The day it takes effect (default: `asOf`).
+	// The day it takes effect (default: `asOf`, i.e. already in effect).
 	Effective *graph.Date `json:"effective,omitempty"`
-	// A title to show in results.
+	// The first day it no longer applies (after `effective`); `null` for open-ended.
+	Expires *graph.Date `json:"expires,omitempty"`
+	// A title to show in results (default: `hypothetical control event:scenario-N`).
 	Title *string `json:"title,omitempty"`
-	// `hq` (default): binds suppliers headquartered in the issuer's jurisdiction; `fdp`: also foreign suppliers whose production depends on the issuer's tools or software.
+	// `hq` (default): binds suppliers headquartered in the issuer's jurisdiction; `fdp`: also foreign suppliers whose production depends on the issuer's tools or software (foreign-direct-product reach).
 	Reach *string `json:"reach,omitempty"`
+	// Whether it covers every item, like an entity listing (default `false`).
+	CoversAll *bool `json:"coversAll,omitempty"`
+	// Firms, countries, inputs or products it exempts.
+	Exempts []string `json:"exempts,omitempty"`
+	// Recorded control events it rescinds from `effective` on: a scenario can remove controls too.
+	Rescinds []string `json:"rescinds,omitempty"`
+	// `null` for an ordinary control (restricting new flows), or `servicing-ban`: it withdraws servicing and spare parts, so that installed tools of the covered categories become unusable for the targets.
+	Kind *string `json:"kind,omitempty"`
 }
 
 // One path of dependency edges.
@@ -150,13 +188,21 @@ type FabWhere struct {
 
 // The verdict of `Query.feasibility`.
 type Feasibility struct {
+	// The item asked about.
+	Item Node `json:"item"`
+	// The would-be holder asked about (a firm or country).
+	Holder Node `json:"holder"`
+	// The day evaluated.
+	AsOf graph.Date `json:"asOf"`
 	// Whether the holder can obtain or make the item at `asOf`.
 	Feasible bool `json:"feasible"`
-	// Active controls (recorded or assumed) that block a flow needed for the item; empty when feasible.
+	// Active controls (recorded or assumed) that block a flow needed for the item, in the order they were met; empty when feasible. See `ControlInput` for how assumed ones appear.
 	BlockedBy []*ControlEvent `json:"blockedBy"`
-	// Human-readable steps of the reasoning, one sentence each, in evaluation order.
+	// Human-readable steps of the reasoning, one sentence each, indented by depth: which routes were tried, which supplier, which control blocked it and why it reaches the supplier.
 	Explanation []string `json:"explanation"`
-	// Dependency paths that explain the verdict: for an infeasible item, from the item to each blocked requirement.
+	// The ways to the item considered at the top level, in the order tried.
+	Routes []*FeasibilityRoute `json:"routes"`
+	// Dependency paths that explain the verdict: for an infeasible item, from the item to each blocked flow (ending at the supplier, fab operator or fab cut off); for a feasible one, the path to the route that works.
 	Paths []*DependencyPath `json:"paths"`
 }
 
@@ -164,12 +210,32 @@ type Feasibility struct {
 type FeasibilityChange struct {
 	// The product or input.
 	Item Node `json:"item"`
-	// The firm or country that can no longer obtain it.
+	// The firm or country whose access changes.
 	Holder Node `json:"holder"`
-	// The controls that block it (hypothetical ones carry the IDs `event:scenario-1`, `event:scenario-2`, ... in the order given).
+	// Whether the holder could obtain the item at baseline (recorded controls only).
+	Before bool `json:"before"`
+	// Whether it can under the scenario.
+	After bool `json:"after"`
+	// The controls that block it: under the scenario for a newly infeasible item, at baseline for a newly feasible one. Hypothetical ones carry the IDs `event:scenario-1`, `event:scenario-2`, ... in the order given.
 	BlockedBy []*ControlEvent `json:"blockedBy"`
-	// The reasoning, one sentence per step.
+	// The reasoning of that blocked verdict, one sentence per step.
 	Explanation []string `json:"explanation"`
+}
+
+// One way for a holder to obtain an item, as `Query.feasibility` tried it.
+type FeasibilityRoute struct {
+	// `installed` (a fab of the holder's group already holds it), `in-house` (the holder's group makes it) or `supplier` (bought).
+	Kind string `json:"kind"`
+	// What the route delivers: the item asked for, or an instance or subtype of it (for `installed`, the tool category held).
+	Item Node `json:"item"`
+	// The fab (`installed`), the in-house maker, or the supplier.
+	Via Node `json:"via"`
+	// Whether this route works at `asOf`.
+	Feasible bool `json:"feasible"`
+	// The controls that close this route; empty if it works or fails for another reason.
+	BlockedBy []*ControlEvent `json:"blockedBy"`
+	// Why the route fails, e.g. `blocked`, `the supplier cannot make it`, `cannot obtain all its requirements`; `null` when it works.
+	Reason *string `json:"reason,omitempty"`
 }
 
 // A page of firms.
@@ -242,22 +308,32 @@ type PageInfo struct {
 
 // One edge on a path, explained. `from` and `to` are in the direction the path
 // is walked, which may be against the stored direction of the edge (a `MAKES`
-// edge is stored firm → product but walked product → maker).
+// edge is stored firm → product but walked product → maker; see `reversed`).
 type PathEdge struct {
 	// The node the step starts at.
 	From Node `json:"from"`
 	// The node the step ends at.
 	To Node `json:"to"`
-	// The edge kind: `REQUIRES`, `INSTANCE_OF`, `FABRICATED_AT`, `MAKES`, `SUPPLIES`, `TYPE_OF`.
+	// The stored edge kind: `REQUIRES`, `INSTANCE_OF`, `TYPE_OF`, `FABRICATED_AT`, `EQUIPPED_WITH`, `MAKES`, `SUPPLIES`, `OPERATED_BY` or `SUBSIDIARY_OF`.
 	Kind string `json:"kind"`
-	// For `SUPPLIES`: the supplier's market share in percent (0–100) at `asOf`; `null` when unknown or not a supply edge.
+	// Whether the step walks the stored edge backwards: from an item to its maker (`MAKES`) or supplier (`SUPPLIES`), from a firm to its fab (`OPERATED_BY`) or subsidiary (`SUBSIDIARY_OF`).
+	Reversed bool `json:"reversed"`
+	// For `SUPPLIES`: the supplier's market share in percent (0–100) in the row that counts at `asOf` (the latest year on or before it); `null` when unknown or not a supply edge.
 	Share *float64 `json:"share,omitempty"`
-	// For `REQUIRES`: the OR-group (requirements sharing a group are alternatives); `null` when the requirement is mandatory.
+	// For `SUPPLIES`: the year `share` refers to; `null` otherwise.
+	Year *int `json:"year,omitempty"`
+	// For `SUPPLIES`: what `share` measures: `firm-hq`, `country-hq`, `capacity` or `aggregate` (a residual "various / other" provider, never a single supplier); `null` otherwise.
+	Basis *string `json:"basis,omitempty"`
+	// For `REQUIRES`: the OR-group (requirements of one item sharing a group are alternatives); `null` when the requirement is mandatory.
 	Group *string `json:"group,omitempty"`
+	// For `FABRICATED_AT`: the process node, e.g. `N7` or `N+2`; `null` otherwise.
+	Node *string `json:"node,omitempty"`
 	// First day the edge holds, if bounded.
 	ValidFrom *graph.Date `json:"validFrom,omitempty"`
 	// First day it no longer holds (exclusive), if bounded.
 	ValidTo *graph.Date `json:"validTo,omitempty"`
+	// The curator's remark on the edge, e.g. a disputed fact.
+	Note *string `json:"note,omitempty"`
 	// Sources for the edge.
 	Sources []*Source `json:"sources"`
 }
@@ -310,18 +386,26 @@ type Query struct {
 type ScenarioResult struct {
 	// The day evaluated.
 	AsOf graph.Date `json:"asOf"`
-	// Items that are feasible for a holder at baseline but not with the hypothetical controls.
+	// The hypothetical controls, as control events named `event:scenario-1`, `event:scenario-2`, ... in the order given (see `ControlInput`).
+	Controls []*ControlEvent `json:"controls"`
+	// The holders compared: the `targets` argument, or the default set (see `Query.scenario`).
+	Targets []Node `json:"targets"`
+	// The items compared for each holder: the products and process inputs the controls can touch.
+	Items []Node `json:"items"`
+	// Items a holder could obtain at baseline but not with the hypothetical controls, by holder (in `targets` order), then item ID.
 	NewlyInfeasible []*FeasibilityChange `json:"newlyInfeasible"`
-	// Chokepoints whose score changes, largest change first.
+	// Items a holder could not obtain at baseline but can with the hypothetical controls (possible when they rescind recorded ones), in the same order.
+	NewlyFeasible []*FeasibilityChange `json:"newlyFeasible"`
+	// Chokepoints whose score changes (through the control factor `k` of `Chokepoint.score`), largest change first, then by input ID.
 	ChokepointChanges []*ChokepointChange `json:"chokepointChanges"`
 }
 
 // An item in the upstream closure of a node.
 type UpstreamItem struct {
-	// The input, product, fab or firm depended on.
+	// The input, product, fab, firm or country depended on.
 	Node Node `json:"node"`
-	// Distance in edges from the starting node (1 = a direct requirement).
+	// Distance in edges from the starting node (1 = a direct dependency).
 	Tier int `json:"tier"`
-	// The edges by which the item is reached from the previous tier (every such edge, not only one).
+	// Every edge by which the item is reached from a node of the previous tier, the first one (by the ID of the node it comes from) first.
 	Via []*PathEdge `json:"via"`
 }

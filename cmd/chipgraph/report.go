@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"net/url"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/chipgraph/chipgraph/graph"
+	"github.com/chipgraph/chipgraph/graph/api"
+	"github.com/chipgraph/chipgraph/graph/memstore"
+	"github.com/chipgraph/chipgraph/loaders"
+)
+
+const reportUsage = `
+Print a report to standard output. The one report is "chokepoints": inputs
+ranked by chokepoint score, the table of the GraphQL query chokepoints and of
+GET /reports/chokepoints.json and .csv, made by the same code from the same
+data (the curated dataset built into the binary plus every --data source,
+loaded as "chipgraph serve" loads them).
+
+--as-of DATE reads shares and controls at DATE (YYYY-MM-DD; default today,
+UTC); --of ID ranks only the inputs upstream of that node; --first N keeps
+the top N rows (default: every ranked input).
+
+--format json prints one object: report, datasetVersion (the content
+fingerprint of the data, as /readyz and /metrics report it), asOf,
+parameters (as given, null when defaulted), generatedAt, generator,
+scoreFormula, count and the rows in chokepoints. --format csv prints a header
+row, then one row per input; the last five columns (datasetVersion, asOf, of,
+first, generatedAt) stamp every row. A figure is reproduced by the same
+datasetVersion, asOf and parameters.`
+
+// reportFlags maps the report's parameters (api.ParseReportParams) to the
+// flags that set them, for error messages.
+var reportFlags = map[string]string{"asOf": "--as-of", "of": "--of", "first": "--first"}
+
+func runReport(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("chipgraph report chokepoints [--as-of DATE] [--of ID] [--first N] [--format json|csv] [--data KIND:PATH ...]", reportUsage)
+	asOf := fs.String("as-of", "", "the day shares and controls are read at, YYYY-MM-DD (default today, UTC)")
+	of := fs.String("of", "", "rank only the inputs upstream of this node ID, e.g. product:ascend-910c")
+	first := fs.Int("first", 0, "keep the top N rows (default: all)")
+	format := fs.String("format", api.FormatJSON, "json or csv")
+	var data specList
+	fs.Var(&data, "data", "an extra data source KIND:PATH; repeatable")
+	rest, err := parseFlags(env, fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(rest) == 0:
+		return usageErrorf("name the report: chipgraph report chokepoints")
+	case rest[0] != "chokepoints":
+		return usageErrorf("unknown report %q; the one report is chokepoints", rest[0])
+	case len(rest) > 1:
+		return usageErrorf("unexpected argument %q (data sources go in --data KIND:PATH)", rest[1])
+	}
+	if *format != api.FormatJSON && *format != api.FormatCSV {
+		return usageErrorf("--format %q: want json or csv", *format)
+	}
+	q := url.Values{}
+	if *asOf != "" {
+		q.Set("asOf", *asOf)
+	}
+	if *of != "" {
+		q.Set("of", *of)
+	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "first" {
+			q.Set("first", strconv.Itoa(*first))
+		}
+	})
+	params, err := api.ParseReportParams(q)
+	if err != nil {
+		return flagError(err, true)
+	}
+
+	view, err := loadView(ctx, env, data)
+	if err != nil {
+		return err
+	}
+	rep, err := api.NewChokepointReport(view, params, "chipgraph "+buildVersion(), time.Now())
+	if err != nil {
+		return flagError(err, false)
+	}
+	return api.WriteReport(env.Stdout, rep, *format)
+}
+
+// flagError names the flag of a report parameter error; a malformed value
+// is a usage error (exit 2), an unknown ID a failure (exit 1).
+func flagError(err error, usage bool) error {
+	var pe *api.ParamError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	name := reportFlags[pe.Param]
+	if name == "" {
+		name = pe.Param
+	}
+	if usage {
+		return usageErrorf("%s: %s", name, pe.Message)
+	}
+	return errors.New(name + ": " + pe.Message)
+}
+
+// loadView loads the bundled dataset and the extra sources into the
+// embedded store and returns the view a server would answer from.
+func loadView(ctx context.Context, env *Env, data []loaders.Spec) (*api.View, error) {
+	specs := append([]loaders.Spec{loaders.Bundled}, data...)
+	ds, rep, err := loaders.Load(ctx, specs, loadOptions())
+	if err != nil {
+		return nil, err
+	}
+	if len(rep.Warnings) > 0 {
+		env.Logger.Warn("data loaded with warnings", "warnings", len(rep.Warnings), "first", rep.Warnings[0].String())
+	}
+	store := memstore.New()
+	if _, err := store.Write(ctx, ds, graph.WriteOptions{}); err != nil {
+		return nil, err
+	}
+	holder := api.NewHolder()
+	if err := holder.Refresh(ctx, store); err != nil {
+		return nil, err
+	}
+	return holder.View(), nil
+}
+
+// buildVersion is the binary's module version, as api.Options reports it
+// by default: "(devel)" when built from a work tree.
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
