@@ -21,7 +21,7 @@ const (
 	CodeNotFound        = "NOT_FOUND"                 // a referenced ID does not exist
 	CodeBadUserInput    = "BAD_USER_INPUT"            // malformed ID, date, cursor or argument; oversized body
 	CodeComplexityLimit = "COMPLEXITY_LIMIT_EXCEEDED" // query too complex or too deep
-	CodeUnavailable     = "UNAVAILABLE"               // no data loaded yet, a backend is down, the request timed out, or not implemented yet
+	CodeUnavailable     = "UNAVAILABLE"               // no data loaded yet, a backend is down, or the request timed out
 	CodeInternal        = "INTERNAL"                  // a bug; details are logged under the request ID, never returned
 )
 

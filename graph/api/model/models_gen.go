@@ -375,8 +375,8 @@ type ProductWhere struct {
 // argument, or a request body over the limit, 1 MiB by default),
 // `COMPLEXITY_LIMIT_EXCEEDED` (a query too costly, or nested too deep: 12 fields
 // by default; a connection costs `first` times its selection), `UNAVAILABLE` (no
-// data loaded yet, a backend down, a request over the time limit, or a feature
-// not implemented yet: retry later), `INTERNAL` (a bug: the message quotes a
+// data loaded yet, a backend down, or a request over the time limit: retry
+// later), `INTERNAL` (a bug: the message quotes a
 // request ID to report), and `GRAPHQL_PARSE_FAILED` / `GRAPHQL_VALIDATION_FAILED`
 // for documents that do not match the schema.
 type Query struct {
