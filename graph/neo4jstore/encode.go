@@ -24,13 +24,9 @@ import (
 // is the label; an edge's kind is its relationship type and its ends are the
 // nodes it connects.
 
-// Bookkeeping properties written next to the content; see doc.go.
-const (
-	propLoadFirst    = "loadFirst"
-	propLoadLast     = "loadLast"
-	propContentSince = "contentSince"
-	propContentHash  = "contentHash"
-)
+// Next to the content, every node and relationship carries the bookkeeping
+// properties loadFirst, loadLast, contentSince and contentHash (see
+// doc.go); decoding ignores them.
 
 // field maps one struct field of T to one property.
 type field[T any] struct {

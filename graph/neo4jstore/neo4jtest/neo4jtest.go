@@ -41,7 +41,9 @@ func Config(t testing.TB) neo4jstore.Config {
 		}
 		t.Skip(SkipMessage)
 	}
-	if err := lockServer(cfg.URI); err != nil {
+	if err := lockServer(cfg.URI, func() {
+		t.Logf("waiting for another test process to finish with the Neo4j server at %s", cfg.URI)
+	}); err != nil {
 		t.Fatalf("locking the test server: %v", err)
 	}
 	return cfg
@@ -96,7 +98,7 @@ var (
 	lockFile *os.File // held open (and locked) until the process exits
 )
 
-func lockServer(uri string) error {
+func lockServer(uri string, wait func()) error {
 	lockMu.Lock()
 	defer lockMu.Unlock()
 	if lockFile != nil {
@@ -109,7 +111,7 @@ func lockServer(uri string) error {
 	if err != nil {
 		return err
 	}
-	if err := lockExclusive(f); err != nil {
+	if err := lockExclusive(f, wait); err != nil {
 		f.Close()
 		return err
 	}
