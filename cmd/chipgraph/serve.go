@@ -57,7 +57,8 @@ Neo4j becomes unreachable it keeps serving the last good snapshot, and
 /readyz and /metrics report the failing reloads.
 
 Routes: / (GraphiQL playground with an example query), /graphql (POST and
-GET), /schema.graphql (the SDL), /healthz, /readyz, /metrics (Prometheus).
+GET), /schema.graphql (the SDL), /healthz, /readyz, /metrics (Prometheus),
+/reports/chokepoints.json and /reports/chokepoints.csv (?asOf=&of=&first=).
 SIGINT or SIGTERM stops it after in-flight requests finish (10s at most).`)
 	addr := fs.String("addr", "", "listen address HOST:PORT (default $CHIPGRAPH_ADDR, else "+defaultAddr+")")
 	var data specList
