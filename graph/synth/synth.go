@@ -31,7 +31,9 @@ const (
 )
 
 // PlantedChokepoint returns the ID of planted chokepoint i (1-based).
-func PlantedChokepoint(i int) graph.ID { return graph.ID(fmt.Sprintf("input:planted-chokepoint-%d", i)) }
+func PlantedChokepoint(i int) graph.ID {
+	return graph.ID(fmt.Sprintf("input:planted-chokepoint-%d", i))
+}
 
 // PlantedMonopolist returns the ID of the sole supplier of planted
 // chokepoint i (1-based).
