@@ -25,8 +25,9 @@ type Snapshot struct {
 }
 
 // NewSnapshot builds a Snapshot from ds, which it takes ownership of
-// (canonicalizing it). It fails with an Invalid error if an ID repeats or an
-// edge names a node that does not exist.
+// (canonicalizing it). It fails with a Conflict error if a node ID or an
+// edge (Edge.Key) repeats, and with an Invalid error if an edge names a node
+// that does not exist — so every store holds each fact once.
 func NewSnapshot(ds *Dataset) (*Snapshot, error) {
 	const op = "graph.NewSnapshot"
 	ds.Canonicalize()
@@ -53,6 +54,9 @@ func NewSnapshot(ds *Dataset) (*Snapshot, error) {
 	s.inOff = make([]int32, n+1)
 	for i := range s.edges {
 		e := &s.edges[i]
+		if i > 0 && s.edges[i-1].Key() == e.Key() { // sorted, so repeats are adjacent
+			return nil, Errorf(Conflict, op, "duplicate edge %s", e.Key())
+		}
 		f, ok1 := s.index[e.From]
 		t, ok2 := s.index[e.To]
 		if !ok1 || !ok2 {

@@ -130,7 +130,23 @@ func Generate(n int, seed int64) *graph.Dataset {
 	g.makeProducts(nProducts)
 	g.plant()
 	g.makeEvents(nEvents)
+	g.dedupeEdges()
 	return g.ds
+}
+
+// dedupeEdges keeps the first of edges that are the same fact (same
+// graph.Edge.Key): random picks can repeat (a firm drawn twice as maker of
+// one input), and a dataset may hold each fact once.
+func (g *gen) dedupeEdges() {
+	seen := make(map[string]bool, len(g.ds.Edges))
+	out := g.ds.Edges[:0]
+	for _, e := range g.ds.Edges {
+		if k := e.Key(); !seen[k] {
+			seen[k] = true
+			out = append(out, e)
+		}
+	}
+	g.ds.Edges = out
 }
 
 func (g *gen) node(n graph.Node) {
