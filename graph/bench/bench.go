@@ -337,9 +337,14 @@ func markBench(ctx context.Context, d neo4j.DriverWithContext, db string) {
 	_, _ = query(ctx, d, db, "MERGE (:"+benchMarker+" {id: 'bench'})", nil)
 }
 
-// wipe deletes every node and relationship of db in batches.
+// wipe deletes every node and relationship of db in batches:
+// relationships first, since DETACH DELETE of a node with hundreds of
+// thousands of them (a country at tier L) would not fit one transaction.
 func wipe(ctx context.Context, d neo4j.DriverWithContext, db string) error {
-	return autoCommit(ctx, d, db, "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS", nil)
+	if err := autoCommit(ctx, d, db, "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS", nil); err != nil {
+		return err
+	}
+	return autoCommit(ctx, d, db, "MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS", nil)
 }
 
 func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }

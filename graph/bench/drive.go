@@ -28,12 +28,17 @@ const (
 // concurrent clients, Requests times in all (fewer if the cell's time
 // budget ran out: Truncated). Latencies are of the successful requests.
 type Cell struct {
-	Query      string  `json:"query"`
-	System     string  `json:"system"`
-	Clients    int     `json:"clients"`
-	Requests   int     `json:"requests"`
-	Errors     int     `json:"errors"`
-	Truncated  bool    `json:"truncated,omitempty"`
+	Query     string `json:"query"`
+	System    string `json:"system"`
+	Clients   int    `json:"clients"`
+	Requests  int    `json:"requests"`
+	Errors    int    `json:"errors"`
+	Truncated bool   `json:"truncated,omitempty"`
+	// Cancelled counts requests still running at the cell's hard limit
+	// (three times its budget), cancelled then. Their latency so far, a
+	// lower bound, counts in the percentiles; they do not count as
+	// completed in the throughput.
+	Cancelled  int     `json:"cancelled,omitempty"`
 	Seconds    float64 `json:"seconds"`
 	P50Ms      float64 `json:"p50Ms"`
 	P99Ms      float64 `json:"p99Ms"`
@@ -43,7 +48,7 @@ type Cell struct {
 }
 
 // ok reports whether the cell has figures.
-func (c *Cell) ok() bool { return c != nil && c.Requests > c.Errors && c.Error == "" }
+func (c *Cell) ok() bool { return c != nil && c.Requests > c.Errors+c.Cancelled && c.Error == "" }
 
 // target is a system that can be asked the questions.
 type target interface {
@@ -171,6 +176,8 @@ func cypherParams(q question, a args) map[string]any {
 // analysis engine of a new snapshot), within budget; it returns the first
 // error.
 func warm(ctx context.Context, t target, q question, all []args, budget time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, hardLimit*budget)
+	defer cancel()
 	deadline := time.Now().Add(budget)
 	for _, a := range all {
 		if err := t.ask(ctx, q, a); err != nil {
@@ -187,8 +194,12 @@ func warm(ctx context.Context, t target, q question, all []args, budget time.Dur
 // the parameter sets, and stops early once budget has passed.
 func measure(ctx context.Context, t target, q question, all []args, clients, n int, budget time.Duration) Cell {
 	c := Cell{Query: q.name, System: t.system(), Clients: clients}
+	outer := ctx
+	ctx, cancel := context.WithTimeout(ctx, hardLimit*budget)
+	defer cancel()
 	lat := make([]time.Duration, n)
 	failed := make([]bool, n)
+	cut := make([]bool, n)
 	var next, done atomic.Int64
 	var firstErr sync.Once
 	deadline := time.Now().Add(budget)
@@ -206,7 +217,10 @@ func measure(ctx context.Context, t target, q question, all []args, clients, n i
 				t0 := time.Now()
 				err := t.ask(ctx, q, all[int(k)%len(all)])
 				lat[k] = time.Since(t0)
-				if err != nil {
+				switch {
+				case err != nil && ctx.Err() != nil && outer.Err() == nil:
+					cut[k] = true
+				case err != nil:
 					failed[k] = true
 					firstErr.Do(func() { c.Error = err.Error() })
 				}
@@ -219,15 +233,24 @@ func measure(ctx context.Context, t target, q question, all []args, clients, n i
 	c.Seconds = elapsed.Seconds()
 	c.Requests = int(done.Load())
 	c.Truncated = c.Requests < n
-	var ok []time.Duration
+	var ok []time.Duration // completed, and cut at the hard limit (lower bounds)
+	completed := 0
 	for k := range c.Requests {
-		if failed[k] {
+		switch {
+		case failed[k]:
 			c.Errors++
-		} else {
+		case cut[k]:
+			c.Cancelled++
+			ok = append(ok, lat[k])
+		default:
+			completed++
 			ok = append(ok, lat[k])
 		}
 	}
-	if len(ok) == 0 {
+	if completed == 0 {
+		if c.Error == "" {
+			c.Error = fmt.Sprintf("no request completed within the hard limit of %s", hardLimit*budget)
+		}
 		return c
 	}
 	if c.Errors == 0 {
@@ -241,9 +264,14 @@ func measure(ctx context.Context, t target, q question, all []args, clients, n i
 	c.P50Ms = ms(percentile(ok, 0.50))
 	c.P99Ms = ms(percentile(ok, 0.99))
 	c.MeanMs = ms(sum / time.Duration(len(ok)))
-	c.Throughput = float64(len(ok)) / elapsed.Seconds()
+	c.Throughput = float64(completed) / elapsed.Seconds()
 	return c
 }
+
+// hardLimit × the budget is when a cell cancels the requests it still has
+// running: a system thousands of times slower than the others must not
+// stretch a run to hours.
+const hardLimit = 3
 
 // percentile returns the nearest-rank percentile of sorted durations.
 func percentile(sorted []time.Duration, p float64) time.Duration {
@@ -289,7 +317,9 @@ func runQueries(ctx context.Context, cfg Config, res *Result, driver neo4j.Drive
 	for _, q := range questions {
 		if !cfg.Skip[PartCypher] {
 			if err := warm(ctx, chip, q, all[:1], cfg.CellBudget); err == nil {
-				res.Checks = append(res.Checks, check(ctx, q, all[0], chip, cy))
+				cctx, cancel := context.WithTimeout(ctx, hardLimit*cfg.CellBudget)
+				res.Checks = append(res.Checks, check(cctx, q, all[0], chip, cy))
+				cancel()
 			}
 		}
 		// Warm every system up first, then measure them in turn at each

@@ -138,7 +138,14 @@ func targets(res *Result) []Target {
 			Value: in.Ours.NodesPerSec, Met: in.Ours.NodesPerSec >= 20000 && in.Ours.RelsPerSec >= 10000,
 			Detail: fmt.Sprintf("%.0f nodes/s, %.0f rels/s", in.Ours.NodesPerSec, in.Ours.RelsPerSec)})
 	}
-	cs := clientCounts(res)
+	var cs []int // client counts at which chipgraph has figures
+	for _, c := range clientCounts(res) {
+		for _, q := range questions {
+			if res.cell(q.name, SysChipgraph, c).ok() && !slices.Contains(cs, c) {
+				cs = append(cs, c)
+			}
+		}
+	}
 	if len(cs) > 0 {
 		low, high := cs[0], cs[len(cs)-1]
 		var worst float64 = math.Inf(1)
@@ -256,6 +263,9 @@ func WriteText(w io.Writer, res *Result) error {
 						if cell.Truncated {
 							trunc = "*"
 						}
+						if cell.Cancelled > 0 {
+							trunc = "+"
+						}
 						fmt.Fprintf(tw, "\t%s / %s\t%.0f/s%s", fmtMs(cell.P50Ms), fmtMs(cell.P99Ms), cell.Throughput, trunc)
 					}
 				}
@@ -270,7 +280,8 @@ func WriteText(w io.Writer, res *Result) error {
 			}
 		}
 		tw.Flush()
-		fmt.Fprintln(w, "  (* the cell's time budget ran out before all its requests were sent)")
+		fmt.Fprintln(w, "  (* the cell's time budget ran out before all its requests were sent; + some requests were")
+		fmt.Fprintln(w, "  cancelled at the hard limit of three budgets, their latency so far counted as a lower bound)")
 		for _, c := range res.Queries {
 			if c.Error != "" {
 				fmt.Fprintf(w, "  %s %s %d clients: %s\n", c.Query, c.System, c.Clients, tail(c.Error, 200))
