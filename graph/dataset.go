@@ -3,8 +3,10 @@ package graph
 import (
 	"cmp"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
-	"fmt"
+	"hash"
+	"math"
 	"slices"
 )
 
@@ -60,13 +62,90 @@ func nilIfEmpty[T any](s []T) []T {
 
 // Fingerprint returns a short content hash of a canonicalized dataset: the
 // "dataset version" stamped on reports, equal for equal content in any store.
+// Every field of every node and edge is hashed with a length prefix (a test
+// checks that each field counts), so two datasets share a fingerprint only
+// if they hold the same facts.
 func (d *Dataset) Fingerprint() string {
 	h := sha256.New()
+	w := fingerprinter{buf: make([]byte, 0, 1<<16)}
 	for i := range d.Nodes {
-		fmt.Fprintf(h, "%#v\n", d.Nodes[i])
+		n := &d.Nodes[i]
+		w.str(string(n.ID), string(n.Kind), n.Name)
+		w.strs(n.Aliases)
+		w.ids(n.Sources)
+		w.str(n.ETOID, n.Note)
+		w.strs(n.Roles)
+		w.str(n.Type, n.Description)
+		w.num(int64(n.Announced))
+		w.str(n.Specs, n.Location)
+		w.strs(n.Nodes)
+		w.num(int64(n.CapacityWPM))
+		w.str(n.Status)
+		w.num(int64(n.Date), int64(n.Effective), int64(n.Expires))
+		w.str(string(n.Issuer), n.Authority, n.EventKind, n.Reach)
+		w.bool(n.CoversAll)
+		w.str(n.Citation, n.URL, n.Publisher, n.Licence)
+		w.flush(h, false)
 	}
+	w.buf = append(w.buf, 0xff) // nodes end here
 	for i := range d.Edges {
-		fmt.Fprintf(h, "%#v\n", d.Edges[i])
+		e := &d.Edges[i]
+		w.str(string(e.From), string(e.To), string(e.Kind), e.Group)
+		share := math.Float64bits(e.Share)
+		if math.IsNaN(e.Share) {
+			share = math.Float64bits(math.NaN()) // one NaN, whatever its payload
+		}
+		w.num(int64(share), int64(e.Year))
+		w.str(e.Basis, e.Node)
+		w.num(int64(e.ValidFrom), int64(e.ValidTo))
+		w.ids(e.Sources)
+		w.str(e.Note)
+		w.flush(h, false)
 	}
+	w.flush(h, true)
 	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// fingerprinter encodes values for Fingerprint into a buffer it hands to the
+// hash in large writes.
+type fingerprinter struct{ buf []byte }
+
+func (w *fingerprinter) str(ss ...string) {
+	for _, s := range ss {
+		w.buf = binary.AppendUvarint(w.buf, uint64(len(s)))
+		w.buf = append(w.buf, s...)
+	}
+}
+
+func (w *fingerprinter) strs(ss []string) {
+	w.buf = binary.AppendUvarint(w.buf, uint64(len(ss)))
+	w.str(ss...)
+}
+
+func (w *fingerprinter) ids(ids []ID) {
+	w.buf = binary.AppendUvarint(w.buf, uint64(len(ids)))
+	for _, id := range ids {
+		w.str(string(id))
+	}
+}
+
+func (w *fingerprinter) num(xs ...int64) {
+	for _, x := range xs {
+		w.buf = binary.AppendVarint(w.buf, x)
+	}
+}
+
+func (w *fingerprinter) bool(b bool) {
+	if b {
+		w.buf = append(w.buf, 1)
+	} else {
+		w.buf = append(w.buf, 0)
+	}
+}
+
+func (w *fingerprinter) flush(h hash.Hash, force bool) {
+	if force || len(w.buf) >= 1<<15 {
+		h.Write(w.buf)
+		w.buf = w.buf[:0]
+	}
 }
