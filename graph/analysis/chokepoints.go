@@ -186,7 +186,7 @@ func (e *Engine) table(asOf graph.Date) *table {
 		slot = &tableSlot{}
 		e.tables[ep] = slot
 		e.fifo = append(e.fifo, ep)
-		if len(e.fifo) > maxTables {
+		if len(e.fifo) > e.tableLimit() {
 			delete(e.tables, e.fifo[0])
 			e.fifo = e.fifo[1:]
 		}

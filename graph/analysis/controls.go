@@ -148,10 +148,9 @@ type world struct {
 	s    *graph.Snapshot
 	asOf graph.Date
 
-	ctls      []*ctl
-	byCover   map[int32][]int // covered node -> controls (indexes into ctls)
-	coverAll  []int
-	targetSet map[int32]bool // every node some control targets
+	ctls     []*ctl
+	byCover  map[int32][]int // covered node -> controls (indexes into ctls)
+	coverAll []int
 
 	hqs      map[int32]int32
 	keySets  map[int32][]int32
@@ -166,6 +165,14 @@ type world struct {
 	covering map[int32][]int
 	taints   map[[3]int32]taint
 	from     map[[2]int32]int32
+
+	heldBy map[int32]map[int32][]held // holder -> item -> installed-base edges standing for it
+	shared *feasCache                 // settled results shared by the epoch's queries; nil with hypothetical controls
+
+	// Control profiles (see profile): profile 0 binds nothing.
+	profOf    map[int32]int
+	profSets  [][]bool // profile -> control index -> binds
+	profIndex map[string]int
 }
 
 // rel is a node reached from another through a chain of edges: parent is
@@ -204,11 +211,13 @@ type taint struct {
 func (e *Engine) newWorld(asOf graph.Date, hs []hypo) *world {
 	w := &world{
 		e: e, s: e.s, asOf: asOf,
-		byCover: map[int32][]int{}, targetSet: map[int32]bool{},
-		hqs: map[int32]int32{}, keySets: map[int32][]int32{}, houses: map[int32][]int32{}, fabSets: map[int32][]int32{},
+		byCover: map[int32][]int{},
+		hqs:     map[int32]int32{}, keySets: map[int32][]int32{}, houses: map[int32][]int32{}, fabSets: map[int32][]int32{},
 		ups: map[int32][]rel{}, downs: map[int32][]rel{}, makers: map[int32][]supplier{}, srcs: map[int32][]route{},
 		clauseOf: map[int32][]clause{}, fabsOf: map[int32][]rel{}, covering: map[int32][]int{},
 		taints: map[[3]int32]taint{}, from: map[[2]int32]int32{},
+		profOf: map[int32]int{}, profSets: [][]bool{nil}, profIndex: map[string]int{"": 0},
+		heldBy: map[int32]map[int32][]held{},
 	}
 	rescinded := map[int32]bool{}
 	for _, h := range hs {
@@ -295,9 +304,6 @@ func (w *world) add(c *ctl) {
 	for _, x := range c.covers {
 		w.byCover[x] = append(w.byCover[x], i)
 	}
-	for _, t := range c.targets {
-		w.targetSet[t] = true
-	}
 }
 
 // hq returns the headquarters country of a firm, a country itself, or -1.
@@ -346,16 +352,6 @@ func (w *world) keys(h int32) []int32 {
 	return ks
 }
 
-// targeted reports whether any active control targets h (by its keys).
-func (w *world) targeted(h int32) bool {
-	for _, k := range w.keys(h) {
-		if w.targetSet[k] {
-			return true
-		}
-	}
-	return false
-}
-
 // house returns the firms of h's group whose capabilities h has in-house:
 // h and its subsidiaries, transitively. Countries and the anonymous buyer
 // have none.
@@ -398,6 +394,35 @@ func (w *world) fabs(h int32) []int32 {
 	fs = slices.Compact(fs)
 	w.fabSets[h] = fs
 	return fs
+}
+
+// held is an installed-base edge: fab is equipped with tool (edge ed).
+type held struct{ fab, tool, ed int32 }
+
+// installedBase returns, for holder h, every item its group's fabs hold an
+// instance or subtype of (the tool itself and the categories above it),
+// with the installed-base edges that stand for it.
+func (w *world) installedBase(h int32) map[int32][]held {
+	if m, ok := w.heldBy[h]; ok {
+		return m
+	}
+	var m map[int32][]held
+	for _, f := range w.fabs(h) {
+		for _, ed := range w.e.out(f, graph.EquippedWith) {
+			if !visible(w.s.Edge(ed), w.asOf) {
+				continue
+			}
+			_, tool := w.s.Ends(ed)
+			if m == nil {
+				m = map[int32][]held{}
+			}
+			for _, u := range w.up(tool) {
+				m[u.node] = append(m[u.node], held{f, tool, ed})
+			}
+		}
+	}
+	w.heldBy[h] = m
+	return m
 }
 
 func (w *world) operator(fab int32) int32 {
@@ -519,12 +544,20 @@ func (w *world) isFirm(i int32) bool { return i >= 0 && w.s.Node(i).Kind == grap
 // an instance or subtype of it; only if there is none, the countries
 // recorded as supplying them (a country row then stands for "firms
 // headquartered there"). Aggregate providers never deliver.
+//
+// A supplier's row on a category is its market share over the models it
+// sells; when the same supplier is also recorded with instances or subtypes
+// of that category, those specific items stand for its supply, and the
+// category row is not a route of its own. Otherwise a control covering
+// every recorded model (the Dutch rules on NXT:1970i ... NXT:2100i) would
+// leave "ASML supplies ArF immersion tools" as an uncovered way around it.
 func (w *world) sources(x int32) []route {
 	if rs, ok := w.srcs[x]; ok {
 		return rs
 	}
+	down := w.down(x)
 	var firms, countries []route
-	for i, d := range w.down(x) {
+	for i, d := range down {
 		for _, sp := range w.makersOf(d.node) {
 			r := route{d.node, int32(i), sp}
 			if w.isFirm(sp.node) {
@@ -534,12 +567,31 @@ func (w *world) sources(x int32) []route {
 			}
 		}
 	}
-	rs := firms
+	rs := narrower(w, firms)
 	if len(rs) == 0 {
-		rs = countries
+		rs = narrower(w, countries)
 	}
 	w.srcs[x] = rs
 	return rs
+}
+
+// narrower drops a route (y, S) when S also has a route to an item below y
+// (an instance or subtype of it).
+func narrower(w *world, rs []route) []route {
+	out := rs[:0:0]
+	for _, r := range rs {
+		covered := false
+		for _, o := range rs {
+			if o.sup.node == r.sup.node && o.y != r.y && inUp(w.up(o.y), r.y) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // makesInHouse reports whether h's group makes or supplies y.
@@ -651,6 +703,50 @@ func (w *world) binds(c *ctl, keys []int32, y int32) bool {
 	return true
 }
 
+// profile returns the id of holder h's control profile: the controls other
+// than servicing bans that bind it (target one of its keys and exempt none).
+// Holders with the same profile are blocked alike on every flow, so the
+// evaluation of buying is shared between them. Profile 0 binds nothing (the
+// anonymous buyer, and every holder no control targets).
+func (w *world) profile(h int32) int {
+	if h < 0 {
+		return 0
+	}
+	if p, ok := w.profOf[h]; ok {
+		return p
+	}
+	keys := w.keys(h)
+	var sb strings.Builder
+	var binds []int
+	for ci, c := range w.ctls {
+		if !c.servicing && intersects(c.targets, keys) && !intersects(c.exempts, keys) {
+			binds = append(binds, ci)
+			fmt.Fprintf(&sb, "%d,", ci)
+		}
+	}
+	if w.shared != nil {
+		p, set := w.shared.intern(sb.String(), binds, len(w.ctls))
+		for len(w.profSets) <= p {
+			w.profSets = append(w.profSets, nil)
+		}
+		w.profSets[p] = set
+		w.profOf[h] = p
+		return p
+	}
+	p, ok := w.profIndex[sb.String()]
+	if !ok {
+		set := make([]bool, len(w.ctls))
+		for _, ci := range binds {
+			set[ci] = true
+		}
+		p = len(w.profSets)
+		w.profSets = append(w.profSets, set)
+		w.profIndex[sb.String()] = p
+	}
+	w.profOf[h] = p
+	return p
+}
+
 // blockers returns the controls that block supplier sup from delivering y
 // to holder h: active, not a servicing ban, covering y, binding h (targets
 // it, exempts neither it nor y) and reaching sup. Flows within h's group
@@ -659,10 +755,19 @@ func (w *world) blockers(sup, h, y int32) []int {
 	if h < 0 || sup == h || w.inHouse(h, sup) {
 		return nil
 	}
+	return w.blockersP(sup, w.profile(h), y)
+}
+
+// blockersP is blockers for any holder of profile p (group flows aside).
+func (w *world) blockersP(sup int32, p int, y int32) []int {
+	if p == 0 {
+		return nil
+	}
+	set := w.profSets[p]
 	var out []int
 	for _, ci := range w.coveringCtls(y) {
 		c := w.ctls[ci]
-		if c.servicing || !w.binds(c, w.keys(h), y) {
+		if c.servicing || !set[ci] || w.exemptsItem(c, y) {
 			continue
 		}
 		if ok, _ := w.reaches(c, sup, y); ok {
@@ -670,6 +775,19 @@ func (w *world) blockers(sup, h, y int32) []int {
 		}
 	}
 	return out
+}
+
+// exemptsItem reports whether control c exempts y or a category y belongs to.
+func (w *world) exemptsItem(c *ctl, y int32) bool {
+	if len(c.exempts) == 0 {
+		return false
+	}
+	for _, u := range w.up(y) {
+		if slices.Contains(c.exempts, u.node) {
+			return true
+		}
+	}
+	return false
 }
 
 // reaches reports whether control c binds supplier sup for item y, and why:

@@ -8,12 +8,16 @@
 //
 // # Engine
 //
-// Every algorithm is a method of Engine. NewEngine indexes a snapshot once
-// (in-edges by kind, dependency adjacency) and an Engine caches the
-// whole-graph chokepoint table per as-of "epoch" (see Engine.Chokepoints), so
-// a server keeps one Engine per snapshot. The package-level functions
-// (DependencyPaths, Upstream, Chokepoints, Feasibility, Scenario) build a
-// throw-away Engine and are meant for tools and tests.
+// Every algorithm is a method of Engine: DependencyPaths, Upstream,
+// Chokepoints, Feasibility, Scenario, and the lookups ControlsOn and
+// ControlsCovering. NewEngine indexes a snapshot once (in-edges by kind,
+// dependency adjacency). An Engine caches what requests share, per as-of
+// "epoch" (a span of days over which nothing the computation reads
+// changes): the whole-graph chokepoint table, and the settled results of
+// feasibility evaluations without hypothetical controls. Both caches are
+// bounded and safe for concurrent use, so a server keeps one Engine per
+// snapshot. The package-level functions build a throw-away Engine and are
+// meant for tools and tests.
 //
 // # Dependency edges
 //

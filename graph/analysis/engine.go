@@ -29,12 +29,15 @@ type Engine struct {
 	depOff []int32
 	dep    []step
 
-	events []int32      // control-event nodes
-	bounds []graph.Date // sorted dates at which anything the chokepoint table reads can change
+	events  []int32      // control-event nodes
+	bounds  []graph.Date // sorted dates at which anything the chokepoint table reads can change
+	fbounds []graph.Date // sorted dates at which anything the feasibility evaluation reads can change
 
 	mu     sync.Mutex
 	tables map[int]*tableSlot // chokepoint tables by epoch (index into bounds)
 	fifo   []int              // epochs in insertion order, for eviction
+	feas   map[int]*feasCache // settled feasibility results by epoch (index into fbounds)
+	ffifo  []int
 
 	pool sync.Pool // *marks sized to the snapshot
 }
@@ -57,12 +60,21 @@ func (e *Engine) newStep(ed, to int32, rev bool) step {
 
 // maxTables bounds the chokepoint-table cache: a handful of as-of dates are
 // in use at any time (today, a dashboard's pinned dates, a researcher's
-// comparison).
+// comparison). Large graphs keep fewer (see tableBudget).
 const maxTables = 16
+
+// tableBudget is the memory the cached chokepoint tables of one Engine may
+// take, roughly: a table costs some 300 bytes per input and 8 per node.
+const tableBudget = 256 << 20
+
+func (e *Engine) tableLimit() int {
+	per := 300*len(e.s.OfKind(graph.KindInput)) + 8*e.s.NumNodes() + 1
+	return max(2, min(maxTables, tableBudget/per))
+}
 
 // NewEngine indexes s. It takes O(E log d) time and about 16 bytes per edge.
 func NewEngine(s *graph.Snapshot) *Engine {
-	e := &Engine{s: s, tables: map[int]*tableSlot{}}
+	e := &Engine{s: s, tables: map[int]*tableSlot{}, feas: map[int]*feasCache{}}
 	n, m := s.NumNodes(), s.NumEdges()
 	e.ord = make(map[graph.EdgeKind]uint8, len(graph.EdgeKinds))
 	for i, k := range graph.EdgeKinds {
@@ -113,6 +125,7 @@ func NewEngine(s *graph.Snapshot) *Engine {
 
 	e.events = s.OfKind(graph.KindControlEvent)
 	e.bounds = e.epochBounds()
+	e.fbounds = e.feasBounds()
 	e.pool.New = func() any { return newMarks(n) }
 	return e
 }

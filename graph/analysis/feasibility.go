@@ -1,10 +1,6 @@
 package analysis
 
 import (
-	"fmt"
-	"slices"
-	"strings"
-
 	"github.com/chipgraph/chipgraph/graph"
 )
 
@@ -59,13 +55,16 @@ type Route struct {
 //     that installed base (see below); or
 //   - in-house: H's group makes or supplies X (or an instance or subtype Y of
 //     it), and H can obtain Y's requirements; or
-//   - bought: a supplier S outside H's group makes or supplies Y (X or an
-//     instance or subtype of it), S can make Y, and no active control blocks
-//     the flow S -> H of Y.
+//   - bought: a supplier S makes or supplies Y (X or an instance or subtype
+//     of it), S can make Y, and no active control blocks the flow S -> H of
+//     Y (flows within H's group are never blocked: a subsidiary that can
+//     make Y delivers it to its group).
 //
 // Suppliers are firms with a MAKES edge or a SUPPLIES row into Y (aggregate
 // rows never count); only when no firm is recorded for any Y, the supplier
-// countries stand in as "firms headquartered there". A holder "can make Y"
+// countries stand in as "firms headquartered there". A firm's row on a
+// category is not a route of its own when the firm is also recorded with
+// instances or subtypes of it: those stand for its supply. A holder "can make Y"
 // when it can obtain every requirement of Y: the REQUIRES edges of Y and of
 // every category Y is an instance or subtype of; requirements of one owner
 // with the same non-empty group are alternatives (OR), others are all
@@ -90,11 +89,12 @@ type Route struct {
 // an installed-base edge whose ValidFrom is on or after the effective date
 // of controls that together reach every vendor is not protected.
 //
-// A holder not targeted by any active control can buy whatever anyone can;
-// only its in-house routes are evaluated for it separately. Results are
-// memoised on (item, holder); a requirement cycle never makes anything
-// feasible by itself (an item being evaluated counts as unobtainable
-// further down).
+// Results are memoised on (item, holder); buying is memoised on (item,
+// control profile), the set of controls that bind the holder, since every
+// holder with the same profile (for example every firm no control targets)
+// can buy the same things. A requirement cycle never makes anything
+// feasible by itself: the evaluation computes the least fixed point (see
+// eval.solve).
 func (e *Engine) Feasibility(item, buyer graph.ID, asOf graph.Date, assume []Control) (Verdict, error) {
 	const op = "analysis.Feasibility"
 	x, err := e.index(op, item)
@@ -116,141 +116,219 @@ func (e *Engine) Feasibility(item, buyer graph.ID, asOf graph.Date, assume []Con
 		return Verdict{}, err
 	}
 	asOf = dateOr(asOf)
-	v := newEval(e.newWorld(asOf, hs))
-	return v.verdict(x, b), nil
+	var w *world
+	if len(hs) == 0 {
+		w = e.baseWorld(asOf) // shares settled results with the epoch's other queries
+	} else {
+		w = e.newWorld(asOf, hs)
+	}
+	return newEval(w).verdict(x, b), nil
 }
 
-const nobody int32 = -1 // the anonymous buyer no control targets
+const nobody int32 = -1 // the anonymous buyer: no group, no fab, profile 0
 
-// eval evaluates obtain/canMake with memoisation; see Feasibility.
+// eval evaluates obtain/canMake/buy with memoisation; see Feasibility.
 type eval struct {
-	w     *world
-	memo  map[uint64]bool
-	busy  map[uint64]int // keys being evaluated -> their depth on the stack
-	depth int
+	w       *world
+	memo    map[uint64]bool
+	busy    map[uint64]int // keys being evaluated -> their depth on the stack
+	depth   int
+	pending []pend         // false results awaiting their leader's completion (see solve)
+	tent    map[uint64]int // pending key -> position in pending
 }
 
+// Evaluation modes, the low two bits of a memo key.
 const (
-	modeObtain = 0
-	modeMake   = 1
+	modeObtain = 0 // (item, holder)
+	modeMake   = 1 // (item, holder)
+	modeBuy    = 2 // (item, control profile)
 	inf        = int(^uint(0) >> 1)
 )
 
 func newEval(w *world) *eval {
-	return &eval{w: w, memo: map[uint64]bool{}, busy: map[uint64]int{}}
+	return &eval{w: w, memo: map[uint64]bool{}, busy: map[uint64]int{}, tent: map[uint64]int{}}
 }
 
+// evalKey packs a mode, an item and a holder (or profile) into a memo key.
 func evalKey(mode uint64, x, h int32) uint64 {
-	return uint64(uint32(x))<<33 | uint64(uint32(h+1))<<1 | mode
+	return uint64(uint32(x))<<34 | uint64(uint32(h+1))<<2 | mode
 }
 
-// solve memoises f under k. A key met again while being evaluated (a cycle)
-// counts as false there; a false result that relied on such an assumption
-// about a key further up the stack is not memoised, since it may not hold
-// once that key is settled. True results always are: assuming less can only
-// make fewer things feasible.
+// solve memoises f under k, computing the least fixed point of the
+// (possibly cyclic) AND/OR system: a cycle never makes anything feasible by
+// itself.
+//
+// A key met again while being evaluated (busy) counts as false there, and
+// the result of whatever relied on that assumption becomes pending: held
+// back, not memoised, with the stack depth of the busy key it depends on
+// (low). A pending result met again is reused with its low. When a key
+// completes:
+//
+//   - true: it is memoised, and the pending results beneath it are dropped
+//     (some may have assumed it false; they are recomputed if met again);
+//   - false, relying on nothing above it (low >= its depth): it and every
+//     pending result beneath it are memoised as false. Each was derived
+//     assuming only keys that ended false, so together they form a
+//     consistent false set that no finite derivation can make true;
+//   - false, relying on a key further up: it becomes pending, and so do the
+//     pending results beneath it, now depending on what it depends on.
+//
+// True results are always memoised: assuming fewer things feasible can only
+// make fewer things feasible. Every key is evaluated a bounded number of
+// times, not once per path to it.
 func (v *eval) solve(k uint64, f func() (bool, int)) (bool, int) {
 	if r, ok := v.memo[k]; ok {
 		return r, inf
+	}
+	if v.w.shared != nil {
+		if r, ok := v.w.shared.load(k); ok {
+			v.memo[k] = r
+			return r, inf
+		}
+	}
+	if i, ok := v.tent[k]; ok {
+		return false, v.pending[i].low
 	}
 	if d, ok := v.busy[k]; ok {
 		return false, d
 	}
 	d := v.depth
+	p0 := len(v.pending)
 	v.busy[k] = d
 	v.depth++
 	ok, low := f()
 	v.depth--
 	delete(v.busy, k)
-	if ok || low >= d {
-		v.memo[k] = ok
-		return ok, inf
+	switch {
+	case ok:
+		v.settled(k, true)
+		v.settle(p0, false)
+		return true, inf
+	case low >= d:
+		v.settled(k, false)
+		v.settle(p0, true)
+		return false, inf
 	}
+	for i := p0; i < len(v.pending); i++ {
+		v.pending[i].low = low // low <= theirs: this key's low is the minimum over what it read
+	}
+	v.tent[k] = len(v.pending)
+	v.pending = append(v.pending, pend{k, low})
 	return false, low
+}
+
+// pend is a pending false result (see solve).
+type pend struct {
+	key uint64
+	low int
+}
+
+// settle ends the pending results from position p0 on: memoised as false
+// if final is set, else dropped.
+func (v *eval) settle(p0 int, final bool) {
+	for _, p := range v.pending[p0:] {
+		delete(v.tent, p.key)
+		if final {
+			v.settled(p.key, false)
+		}
+	}
+	v.pending = v.pending[:p0]
+}
+
+// settled records a final result, and shares it with the epoch's queries.
+func (v *eval) settled(k uint64, r bool) {
+	v.memo[k] = r
+	if v.w.shared != nil {
+		v.w.shared.store(k, r)
+	}
+}
+
+// lowest tracks the lowest stack depth that the false results of an OR
+// relied on (see solve): low.ok(f()) passes f's verdict through.
+type lowest int
+
+func (m *lowest) ok(ok bool, l int) bool {
+	if !ok && l < int(*m) {
+		*m = lowest(l)
+	}
+	return ok
 }
 
 // obtain: can holder h (nobody: the anonymous buyer) obtain x?
 func (v *eval) obtain(x, h int32) (bool, int) {
 	return v.solve(evalKey(modeObtain, x, h), func() (bool, int) {
-		low := inf
-		if h != nobody && !v.w.targeted(h) {
-			if ok, l := v.obtain(x, nobody); ok {
-				return true, inf
-			} else {
-				low = l
-			}
-			if v.held(x, h) {
-				return true, inf
-			}
-			ok, l := v.makeInHouse(x, h)
-			return ok, min(low, l)
-		}
 		if v.held(x, h) {
 			return true, inf
 		}
-		if ok, l := v.makeInHouse(x, h); ok {
+		// Buying first: it is shared by every holder of the profile (for
+		// most holders, by every buyer), while in-house routes recurse into
+		// the holder's own production.
+		low := lowest(inf)
+		if low.ok(v.buy(x, v.w.profile(h))) || low.ok(v.makeInHouse(x, h)) || low.ok(v.houseSupply(x, h)) {
 			return true, inf
-		} else {
-			low = min(low, l)
 		}
-		ok, l := v.buy(x, h)
-		return ok, min(low, l)
+		return false, int(low)
 	})
 }
 
 // held: does a fab of h's group hold x (or an instance or subtype) usably?
 func (v *eval) held(x, h int32) bool {
-	for _, f := range v.w.fabs(h) {
-		for _, ed := range v.w.e.out(f, graph.EquippedWith) {
-			if !visible(v.w.s.Edge(ed), v.w.asOf) {
-				continue
-			}
-			_, tool := v.w.s.Ends(ed)
-			if !inUp(v.w.up(tool), x) {
-				continue
-			}
-			if ok, _, _ := v.w.installed(f, tool, ed, h); ok {
-				return true
-			}
+	if h < 0 {
+		return false
+	}
+	for _, hd := range v.w.installedBase(h)[x] {
+		if ok, _, _ := v.w.installed(hd.fab, hd.tool, hd.ed, h); ok {
+			return true
 		}
 	}
 	return false
 }
 
+// makeInHouse: does h's group make x (or an instance or subtype Y), and can
+// h obtain Y's requirements?
 func (v *eval) makeInHouse(x, h int32) (bool, int) {
-	low := inf
+	low := lowest(inf)
 	if len(v.w.house(h)) == 0 {
-		return false, low
+		return false, inf
 	}
 	for _, d := range v.w.down(x) {
-		if !v.w.makesInHouse(h, d.node) {
-			continue
-		}
-		ok, l := v.canMake(d.node, h)
-		if ok {
+		if v.w.makesInHouse(h, d.node) && low.ok(v.canMake(d.node, h)) {
 			return true, inf
 		}
-		low = min(low, l)
 	}
-	return false, low
+	return false, int(low)
 }
 
-func (v *eval) buy(x, h int32) (bool, int) {
-	low := inf
+// houseSupply: can a subsidiary of h that makes or supplies x (or Y) make
+// it with its own means? Flows within a group are never blocked.
+func (v *eval) houseSupply(x, h int32) (bool, int) {
+	low := lowest(inf)
+	if len(v.w.house(h)) < 2 {
+		return false, inf // h itself is the in-house route
+	}
 	for _, r := range v.w.sources(x) {
-		if h != nobody && v.w.inHouse(h, r.sup.node) {
-			continue // the in-house route covers it
-		}
-		if len(v.w.blockers(r.sup.node, h, r.y)) > 0 {
-			continue
-		}
-		ok, l := v.canMake(r.y, r.sup.node)
-		if ok {
+		if r.sup.node != h && v.w.inHouse(h, r.sup.node) && low.ok(v.canMake(r.y, r.sup.node)) {
 			return true, inf
 		}
-		low = min(low, l)
 	}
-	return false, low
+	return false, int(low)
+}
+
+// buy: can a holder of control profile p buy x from a supplier that can
+// make it, without a control blocking the flow?
+func (v *eval) buy(x int32, p int) (bool, int) {
+	return v.solve(evalKey(modeBuy, x, int32(p)), func() (bool, int) {
+		low := lowest(inf)
+		for _, r := range v.w.sources(x) {
+			if len(v.w.blockersP(r.sup.node, p, r.y)) > 0 {
+				continue
+			}
+			if low.ok(v.canMake(r.y, r.sup.node)) {
+				return true, inf
+			}
+		}
+		return false, int(low)
+	})
 }
 
 // canMake: can holder h obtain everything y requires (and have it
@@ -258,8 +336,7 @@ func (v *eval) buy(x, h int32) (bool, int) {
 func (v *eval) canMake(y, h int32) (bool, int) {
 	return v.solve(evalKey(modeMake, y, h), func() (bool, int) {
 		for _, cl := range v.w.clauses(y) {
-			ok, low := v.clause(cl, h)
-			if !ok {
+			if ok, low := v.clause(cl, h); !ok {
 				return false, low
 			}
 		}
@@ -276,417 +353,24 @@ func (v *eval) canMake(y, h int32) (bool, int) {
 }
 
 func (v *eval) clause(cl clause, h int32) (bool, int) {
-	low := inf
+	low := lowest(inf)
+	p := v.w.profile(h)
 	for _, a := range cl.alts {
-		ok, l := v.obtain(a.node, h)
-		if ok {
+		// Buying is shared by the holder's profile: when it settles the
+		// requirement, no per-holder key is needed.
+		if ok, _ := v.buy(a.node, p); ok {
 			return true, inf
 		}
-		low = min(low, l)
 	}
-	return false, low
+	for _, a := range cl.alts {
+		if low.ok(v.obtain(a.node, h)) {
+			return true, inf
+		}
+	}
+	return false, int(low)
 }
 
 func (v *eval) fabUsable(fab, y, h int32) bool {
 	op := v.w.operator(fab)
-	return op < 0 || h == nobody || v.w.inHouse(h, op) || len(v.w.blockers(op, h, y)) == 0
-}
-
-// verdict evaluates x for b and explains the result.
-func (v *eval) verdict(x, b int32) Verdict {
-	ok, _ := v.obtain(x, b)
-	w := v.w
-	vd := Verdict{Item: w.id(x), Buyer: w.id(b), AsOf: w.asOf, Feasible: ok}
-	ex := &explainer{v: v, w: w, bset: map[int]bool{}, seen: map[uint64]bool{}}
-	vd.Routes = ex.routes(x, b)
-	if ok {
-		ex.line(0, "%s can obtain %s as of %s.", w.id(b), w.id(x), w.asOf)
-		ex.howYes(x, b, 1, nil)
-	} else {
-		ex.line(0, "%s cannot obtain %s as of %s.", w.id(b), w.id(x), w.asOf)
-		ex.whyNot(x, b, 1, nil)
-		for _, ci := range ex.blocked {
-			vd.BlockedBy = append(vd.BlockedBy, w.ctls[ci].id)
-		}
-	}
-	if ex.truncated > 0 {
-		ex.lines = append(ex.lines, fmt.Sprintf("(%d more lines of reasoning omitted)", ex.truncated))
-	}
-	vd.Explanation = ex.lines
-	vd.Paths = ex.paths
-	return vd
-}
-
-// Limits on explanations: long enough to follow a chain of suppliers, short
-// enough to read.
-const (
-	maxLines      = 150
-	maxNarrDepth  = 6
-	maxNarrRoutes = 8
-	maxPaths      = 25
-)
-
-type explainer struct {
-	v         *eval
-	w         *world
-	lines     []string
-	truncated int
-	blocked   []int
-	bset      map[int]bool
-	seen      map[uint64]bool
-	paths     []Path
-}
-
-func (ex *explainer) narrate(depth int) bool { return depth <= maxNarrDepth }
-
-func (ex *explainer) line(depth int, format string, args ...any) {
-	if len(ex.lines) >= maxLines {
-		ex.truncated++
-		return
-	}
-	ex.lines = append(ex.lines, strings.Repeat("  ", depth)+fmt.Sprintf(format, args...))
-}
-
-func (ex *explainer) block(cs []int) {
-	for _, ci := range cs {
-		if !ex.bset[ci] {
-			ex.bset[ci] = true
-			ex.blocked = append(ex.blocked, ci)
-		}
-	}
-}
-
-// addPath records trail (edges from the verdict's item) as a Path.
-func (ex *explainer) addPath(trail []PathEdge) {
-	if len(ex.paths) >= maxPaths || len(trail) == 0 {
-		return
-	}
-	p := Path{Nodes: []graph.ID{trail[0].From}, Edges: slices.Clone(trail), Length: len(trail)}
-	for _, pe := range trail {
-		p.Nodes = append(p.Nodes, pe.To)
-	}
-	ex.paths = append(ex.paths, p)
-}
-
-// chain returns the edges from list[0] to list[i] (a down or up closure).
-func (ex *explainer) chain(list []rel, i int32) []PathEdge {
-	var rev []PathEdge
-	for i > 0 {
-		r := list[i]
-		rev = append(rev, ex.w.e.edgeWalk(list[r.parent].node, r.edge))
-		i = r.parent
-	}
-	slices.Reverse(rev)
-	return rev
-}
-
-func downPos(list []rel, y int32) int32 {
-	for i, r := range list {
-		if r.node == y {
-			return int32(i)
-		}
-	}
-	return 0
-}
-
-func extend(trail []PathEdge, more ...PathEdge) []PathEdge {
-	return append(slices.Clip(trail), more...)
-}
-
-// ctlText describes control ci as it bears on supplier sup and item y.
-func (ex *explainer) ctlText(ci int, sup, y int32) string {
-	c := ex.w.ctls[ci]
-	s := fmt.Sprintf("%s (%q", c.id, c.title)
-	if c.issuer >= 0 {
-		s += ", issued by " + string(ex.w.id(c.issuer))
-	}
-	if c.effective != 0 {
-		s += ", effective " + c.effective.String()
-	}
-	if c.hypo {
-		s += ", hypothetical"
-	}
-	s += ")"
-	if sup >= 0 {
-		if ok, why := ex.w.reaches(c, sup, y); ok {
-			s += ": " + why
-		}
-	}
-	return s
-}
-
-func (ex *explainer) ctlTexts(cs []int, sup, y int32) string {
-	parts := make([]string, len(cs))
-	for i, ci := range cs {
-		parts[i] = ex.ctlText(ci, sup, y)
-	}
-	return strings.Join(parts, "; ")
-}
-
-func (ex *explainer) hqText(f int32) string {
-	if c := ex.w.hq(f); c >= 0 && c != f {
-		return fmt.Sprintf("%s (%s)", ex.w.id(f), ex.w.id(c))
-	}
-	return string(ex.w.id(f))
-}
-
-func (ex *explainer) ids(cs []int) []graph.ID {
-	var out []graph.ID
-	for _, ci := range cs {
-		out = append(out, ex.w.ctls[ci].id)
-	}
-	return out
-}
-
-// routes lists the top-level routes to x for b, with their status.
-func (ex *explainer) routes(x, b int32) []Route {
-	w, v := ex.w, ex.v
-	var rs []Route
-	for _, f := range w.fabs(b) {
-		for _, ed := range w.e.out(f, graph.EquippedWith) {
-			_, tool := w.s.Ends(ed)
-			if !visible(w.s.Edge(ed), w.asOf) || !inUp(w.up(tool), x) {
-				continue
-			}
-			ok, cs, why := w.installed(f, tool, ed, b)
-			rs = append(rs, Route{Kind: "installed", Item: w.id(tool), Via: w.id(f), Feasible: ok, BlockedBy: ex.ids(cs), Reason: why})
-		}
-	}
-	for _, d := range w.down(x) {
-		for _, sp := range w.makersOf(d.node) {
-			if w.inHouse(b, sp.node) {
-				ok, _ := v.canMake(d.node, b)
-				r := Route{Kind: "in-house", Item: w.id(d.node), Via: w.id(sp.node), Feasible: ok}
-				if !ok {
-					r.Reason = "cannot obtain all its requirements"
-				}
-				rs = append(rs, r)
-			}
-		}
-	}
-	for _, r := range w.sources(x) {
-		if w.inHouse(b, r.sup.node) {
-			continue
-		}
-		rt := Route{Kind: "supplier", Item: w.id(r.y), Via: w.id(r.sup.node)}
-		h := b
-		if !w.targeted(b) {
-			h = nobody
-		}
-		if cs := w.blockers(r.sup.node, h, r.y); len(cs) > 0 {
-			rt.BlockedBy, rt.Reason = ex.ids(cs), "blocked"
-		} else if ok, _ := v.canMake(r.y, r.sup.node); ok {
-			rt.Feasible = true
-		} else {
-			rt.Reason = "the supplier cannot make it"
-		}
-		rs = append(rs, rt)
-	}
-	return rs
-}
-
-// howYes narrates the first route that works for x and h.
-func (ex *explainer) howYes(x, h int32, depth int, trail []PathEdge) {
-	w, v := ex.w, ex.v
-	if h != nobody && !w.targeted(h) {
-		if ok, _ := v.obtain(x, nobody); ok {
-			ex.line(depth, "%s is not targeted by any control active on %s, so it can buy what any buyer can.", w.id(h), w.asOf)
-			ex.howYes(x, nobody, depth, trail)
-			return
-		}
-	}
-	for _, f := range w.fabs(h) {
-		for _, ed := range w.e.out(f, graph.EquippedWith) {
-			_, tool := w.s.Ends(ed)
-			if !visible(w.s.Edge(ed), w.asOf) || !inUp(w.up(tool), x) {
-				continue
-			}
-			if ok, _, _ := w.installed(f, tool, ed, h); ok {
-				since := w.s.Edge(ed).ValidFrom
-				s := ""
-				if since != 0 {
-					s = " since " + since.String()
-				}
-				ex.line(depth, "Installed base: %s (operated by %s's group) has held %s%s, and no control withdraws it.",
-					w.id(f), w.id(h), w.id(tool), s)
-				down := w.down(x)
-				ex.addPath(extend(extend(trail, ex.chain(down, downPos(down, tool))...), w.e.edgeWalk(tool, ed)))
-				return
-			}
-		}
-	}
-	down := w.down(x)
-	for i, d := range down {
-		if w.makesInHouse(h, d.node) {
-			if ok, _ := v.canMake(d.node, h); ok {
-				ex.line(depth, "In-house: %s's group makes %s and can obtain all its requirements.", w.id(h), w.id(d.node))
-				ex.addPath(extend(trail, ex.chain(down, int32(i))...))
-				return
-			}
-		}
-	}
-	for _, r := range w.sources(x) {
-		if h != nobody && w.inHouse(h, r.sup.node) {
-			continue
-		}
-		if cs := w.blockers(r.sup.node, h, r.y); len(cs) > 0 {
-			ex.line(depth, "Supplier %s: the flow of %s to %s is blocked by %s.", ex.hqText(r.sup.node), w.id(r.y), w.id(h),
-				ex.ctlTexts(cs, r.sup.node, r.y))
-			continue
-		}
-		if ok, _ := v.canMake(r.y, r.sup.node); ok {
-			what := " it"
-			if r.y != x {
-				what = fmt.Sprintf(" %s (a kind of %s)", w.id(r.y), w.id(x))
-			}
-			ex.line(depth, "Supplier %s makes%s and can obtain its requirements; no active control blocks its flow to %s.",
-				ex.hqText(r.sup.node), what, w.id(h))
-			ex.addPath(extend(extend(trail, ex.chain(down, r.down)...), w.e.edgeWalk(r.y, r.sup.edge)))
-			return
-		}
-		ex.line(depth, "Supplier %s could deliver %s but cannot make it.", ex.hqText(r.sup.node), w.id(r.y))
-	}
-}
-
-// whyNot explains why h cannot obtain x (which the evaluation found), and
-// collects the controls and paths involved.
-func (ex *explainer) whyNot(x, h int32, depth int, trail []PathEdge) {
-	w := ex.w
-	k := evalKey(modeObtain, x, h)
-	narr := ex.narrate(depth)
-	if ex.seen[k] {
-		if narr {
-			ex.line(depth, "%s cannot obtain %s (as above).", w.id(h), w.id(x))
-		}
-		return
-	}
-	ex.seen[k] = true
-	down := w.down(x)
-	tried := false
-	for _, f := range w.fabs(h) {
-		for _, ed := range w.e.out(f, graph.EquippedWith) {
-			_, tool := w.s.Ends(ed)
-			if !visible(w.s.Edge(ed), w.asOf) || !inUp(w.up(tool), x) {
-				continue
-			}
-			tried = true
-			_, cs, why := w.installed(f, tool, ed, h)
-			ex.block(cs)
-			ex.addPath(extend(extend(trail, ex.chain(down, downPos(down, tool))...), w.e.edgeWalk(tool, ed)))
-			if narr {
-				ex.line(depth, "Installed base: %s holds %s, but %s: %s.", w.id(f), w.id(tool), why, ex.ctlTexts(cs, -1, tool))
-			}
-		}
-	}
-	for i, d := range down {
-		if !w.makesInHouse(h, d.node) {
-			continue
-		}
-		tried = true
-		if narr {
-			ex.line(depth, "In-house: %s's group makes %s but cannot make it now:", w.id(h), w.id(d.node))
-		}
-		ex.whyNotMake(d.node, h, depth+1, extend(trail, ex.chain(down, int32(i))...))
-	}
-	if h != nobody && !w.targeted(h) {
-		if narr {
-			ex.line(depth, "%s is not targeted by any control active on %s; %s is beyond any buyer:", w.id(h), w.asOf, w.id(x))
-		}
-		ex.whyNot(x, nobody, depth, trail)
-		return
-	}
-	n := 0
-	for _, r := range w.sources(x) {
-		if h != nobody && w.inHouse(h, r.sup.node) {
-			continue
-		}
-		tried = true
-		n++
-		rn := narr && n <= maxNarrRoutes
-		toY := extend(trail, ex.chain(down, r.down)...)
-		if cs := w.blockers(r.sup.node, h, r.y); len(cs) > 0 {
-			ex.block(cs)
-			ex.addPath(extend(toY, w.e.edgeWalk(r.y, r.sup.edge)))
-			if rn {
-				ex.line(depth, "Supplier %s: the flow of %s to %s is blocked by %s.", ex.hqText(r.sup.node), w.id(r.y), w.id(h),
-					ex.ctlTexts(cs, r.sup.node, r.y))
-			}
-			continue
-		}
-		if rn {
-			ex.line(depth, "Supplier %s could deliver %s to %s, but cannot make it:", ex.hqText(r.sup.node), w.id(r.y), w.id(h))
-		}
-		d := depth + 1
-		if !rn {
-			d = maxNarrDepth + 1 // collect without narrating
-		}
-		ex.whyNotMake(r.y, r.sup.node, d, toY) // the path goes on from y: the supplier's requirements are y's
-	}
-	if narr && n > maxNarrRoutes {
-		ex.line(depth, "... and %d more suppliers, none of them usable.", n-maxNarrRoutes)
-	}
-	if !tried && narr {
-		ex.line(depth, "No firm or country is recorded as making or supplying %s (or an instance or subtype of it) on %s, and no fab of %s's group holds it.",
-			w.id(x), w.asOf, w.id(h))
-	}
-}
-
-// whyNotMake explains why h cannot make y.
-func (ex *explainer) whyNotMake(y, h int32, depth int, trail []PathEdge) {
-	w, v := ex.w, ex.v
-	k := evalKey(modeMake, y, h)
-	narr := ex.narrate(depth)
-	if ex.seen[k] {
-		if narr {
-			ex.line(depth, "%s cannot make %s (as above).", w.id(h), w.id(y))
-		}
-		return
-	}
-	ex.seen[k] = true
-	up := w.up(y)
-	for _, cl := range w.clauses(y) {
-		if ok, _ := v.clause(cl, h); ok {
-			continue
-		}
-		if narr {
-			var alts []string
-			for _, a := range cl.alts {
-				alts = append(alts, string(w.id(a.node)))
-			}
-			on := ""
-			if cl.owner != y {
-				on = fmt.Sprintf(" (a requirement of %s, which it is a kind of)", w.id(cl.owner))
-			}
-			if len(alts) == 1 {
-				ex.line(depth, "%s requires %s%s, which %s cannot obtain:", w.id(y), alts[0], on, w.id(h))
-			} else {
-				ex.line(depth, "%s requires one of %s%s (group %q), and %s can obtain none:", w.id(y), strings.Join(alts, ", "), on, cl.group, w.id(h))
-			}
-		}
-		base := extend(trail, ex.chain(up, downPos(up, cl.owner))...)
-		for _, a := range cl.alts {
-			ex.whyNot(a.node, h, depth+1, extend(base, w.e.edgeWalk(cl.owner, a.edge)))
-		}
-	}
-	fs := w.fabbedAt(y)
-	if len(fs) == 0 {
-		return
-	}
-	for _, f := range fs {
-		if v.fabUsable(f.node, y, h) {
-			return
-		}
-	}
-	if narr {
-		ex.line(depth, "%s is fabricated only at fabs whose operators cannot deliver it to %s:", w.id(y), w.id(h))
-	}
-	for _, f := range fs {
-		op, opEdge := w.operatorEdge(f.node)
-		cs := w.blockers(op, h, y)
-		ex.block(cs)
-		ex.addPath(extend(trail, w.e.edgeWalk(y, f.edge), w.e.edgeWalk(f.node, opEdge)))
-		if narr {
-			ex.line(depth+1, "%s, operated by %s: blocked by %s.", w.id(f.node), ex.hqText(op), ex.ctlTexts(cs, op, y))
-		}
-	}
+	return op < 0 || len(v.w.blockers(op, h, y)) == 0
 }

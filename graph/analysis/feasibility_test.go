@@ -1,8 +1,10 @@
 package analysis_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/chipgraph/chipgraph/graph"
@@ -300,7 +302,7 @@ func TestFeasibilityStructure(t *testing.T) {
 		feasible bool
 		says     string // a phrase the explanation must contain
 	}{
-		{"input:cyc1", false, "cannot obtain input:cyc1 (as above)"},
+		{"input:cyc1", false, "cannot make input:cyc1 (as above)"},
 		{"input:or1", true, "Supplier firm:a (country:USA) makes"},
 		{"input:and1", false, "No firm or country is recorded as making or supplying input:orphan"},
 		{"input:agg", false, "No firm or country"},
@@ -377,4 +379,45 @@ func TestFeasibilityExplains(t *testing.T) {
 	if len(v.Routes) != 1 || v.Routes[0].Kind != "in-house" || v.Routes[0].Via != "firm:hisilicon" || v.Routes[0].Feasible {
 		t.Errorf("routes %+v", v.Routes)
 	}
+}
+
+// TestFeasibilityConcurrent: one Engine answering many queries at once
+// (sharing settled results per epoch) gives the answers of fresh Engines.
+func TestFeasibilityConcurrent(t *testing.T) {
+	s := storyGraph(t, "2021-01-01")
+	type q struct{ item, buyer, day string }
+	var qs []q
+	for _, item := range []string{"product:h100", "product:h20", "product:kirin", "product:kirin-7", "input:logic-7nm", "input:hbm", "input:eda"} {
+		for _, buyer := range []string{"country:CHN", "country:USA", "firm:smic", "firm:hisilicon", "firm:huawei", "firm:cxmt", "firm:nvidia"} {
+			for _, day := range []string{"2020-09-14", "2020-09-15", "2022-10-21", "2023-12-01", "2025-05-12", "2025-06-01"} {
+				qs = append(qs, q{item, buyer, day})
+			}
+		}
+	}
+	want := make([]string, len(qs))
+	for i, x := range qs {
+		v, err := analysis.Feasibility(s, graph.ID(x.item), graph.ID(x.buyer), date(x.day), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = fmt.Sprint(v.Feasible, v.BlockedBy, v.Explanation)
+	}
+	e := analysis.NewEngine(s)
+	var wg sync.WaitGroup
+	for g := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range qs {
+				i := (j*7 + g*13) % len(qs)
+				x := qs[i]
+				v, err := e.Feasibility(graph.ID(x.item), graph.ID(x.buyer), date(x.day), nil)
+				if err != nil || fmt.Sprint(v.Feasible, v.BlockedBy, v.Explanation) != want[i] {
+					t.Errorf("%+v: differs from a fresh engine", x)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -16,7 +16,9 @@ type ScenarioResult struct {
 	Targets  []graph.ID // the holders compared
 	Items    []graph.ID // the items compared for each holder
 	// NewlyInfeasible lists the items a holder could obtain at baseline but
-	// not under the scenario, by holder (in Targets order), then item ID.
+	// not under the scenario, and the items a holder's group could make
+	// itself at baseline but not under the scenario (InHouse), by holder (in
+	// Targets order), then item ID.
 	NewlyInfeasible []FeasibilityChange
 	// NewlyFeasible lists the reverse, possible when the scenario rescinds
 	// recorded controls.
@@ -24,13 +26,31 @@ type ScenarioResult struct {
 	// ChokepointChanges lists the inputs whose chokepoint score changes
 	// (through the control factor), largest change first, then by ID.
 	ChokepointChanges []ChokepointChange
+	// Truncated reports that more than MaxScenarioChanges changes were
+	// found in a direction and only the first are listed.
+	Truncated bool
 }
+
+// Limits on scenarios: the comparison grows with holders × items, and so
+// could the answer.
+const (
+	MaxScenarioPairs   = 2_000_000 // holders × items compared; beyond it, Scenario fails with graph.Invalid
+	MaxScenarioChanges = 2_000     // changes listed in each direction; beyond it, Truncated
+	maxExplained       = 100       // changes that carry BlockedBy and an explanation (ask Feasibility for others)
+)
 
 // FeasibilityChange is an item whose feasibility for a holder changes.
 type FeasibilityChange struct {
 	Item, Holder graph.ID
+	// InHouse marks a change in the holder's own production only: its
+	// group makes the item and can no longer make it itself (or, in
+	// NewlyFeasible, can again), while it can still obtain it by buying
+	// (SMIC losing its own 7nm-class process while foundries elsewhere
+	// could still supply one).
+	InHouse bool
 	// BlockedBy and Explanation are the verdict under the scenario (for a
-	// newly feasible item, at baseline).
+	// newly feasible item, at baseline); only the first changes listed carry
+	// them (see MaxScenarioChanges): Feasibility explains any other.
 	BlockedBy   []graph.ID
 	Explanation []string
 }
@@ -49,12 +69,14 @@ type ChokepointChange struct {
 // the hypothetical controls target plus every firm headquartered in a
 // targeted country. The items compared are the products and the process
 // inputs (Type "process") whose feasibility the controls can touch: those
-// whose requirement cone (requirements, own and inherited, and what can
-// stand in for them, transitively) reaches an item the controls cover or
-// rescind controls on. Every other item keeps its verdict by construction.
+// whose evaluation can read a flow of an item the controls cover (or that
+// controls they rescind cover). Every other item keeps its verdict by
+// construction. Holders with the same control profiles and no in-house
+// relation to an item share one evaluation of it.
 //
 // Unknown IDs fail with graph.NotFound; no controls, a target that is not a
-// firm or country, or no target at all with graph.Invalid.
+// firm or country, no target at all, or more than MaxScenarioPairs holders
+// × items with graph.Invalid.
 func (e *Engine) Scenario(controls []Control, asOf graph.Date, targets []graph.ID) (ScenarioResult, error) {
 	const op = "analysis.Scenario"
 	if len(controls) == 0 {
@@ -73,7 +95,7 @@ func (e *Engine) Scenario(controls []Control, asOf graph.Date, targets []graph.I
 	if err != nil {
 		return ScenarioResult{}, err
 	}
-	base, hyp := newEval(e.newWorld(asOf, nil)), newEval(e.newWorld(asOf, hs))
+	base, hyp := newEval(e.baseWorld(asOf)), newEval(e.newWorld(asOf, hs))
 	items := e.affectedItems(base.w, hs)
 	for _, h := range holders {
 		res.Targets = append(res.Targets, e.s.Node(h).ID)
@@ -81,18 +103,79 @@ func (e *Engine) Scenario(controls []Control, asOf graph.Date, targets []graph.I
 	for _, x := range items {
 		res.Items = append(res.Items, e.s.Node(x).ID)
 	}
-	for _, h := range holders {
-		for _, x := range items {
-			before, _ := base.obtain(x, h)
-			after, _ := hyp.obtain(x, h)
+	if len(holders)*len(items) > MaxScenarioPairs {
+		return ScenarioResult{}, graph.Errorf(graph.Invalid, op,
+			"the scenario would compare %d holders × %d items (more than %d): give fewer targets", len(holders), len(items), MaxScenarioPairs)
+	}
+	type found struct {
+		x       int32
+		lost    bool // NewlyInfeasible, else NewlyFeasible
+		inHouse bool
+	}
+	byHolder := make([][]found, len(holders))
+	for _, x := range items {
+		// Holders with no in-house relation to x (no fab holding it, their
+		// group making none of it) obtain it exactly when their control
+		// profiles let them buy it: one evaluation per pair of profiles.
+		plain := map[[2]int][2]bool{}
+		for i, h := range holders {
+			var before, after bool
+			if len(base.w.installedBase(h)[x]) == 0 && !base.w.makesAny(x, h) {
+				k := [2]int{base.w.profile(h), hyp.w.profile(h)}
+				r, ok := plain[k]
+				if !ok {
+					r[0], _ = base.buy(x, k[0])
+					r[1], _ = hyp.buy(x, k[1])
+					plain[k] = r
+				}
+				before, after = r[0], r[1]
+			} else {
+				before, _ = base.obtain(x, h)
+				after, _ = hyp.obtain(x, h)
+			}
 			switch {
 			case before && !after:
-				vd := hyp.verdict(x, h)
-				res.NewlyInfeasible = append(res.NewlyInfeasible, FeasibilityChange{vd.Item, vd.Buyer, vd.BlockedBy, vd.Explanation})
+				byHolder[i] = append(byHolder[i], found{x, true, false})
 			case !before && after:
-				vd := base.verdict(x, h)
-				res.NewlyFeasible = append(res.NewlyFeasible, FeasibilityChange{vd.Item, vd.Buyer, vd.BlockedBy, vd.Explanation})
+				byHolder[i] = append(byHolder[i], found{x, false, false})
+			case before && after && base.w.makesAny(x, h):
+				switch ib, ia := base.inHouse(x, h), hyp.inHouse(x, h); {
+				case ib && !ia:
+					byHolder[i] = append(byHolder[i], found{x, true, true})
+				case !ib && ia:
+					byHolder[i] = append(byHolder[i], found{x, false, true})
+				}
 			}
+		}
+	}
+	explained := 0
+	for i, h := range holders {
+		for _, f := range byHolder[i] {
+			list := &res.NewlyFeasible
+			if f.lost {
+				list = &res.NewlyInfeasible
+			}
+			if len(*list) >= MaxScenarioChanges {
+				res.Truncated = true
+				continue
+			}
+			c := FeasibilityChange{Item: e.s.Node(f.x).ID, Holder: e.s.Node(h).ID, InHouse: f.inHouse}
+			if explained < maxExplained {
+				explained++
+				var vd Verdict
+				switch {
+				case f.lost && f.inHouse:
+					vd = hyp.inHouseVerdict(f.x, h)
+				case f.lost:
+					vd = hyp.verdict(f.x, h)
+				case f.inHouse:
+					vd = base.inHouseVerdict(f.x, h)
+				default:
+					vd = base.verdict(f.x, h)
+				}
+				c.BlockedBy, c.Explanation = vd.BlockedBy, vd.Explanation
+			}
+			*list = append(*list, c)
 		}
 	}
 	res.ChokepointChanges = e.chokepointChanges(asOf, hs, base.w, hyp.w)
@@ -164,35 +247,38 @@ func (e *Engine) affectedItems(w *world, hs []hypo) []int32 {
 	m := e.getMarks()
 	defer e.putMarks(m)
 	if !all {
-		// The reverse of the evaluation's cone: from an item to the items
-		// whose evaluation can read it.
-		queue := slices.Clone(seeds)
-		for _, x := range queue {
-			m.set(x, 0)
+		// The reverse of the evaluation's cone. Flows of an item are covered
+		// when it is in down(a covered item). Obtaining X reads the routes of
+		// every item in down(X): X is affected when an item below it is (up
+		// the taxonomy). Making Y reads the requirements of every item in
+		// up(Y): when a requirement a is affected, so is everything in
+		// down(R) for each R that requires a.
+		var queue []int32
+		add := func(v int32) {
+			if !m.has(v) {
+				m.set(v, 0)
+				queue = append(queue, v)
+			}
+		}
+		for _, x := range seeds {
+			for _, d := range w.down(x) {
+				add(d.node)
+			}
 		}
 		for len(queue) > 0 {
 			z := queue[len(queue)-1]
 			queue = queue[:len(queue)-1]
-			var next []int32
 			for _, k := range []graph.EdgeKind{graph.InstanceOf, graph.TypeOf} {
-				next = append(next, e.outVisible(z, k, w.asOf)...)
-				for _, ed := range e.in(z, k) {
-					if visible(s.Edge(ed), w.asOf) {
-						f, _ := s.Ends(ed)
-						next = append(next, f)
-					}
+				for _, p := range e.outVisible(z, k, w.asOf) {
+					add(p)
 				}
 			}
 			for _, ed := range e.in(z, graph.Requires) {
 				if visible(s.Edge(ed), w.asOf) {
-					f, _ := s.Ends(ed)
-					next = append(next, f)
-				}
-			}
-			for _, v := range next {
-				if !m.has(v) {
-					m.set(v, 0)
-					queue = append(queue, v)
+					r, _ := s.Ends(ed)
+					for _, d := range w.down(r) {
+						add(d.node)
+					}
 				}
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -77,7 +78,34 @@ var countries = []struct {
 	{"USA", 30}, {"CHN", 22}, {"JPN", 14}, {"TWN", 10}, {"KOR", 8}, {"NLD", 4}, {"DEU", 5}, {"GBR", 2}, {"FRA", 2},
 	{"SGP", 2}, {"ISR", 1}, {"IND", 1}, {"MYS", 1}, {"IRL", 1}, {"CHE", 1}, {"AUT", 1}, {"BEL", 1}, {"SWE", 1},
 	{"FIN", 1}, {"ITA", 1}, {"CAN", 1}, {"VNM", 1}, {"THA", 1}, {"PHL", 1}, {"MEX", 1}, {"BRA", 1}, {"AUS", 1},
-	{"ESP", 1}, {"POL", 1}, {"CZE", 1},
+	{"ESP", 1}, {"RUS", 0}, {"IRN", 0}, // weight 0: destinations of controls, home to no synthetic firm
+}
+
+// maxShare caps the top supplier's share of a random input.
+const maxShare = 0.85
+
+// capShares lowers weights above limit of the total to the limit and
+// spreads the excess over the others in proportion (the total is kept).
+func capShares(w []float64, sum, limit float64) {
+	for range len(w) {
+		excess, rest := 0.0, 0.0
+		for i := range w {
+			if w[i] > limit*sum {
+				excess += w[i] - limit*sum
+				w[i] = limit * sum
+			} else {
+				rest += w[i]
+			}
+		}
+		if excess == 0 || rest == 0 {
+			return
+		}
+		for i := range w {
+			if w[i] < limit*sum {
+				w[i] += excess * w[i] / rest
+			}
+		}
+	}
 }
 
 // topHQs are the headquarters of the firms with the most supply links
@@ -328,6 +356,27 @@ func (g *gen) suppliers(id graph.ID, lv int) {
 			break // a small market: fewer suppliers than drawn, but never one
 		}
 	}
+	// Every input has a supplier outside China, as nearly every input of the
+	// real chain does; otherwise controls on China would cut whole layers of
+	// the synthetic graph off from everyone.
+	// Suppliers span at least two countries, and no random input is a
+	// monopoly (the top share is capped below): only the planted
+	// chokepoints are, so that they rank first.
+	chn := g.countryIndex("CHN")
+	foreign, spread := false, false
+	for _, f := range sup {
+		foreign = foreign || g.firmHQ[f] != chn
+		spread = spread || g.firmHQ[f] != g.firmHQ[sup[0]]
+	}
+	for !foreign || !spread {
+		f := g.zipfFirm()
+		if slices.Contains(sup, f) || g.firmHQ[f] == g.firmHQ[sup[0]] || (!foreign && g.firmHQ[f] == chn) {
+			continue
+		}
+		sup[len(sup)-1] = f
+		foreign = foreign || g.firmHQ[f] != chn
+		spread = true
+	}
 	total := 100.0
 	if g.r.IntN(5) == 0 {
 		residual := float64(5 + g.r.IntN(26))
@@ -342,6 +391,7 @@ func (g *gen) suppliers(id graph.ID, lv int) {
 		w[i] = x * x
 		sum += w[i]
 	}
+	capShares(w, sum, maxShare)
 	byCountry := map[int]float64{}
 	for i, f := range sup {
 		share := math.Round(total*w[i]/sum*10) / 10
@@ -449,8 +499,25 @@ func (g *gen) plant() {
 	}
 }
 
+// makeEvents adds dated controls shaped like the real ones: rules on tools
+// and products by the USA, the Netherlands, Japan and Germany for China (or
+// Russia and Iran), entity listings of Chinese firms, a few servicing bans,
+// Chinese counter-controls on materials for the USA, expiries, exemptions
+// and rescissions.
 func (g *gen) makeEvents(nEvents int) {
-	issuers := []string{"USA", "USA", "USA", "USA", "USA", "USA", "NLD", "NLD", "JPN", "JPN", "CHN", "DEU"}
+	issuers := []string{"USA", "USA", "USA", "USA", "USA", "NLD", "JPN", "DEU"}
+	chn := g.countryIndex("CHN")
+	var chinese, materials []int
+	for i, hq := range g.firmHQ {
+		if hq == chn {
+			chinese = append(chinese, i)
+		}
+	}
+	for i, lv := range g.level {
+		if lv == 0 && g.r.IntN(2) == 0 {
+			materials = append(materials, i)
+		}
+	}
 	g.node(graph.Node{ID: PlantedControl, Name: "Planted control on planted chokepoints 1-3", Date: PlantedEffective,
 		Issuer: "country:USA", Authority: "BIS", EventKind: "rule", Reach: "hq"})
 	for i := 1; i <= 3; i++ {
@@ -462,7 +529,7 @@ func (g *gen) makeEvents(nEvents int) {
 	for i := range nEvents - rescissions {
 		id := graph.ID(fmt.Sprintf("event:e%07d", i))
 		n := graph.Node{ID: id, Date: g.date(2018, 2025), Issuer: graph.ID("country:" + issuers[g.r.IntN(len(issuers))]),
-			Authority: "synthetic"}
+			Authority: "synthetic", EventKind: "rule"}
 		switch x := g.r.IntN(10); {
 		case x < 6:
 			n.Reach = "hq"
@@ -472,40 +539,56 @@ func (g *gen) makeEvents(nEvents int) {
 		if g.r.IntN(10) == 0 {
 			n.Expires = n.Date + 10000*graph.Date(1+g.r.IntN(3))
 		}
+		var covers, targets []graph.ID
 		switch x := g.r.IntN(100); {
-		case x < 30:
-			n.EventKind, n.CoversAll = "entity-listing", true
-		case x < 34:
+		case x < 30 && len(chinese) > 0: // an entity listing of Chinese firms
+			n.EventKind, n.CoversAll, n.Issuer = "entity-listing", true, "country:USA"
+			for range 1 + g.r.IntN(3) {
+				targets = append(targets, g.firms[chinese[g.r.IntN(len(chinese))]])
+			}
+		case x < 34: // a servicing ban on tools for China
 			n.EventKind = ServicingBanKind
-		default:
-			n.EventKind = "rule"
+			for range 1 + g.r.IntN(3) {
+				covers = append(covers, g.inputs[g.tools[g.r.IntN(len(g.tools))]])
+			}
+			targets = append(targets, "country:CHN")
+		case x < 44 && len(materials) > 0: // a Chinese counter-control on materials
+			n.Issuer, n.Authority, n.EventKind, n.Reach = "country:CHN", "MOFCOM", "counter-control", "hq"
+			for range 1 + g.r.IntN(3) {
+				covers = append(covers, g.inputs[materials[g.r.IntN(len(materials))]])
+			}
+			targets = append(targets, "country:USA")
+		default: // a rule on tools and products
+			for range 1 + g.r.IntN(6) {
+				if g.r.IntN(3) > 0 {
+					covers = append(covers, g.inputs[g.tools[g.r.IntN(len(g.tools))]])
+				} else {
+					covers = append(covers, g.products[g.r.IntN(len(g.products))])
+				}
+			}
+			switch y := g.r.IntN(10); {
+			case y < 8:
+				targets = append(targets, "country:CHN")
+			case y < 9:
+				targets = append(targets, "country:RUS")
+			default:
+				targets = append(targets, "country:IRN")
+			}
+			if g.r.IntN(4) == 0 && len(chinese) > 0 {
+				targets = append(targets, g.firms[chinese[g.r.IntN(len(chinese))]])
+			}
 		}
 		g.node(n)
 		g.events = append(g.events, id)
 		g.eventDate = append(g.eventDate, n.Date)
-		if n.CoversAll {
-			for range 1 + g.r.IntN(3) {
-				g.edge(id, graph.Targets, g.firms[g.r.IntN(len(g.firms))])
-			}
-		} else {
-			for range 1 + g.r.IntN(6) {
-				if n.EventKind == ServicingBanKind || g.r.IntN(3) > 0 {
-					g.edge(id, graph.Covers, g.inputs[g.tools[g.r.IntN(len(g.tools))]])
-				} else {
-					g.edge(id, graph.Covers, g.products[g.r.IntN(len(g.products))])
-				}
-			}
-			if g.r.IntN(10) < 7 {
-				g.edge(id, graph.Targets, "country:CHN")
-			} else {
-				g.edge(id, graph.Targets, g.country[g.pickCountry()])
-			}
-			if g.r.IntN(3) == 0 {
-				g.edge(id, graph.Targets, g.firms[g.r.IntN(len(g.firms))])
-			}
+		for _, c := range covers {
+			g.edge(id, graph.Covers, c)
 		}
-		if g.r.IntN(10) == 0 {
-			g.edge(id, graph.Exempts, g.firms[g.r.IntN(len(g.firms))])
+		for _, t := range targets {
+			g.edge(id, graph.Targets, t)
+		}
+		if g.r.IntN(10) == 0 && len(chinese) > 0 {
+			g.edge(id, graph.Exempts, g.firms[chinese[g.r.IntN(len(chinese))]])
 		}
 	}
 	for i := range rescissions {
