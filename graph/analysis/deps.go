@@ -15,24 +15,13 @@ type walk struct {
 }
 
 // stepsFrom appends the visible dependency steps from u at asOf to buf, one
-// per neighbour (parallel edges collapse into the one pick chooses), in
-// ascending neighbour index, which is ID order. When group is set and u is a
-// firm, the firm steps (to what it makes, the fabs it operates and its
-// subsidiaries) are added too.
+// per neighbour (parallel edges collapse into the one pick chooses), in no
+// particular order. When group is set and u is a firm, the firm steps (to
+// what it makes, the fabs it operates and its subsidiaries) are added too.
 func (e *Engine) stepsFrom(buf []walk, u int32, asOf graph.Date, group bool) []walk {
 	start := len(buf)
-	ds := e.deps(u)
-	for i := 0; i < len(ds); {
-		j := i + 1
-		for j < len(ds) && ds[j].to == ds[i].to {
-			j++
-		}
-		if p := e.pick(ds[i:j], asOf); p >= 0 {
-			st := &ds[i+p]
-			buf = append(buf, walk{st.e, st.to, st.rev})
-		}
-		i = j
-	}
+	buf = e.visibleSteps(buf, e.liveDeps(u), asOf)
+	buf = e.visibleSteps(buf, e.deadDeps(u), asOf)
 	if !group || e.s.Node(u).Kind != graph.KindFirm {
 		return buf
 	}
@@ -51,14 +40,40 @@ func (e *Engine) stepsFrom(buf []walk, u int32, asOf graph.Date, group bool) []w
 		}
 	}
 	seg := buf[start:]
+	sortWalks(seg)
+	seg = slices.CompactFunc(seg, func(a, b walk) bool { return a.to == b.to })
+	return buf[:start+len(seg)]
+}
+
+// visibleSteps appends to buf one walk per neighbour of ds (sorted by
+// neighbour) that has a step visible at asOf.
+func (e *Engine) visibleSteps(buf []walk, ds []step, asOf graph.Date) []walk {
+	for i := 0; i < len(ds); {
+		j := i + 1
+		for j < len(ds) && ds[j].to == ds[i].to {
+			j++
+		}
+		if j == i+1 { // the common case: one edge to this neighbour
+			if st := &ds[i]; graph.Within(asOf, st.vf, st.vt) {
+				buf = append(buf, walk{st.e, st.to, st.rev})
+			}
+		} else if p := e.pick(ds[i:j], asOf); p >= 0 {
+			st := &ds[i+p]
+			buf = append(buf, walk{st.e, st.to, st.rev})
+		}
+		i = j
+	}
+	return buf
+}
+
+// sortWalks orders walks by neighbour, then edge.
+func sortWalks(seg []walk) {
 	slices.SortFunc(seg, func(a, b walk) int {
 		if a.to != b.to {
 			return int(a.to) - int(b.to)
 		}
 		return int(a.edge) - int(b.edge)
 	})
-	seg = slices.CompactFunc(seg, func(a, b walk) bool { return a.to == b.to })
-	return buf[:start+len(seg)]
 }
 
 // firmGroup returns the firms whose firm steps a walk from root may take:

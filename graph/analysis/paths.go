@@ -3,6 +3,7 @@ package analysis
 import (
 	"container/heap"
 	"fmt"
+	"slices"
 
 	"github.com/chipgraph/chipgraph/graph"
 )
@@ -91,7 +92,7 @@ func (e *Engine) buildLocal(src, dst int32, maxDepth int, asOf graph.Date) *loca
 	for i := 0; i < len(lg.glob); i++ {
 		u := lg.glob[i]
 		if int(depth[i]) < maxDepth && u != dst {
-			buf = e.stepsFrom(buf[:0], u, asOf, group[u])
+			buf = e.pathSteps(buf[:0], u, dst, asOf, group)
 			for _, w := range buf {
 				li, ok := m.get(w.to)
 				if !ok {
@@ -149,6 +150,36 @@ func (e *Engine) buildLocal(src, dst int32, maxDepth int, asOf graph.Date) *loca
 		return nil
 	}
 	return lg
+}
+
+// pathSteps appends the steps from u that a path to dst may take, sorted by
+// neighbour: those to nodes that have steps of their own, and the one to dst;
+// dead ends (a supplier of an item, a leaf input) lie on no path to dst.
+// From a firm of the group, every step (firms have only firm steps).
+func (e *Engine) pathSteps(buf []walk, u, dst int32, asOf graph.Date, group map[int32]bool) []walk {
+	if group != nil {
+		buf = e.stepsFrom(buf, u, asOf, group[u])
+		sortWalks(buf)
+		return buf
+	}
+	buf = e.visibleSteps(buf, e.liveDeps(u), asOf)
+	dead := e.deadDeps(u)
+	i, found := slices.BinarySearchFunc(dead, dst, func(st step, v int32) int { return int(st.to) - int(v) })
+	if !found {
+		return buf
+	}
+	j := i
+	for j < len(dead) && dead[j].to == dst {
+		j++
+	}
+	n := len(buf)
+	if buf = e.visibleSteps(buf, dead[i:j], asOf); len(buf) > n {
+		w := buf[n]
+		k, _ := slices.BinarySearchFunc(buf[:n], dst, func(a walk, v int32) int { return int(a.to) - int(v) })
+		copy(buf[k+1:], buf[k:n])
+		buf[k] = w
+	}
+	return buf
 }
 
 // path turns a local node sequence into a Path.

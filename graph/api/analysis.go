@@ -265,11 +265,7 @@ func (r *results) edge(e analysis.PathEdge) *model.PathEdge {
 func (r *results) upstream(items []analysis.UpstreamItem) []*model.UpstreamItem {
 	out := make([]*model.UpstreamItem, len(items))
 	for i, it := range items {
-		via := make([]*model.PathEdge, len(it.Via))
-		for j, e := range it.Via {
-			via[j] = r.edge(e)
-		}
-		out[i] = &model.UpstreamItem{Node: r.node(it.Node), Tier: it.Tier, Via: via}
+		out[i] = &model.UpstreamItem{Node: r.node(it.Node), Tier: it.Tier, Steps: it.Via}
 	}
 	return out
 }

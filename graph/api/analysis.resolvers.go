@@ -152,3 +152,16 @@ func (r *queryResolver) Scenario(ctx context.Context, controls []*model.ControlI
 	}
 	return res.scenario(result), nil
 }
+
+func (r *upstreamItemResolver) Via(ctx context.Context, obj *model.UpstreamItem) ([]*model.PathEdge, error) {
+	res := &results{snap: obj.Node.Ref().Snap}
+	via := make([]*model.PathEdge, len(obj.Steps))
+	for i, e := range obj.Steps {
+		via[i] = res.edge(e)
+	}
+	return via, nil
+}
+
+func (r *Resolver) UpstreamItem() UpstreamItemResolver { return &upstreamItemResolver{r} }
+
+type upstreamItemResolver struct{ *Resolver }

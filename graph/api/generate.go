@@ -1,3 +1,4 @@
 package api
 
 //go:generate go tool gqlgen generate
+//go:generate go run ./internal/seqlists generated.go

@@ -2,6 +2,7 @@ package model
 
 import (
 	"github.com/chipgraph/chipgraph/graph"
+	"github.com/chipgraph/chipgraph/graph/analysis"
 )
 
 // Node is the GraphQL interface Node. Its implementations are *Firm,
@@ -264,4 +265,15 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// UpstreamItem is the GraphQL type UpstreamItem. Its via edges stay in the
+// analysis's form until a query selects them (the UpstreamItem.via
+// resolver): an upstream closure can hold thousands of items, and most
+// queries ask only for the nodes and their tiers.
+type UpstreamItem struct {
+	Node Node
+	Tier int
+	// Steps are the edges reaching Node from the previous tier.
+	Steps []analysis.PathEdge
 }

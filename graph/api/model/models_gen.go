@@ -399,13 +399,3 @@ type ScenarioResult struct {
 	// Chokepoints whose score changes (through the control factor `k` of `Chokepoint.score`), largest change first, then by input ID.
 	ChokepointChanges []*ChokepointChange `json:"chokepointChanges"`
 }
-
-// An item in the upstream closure of a node.
-type UpstreamItem struct {
-	// The input, product, fab, firm or country depended on.
-	Node Node `json:"node"`
-	// Distance in edges from the starting node (1 = a direct dependency).
-	Tier int `json:"tier"`
-	// Every edge by which the item is reached from a node of the previous tier, the first one (by the ID of the node it comes from) first.
-	Via []*PathEdge `json:"via"`
-}
