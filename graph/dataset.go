@@ -44,11 +44,35 @@ func (d *Dataset) Canonicalize() {
 	for i := range d.Edges {
 		d.Edges[i].Sources = nilIfEmpty(d.Edges[i].Sources)
 	}
-	slices.SortFunc(d.Nodes, func(a, b Node) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(d.Edges, compareEdges)
+	sortRows(d.Nodes, func(a, b *Node) int { return cmp.Compare(a.ID, b.ID) })
+	sortRows(d.Edges, compareEdges)
 }
 
-func compareEdges(a, b Edge) int {
+// sortRows sorts large structs stably without moving them while it
+// compares: it sorts their positions, then moves each row once. Rows that
+// are in order already (a dataset read back from a store, or canonicalized
+// before) are left as they are after one pass.
+func sortRows[T any](rows []T, compare func(a, b *T) int) {
+	sorted := true
+	for i := 1; i < len(rows) && sorted; i++ {
+		sorted = compare(&rows[i-1], &rows[i]) <= 0
+	}
+	if sorted {
+		return
+	}
+	perm := make([]int32, len(rows))
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	slices.SortFunc(perm, func(a, b int32) int { return cmp.Or(compare(&rows[a], &rows[b]), cmp.Compare(a, b)) })
+	out := make([]T, len(rows))
+	for i, p := range perm {
+		out[i] = rows[p]
+	}
+	copy(rows, out)
+}
+
+func compareEdges(a, b *Edge) int {
 	return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.To, b.To),
 		cmp.Compare(a.Year, b.Year))
 }
@@ -69,46 +93,68 @@ func (d *Dataset) Fingerprint() string {
 	h := sha256.New()
 	w := fingerprinter{buf: make([]byte, 0, 1<<16)}
 	for i := range d.Nodes {
-		n := &d.Nodes[i]
-		w.str(string(n.ID), string(n.Kind), n.Name)
-		w.strs(n.Aliases)
-		w.ids(n.Sources)
-		w.str(n.ETOID, n.Note)
-		w.strs(n.Roles)
-		w.str(n.Type, n.Description)
-		w.num(int64(n.Announced))
-		w.str(n.Specs, n.Location)
-		w.strs(n.Nodes)
-		w.num(int64(n.CapacityWPM))
-		w.str(n.Status)
-		w.num(int64(n.Date), int64(n.Effective), int64(n.Expires))
-		w.str(string(n.Issuer), n.Authority, n.EventKind, n.Reach)
-		w.bool(n.CoversAll)
-		w.str(n.Citation, n.URL, n.Publisher, n.Licence)
+		w.node(&d.Nodes[i])
 		w.flush(h, false)
 	}
 	w.buf = append(w.buf, 0xff) // nodes end here
 	for i := range d.Edges {
-		e := &d.Edges[i]
-		w.str(string(e.From), string(e.To), string(e.Kind), e.Group)
-		share := math.Float64bits(e.Share)
-		if math.IsNaN(e.Share) {
-			share = math.Float64bits(math.NaN()) // one NaN, whatever its payload
-		}
-		w.num(int64(share), int64(e.Year))
-		w.str(e.Basis, e.Node)
-		w.num(int64(e.ValidFrom), int64(e.ValidTo))
-		w.ids(e.Sources)
-		w.str(e.Note)
+		w.edge(&d.Edges[i])
 		w.flush(h, false)
 	}
 	w.flush(h, true)
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
+// AppendNodeContent appends the encoding of every field of n that
+// Fingerprint hashes to b: equal encodings, equal nodes. Stores use it to
+// tell changed rows from unchanged ones.
+func AppendNodeContent(b []byte, n *Node) []byte {
+	w := fingerprinter{buf: b}
+	w.node(n)
+	return w.buf
+}
+
+// AppendEdgeContent is AppendNodeContent for an edge.
+func AppendEdgeContent(b []byte, e *Edge) []byte {
+	w := fingerprinter{buf: b}
+	w.edge(e)
+	return w.buf
+}
+
 // fingerprinter encodes values for Fingerprint into a buffer it hands to the
 // hash in large writes.
 type fingerprinter struct{ buf []byte }
+
+func (w *fingerprinter) node(n *Node) {
+	w.str(string(n.ID), string(n.Kind), n.Name)
+	w.strs(n.Aliases)
+	w.ids(n.Sources)
+	w.str(n.ETOID, n.Note)
+	w.strs(n.Roles)
+	w.str(n.Type, n.Description)
+	w.num(int64(n.Announced))
+	w.str(n.Specs, n.Location)
+	w.strs(n.Nodes)
+	w.num(int64(n.CapacityWPM))
+	w.str(n.Status)
+	w.num(int64(n.Date), int64(n.Effective), int64(n.Expires))
+	w.str(string(n.Issuer), n.Authority, n.EventKind, n.Reach)
+	w.bool(n.CoversAll)
+	w.str(n.Citation, n.URL, n.Publisher, n.Licence)
+}
+
+func (w *fingerprinter) edge(e *Edge) {
+	w.str(string(e.From), string(e.To), string(e.Kind), e.Group)
+	share := math.Float64bits(e.Share)
+	if math.IsNaN(e.Share) {
+		share = math.Float64bits(math.NaN()) // one NaN, whatever its payload
+	}
+	w.num(int64(share), int64(e.Year))
+	w.str(e.Basis, e.Node)
+	w.num(int64(e.ValidFrom), int64(e.ValidTo))
+	w.ids(e.Sources)
+	w.str(e.Note)
+}
 
 func (w *fingerprinter) str(ss ...string) {
 	for _, s := range ss {

@@ -80,6 +80,16 @@
 // deleted meta node would carry load IDs from the old count and linger,
 // invisible, until the count catches up.
 //
+// A load into a store that holds no chipgraph node yet (the first load, or
+// one after the database was emptied) has nothing to keep readers on and
+// nothing to compare with: it writes every row with CREATE instead of
+// MERGE, without the undo checks, and skips the cleanup of older rows. It
+// still commits through the meta node, so a reader sees nothing until it
+// completes. Whether the store is empty is decided in the transaction that
+// hands out the load ID; a load that starts later sees this one's rows and
+// takes the upsert path, and one that started earlier is stopped by the
+// meta lock (below), so CREATE never meets an existing row.
+//
 // Writers are serialised: each write transaction starts by taking the meta
 // node's write lock and goes on only if meta.nextLoad is still its own load
 // ID. A load overtaken by a newer one therefore stops (error of kind

@@ -290,11 +290,12 @@ func decodeEdge(from, to string, kind graph.EdgeKind, props map[string]any) (gra
 	return e, nil
 }
 
-// contentHash identifies the content of a node or edge, so that a load
-// rewrites only what changed. v must be a *graph.Node or *graph.Edge whose
-// empty slices are nil (as Dataset.Canonicalize leaves them).
-func contentHash(v any) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%#v", v)
-	return hex.EncodeToString(h.Sum(nil)[:12])
+// nodeHash and edgeHash identify the content of a node or edge (every field
+// Dataset.Fingerprint hashes), so that a load rewrites only what changed.
+func nodeHash(n *graph.Node) string { return contentHash(graph.AppendNodeContent(nil, n)) }
+func edgeHash(e *graph.Edge) string { return contentHash(graph.AppendEdgeContent(nil, e)) }
+
+func contentHash(enc []byte) string {
+	sum := sha256.Sum256(enc)
+	return hex.EncodeToString(sum[:12])
 }

@@ -99,8 +99,7 @@ func prepare(ds *graph.Dataset) (*plan, error) {
 		}
 		p.kinds[n.ID] = n.Kind
 	}
-	seen := make(map[string]bool, len(p.ds.Edges))
-	for i := range p.ds.Edges {
+	for i := range p.ds.Edges { // duplicate edge keys: NewSnapshot rejected them
 		e := &p.ds.Edges[i]
 		if !slices.Contains(graph.EdgeKinds, e.Kind) {
 			return nil, graph.Errorf(graph.Invalid, "", "edge %s has unknown kind %q", e.Key(), e.Kind)
@@ -110,10 +109,6 @@ func prepare(ds *graph.Dataset) (*plan, error) {
 				return nil, graph.Errorf(graph.Invalid, "", "edge %s: %v", e.Key(), err)
 			}
 		}
-		if seen[e.Key()] {
-			return nil, graph.Errorf(graph.Conflict, "", "duplicate edge %s", e.Key())
-		}
-		seen[e.Key()] = true
 	}
 	return p, nil
 }
@@ -155,21 +150,36 @@ type load struct {
 	progress  func(graph.Progress)
 	id        int64 // this load's ID
 	committed int64 // the committed load when this one started
+	// fresh: the store held no chipgraph node when this load began, so
+	// every row is new and is written with CREATE, without the checks and
+	// undo copies an upsert needs (nothing is committed that readers could
+	// be reading).
+	fresh bool
 }
 
 func (l *load) begin(ctx context.Context) error {
 	rec, err := l.single(ctx, `MERGE (m:ChipgraphMeta {id: 'meta'})
   ON CREATE SET m.version = 0, m.committed = 0, m.nextLoad = 0
 SET m.nextLoad = m.nextLoad + 1
-RETURN m.nextLoad AS load, m.committed AS committed`, nil)
+RETURN m.nextLoad AS load, m.committed AS committed, `+noRows()+` AS fresh`, nil)
 	if err != nil {
 		return err
 	}
 	if rec == nil {
 		return graph.Errorf(graph.Internal, "", "no meta node")
 	}
-	l.id, l.committed = rec.Values[0].(int64), rec.Values[1].(int64)
+	l.id, l.committed, l.fresh = rec.Values[0].(int64), rec.Values[1].(int64), rec.Values[2].(bool)
 	return nil
+}
+
+// noRows is a Cypher expression that is true when no node of any chipgraph
+// label exists (a label scan each, stopping at the first node).
+func noRows() string {
+	var conds []string
+	for _, k := range graph.NodeKinds {
+		conds = append(conds, "NOT EXISTS { (:"+k.Label()+") }")
+	}
+	return strings.Join(conds, " AND ")
 }
 
 // lockMeta starts every write after begin: it takes the meta node's write
@@ -208,6 +218,24 @@ func nodeUpsert(label string) string {
 	return lockMeta + "UNWIND $rows AS row\nMERGE (x:" + label + " {id: row.id})\n" + upsertTail
 }
 
+// nodeCreate and edgeCreate write rows new to the store (see load.fresh):
+// each row's props already hold the load bookkeeping (createProps), so
+// one map assignment writes everything.
+func nodeCreate(label string) string {
+	return lockMeta + "UNWIND $rows AS row\nCREATE (x:" + label + ")\nSET x = row.props\nRETURN count(*) AS written"
+}
+
+func edgeCreate(kind graph.EdgeKind, fromLabel, toLabel string) string {
+	return lockMeta + "UNWIND $rows AS row\nMATCH (a:" + fromLabel + " {id: row.from})\nMATCH (b:" + toLabel +
+		" {id: row.to})\nCREATE (a)-[x:" + string(kind) + "]->(b)\nSET x = row.props\nRETURN count(*) AS written"
+}
+
+// createProps adds the bookkeeping of a row first written by this load.
+func (l *load) createProps(props map[string]any, hash string) map[string]any {
+	props["contentHash"], props["contentSince"], props["loadFirst"], props["loadLast"] = hash, l.id, l.id, l.id
+	return props
+}
+
 func edgeUpsert(kind graph.EdgeKind, fromLabel, toLabel string) string {
 	key := ""
 	if kind == graph.Supplies {
@@ -228,9 +256,16 @@ func (l *load) writeNodes(ctx context.Context, p *plan) error {
 		}
 		row := func(i int) any {
 			n := &p.ds.Nodes[i]
-			return map[string]any{"id": string(n.ID), "key": string(n.ID), "hash": contentHash(n), "props": nodeProps(n)}
+			if l.fresh {
+				return map[string]any{"props": l.createProps(nodeProps(n), nodeHash(n))}
+			}
+			return map[string]any{"id": string(n.ID), "key": string(n.ID), "hash": nodeHash(n), "props": nodeProps(n)}
 		}
-		if err := l.writeRows(ctx, nodeUpsert(kind.Label()), idx, row, "nodes", &done, total); err != nil {
+		q := nodeUpsert(kind.Label())
+		if l.fresh {
+			q = nodeCreate(kind.Label())
+		}
+		if err := l.writeRows(ctx, q, idx, row, "nodes", &done, total); err != nil {
 			return fmt.Errorf("writing %s nodes: %w", kind.Label(), err)
 		}
 	}
@@ -258,12 +293,17 @@ func (l *load) writeEdges(ctx context.Context, p *plan) error {
 	})
 	row := func(i int) any {
 		e := &p.ds.Edges[i]
-		return map[string]any{"from": string(e.From), "to": string(e.To), "key": e.Key(), "hash": contentHash(e),
-			"props": edgeProps(e)}
+		if l.fresh {
+			return map[string]any{"from": string(e.From), "to": string(e.To), "props": l.createProps(edgeProps(e), edgeHash(e))}
+		}
+		return map[string]any{"from": string(e.From), "to": string(e.To), "key": e.Key(), "hash": edgeHash(e), "props": edgeProps(e)}
 	}
 	total, done := len(p.ds.Edges), 0
 	for _, g := range order {
 		q := edgeUpsert(g.kind, g.from.Label(), g.to.Label())
+		if l.fresh {
+			q = edgeCreate(g.kind, g.from.Label(), g.to.Label())
+		}
 		if err := l.writeRows(ctx, q, groups[g], row, "edges", &done, total); err != nil {
 			return fmt.Errorf("writing %s edges from %s to %s: %w", g.kind, g.from.Label(), g.to.Label(), err)
 		}
@@ -272,32 +312,45 @@ func (l *load) writeEdges(ctx context.Context, p *plan) error {
 }
 
 // writeRows writes the rows of the items idx in batches, one transaction
-// per batch, building each batch's rows when it is sent.
+// per batch. The next batch's rows are built while the current one runs,
+// so that encoding them overlaps with the server's work.
 func (l *load) writeRows(ctx context.Context, query string, idx []int, row func(int) any, phase string, done *int, total int) error {
-	rows := make([]any, 0, min(l.batch, len(idx)))
-	for len(idx) > 0 {
-		n := min(l.batch, len(idx))
-		rows = rows[:0]
-		for _, i := range idx[:n] {
-			rows = append(rows, row(i))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []any, 1)
+	go func() {
+		defer close(batches)
+		for rest := idx; len(rest) > 0; {
+			n := min(l.batch, len(rest))
+			rows := make([]any, n)
+			for j, i := range rest[:n] {
+				rows[j] = row(i)
+			}
+			select {
+			case batches <- rows:
+			case <-ctx.Done():
+				return
+			}
+			rest = rest[n:]
 		}
+	}()
+	for rows := range batches {
 		rec, err := l.single(ctx, query, map[string]any{"rows": rows})
 		if err != nil {
 			return err
 		}
 		if rec == nil {
-			return graph.Errorf(graph.Internal, "", "upsert returned no count")
+			return graph.Errorf(graph.Internal, "", "write returned no count")
 		}
-		if written := rec.Values[0].(int64); written != int64(n) {
-			return l.shortWrite(written, n)
+		if written := rec.Values[0].(int64); written != int64(len(rows)) {
+			return l.shortWrite(written, len(rows))
 		}
-		idx = idx[n:]
-		*done += n
+		*done += len(rows)
 		if l.progress != nil {
 			l.progress(graph.Progress{Phase: phase, Done: *done, Total: total})
 		}
 	}
-	return nil
+	return ctx.Err()
 }
 
 // shortWrite explains a batch that wrote fewer rows than it was given:
@@ -365,11 +418,17 @@ func (l *load) cleanup(ctx context.Context) error {
 	type target struct{ find, del string }
 	var targets []target
 	for _, k := range graph.EdgeKinds {
+		if l.fresh {
+			break // nothing older than this load but undo nodes
+		}
 		targets = append(targets, target{
 			"MATCH ()-[x:" + string(k) + "]->() WHERE x.loadLast < $load RETURN elementId(x)",
 			"MATCH ()-[x:" + string(k) + "]->() WHERE elementId(x) = id AND x.loadLast < $load DELETE x"})
 	}
 	for _, k := range graph.NodeKinds {
+		if l.fresh {
+			break
+		}
 		targets = append(targets, target{
 			"MATCH (x:" + k.Label() + ") WHERE x.loadLast < $load RETURN elementId(x)",
 			"MATCH (x:" + k.Label() + ") WHERE elementId(x) = id AND x.loadLast < $load DETACH DELETE x"})

@@ -22,6 +22,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 	t.Run("Updates", func(t *testing.T) { testUpdates(t, open(t)) })
 	t.Run("Rejects", func(t *testing.T) { testRejects(t, open(t)) })
 	t.Run("Interrupted", func(t *testing.T) { testInterrupted(t, open(t)) })
+	t.Run("InterruptedFirst", func(t *testing.T) { testInterruptedFirst(t, open(t)) })
 	t.Run("ConcurrentReaders", func(t *testing.T) { testConcurrentReaders(t, open(t)) })
 }
 
@@ -199,6 +200,38 @@ func testInterrupted(t *testing.T, s graph.Store) {
 		t.Errorf("re-run has version %d, previous %d", again.Version, stats.Version)
 	}
 	checkContent(t, s, next)
+}
+
+// testInterruptedFirst: the first write into an empty store (which a store
+// may take a faster path for, nothing being there to keep) is cancelled
+// after its first batch; the store stays empty or completes it, and running
+// it again completes it over whatever the first attempt left.
+func testInterruptedFirst(t *testing.T, s graph.Store) {
+	ds := Generated(300, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := s.Write(ctx, ds, graph.WriteOptions{BatchSize: smallBatch * 10, Progress: func(graph.Progress) { cancel() }})
+	switch {
+	case err == nil:
+		checkContent(t, s, ds)
+	case graph.KindOf(err) != graph.Unavailable:
+		t.Errorf("interrupted first Write: error %v (kind %v), want kind Unavailable", err, graph.KindOf(err))
+	default:
+		if v := version(t, s); v != 0 {
+			t.Errorf("version %d after an interrupted first write, want 0", v)
+		}
+		snap, err := s.Snapshot(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if snap.NumNodes() != 0 {
+			t.Errorf("an interrupted first write left %d nodes visible", snap.NumNodes())
+		}
+	}
+	if st := write(t, s, ds, smallBatch*10); st.Version < 1 {
+		t.Errorf("re-run has version %d", st.Version)
+	}
+	checkContent(t, s, ds)
 }
 
 // testConcurrentReaders writes one dataset, then replaces it with another
