@@ -51,13 +51,9 @@ func runLoad(ctx context.Context, env *Env, args []string) error {
 	if cfg.BatchSize < 0 {
 		return usageErrorf("--batch-size must be positive")
 	}
-	var specs []loaders.Spec
-	for _, p := range paths {
-		s, err := loaders.ParseSpec(p)
-		if err != nil {
-			return usageError{err}
-		}
-		specs = append(specs, s)
+	specs, err := parseSpecs(paths)
+	if err != nil {
+		return err
 	}
 
 	ds, rep, err := loaders.Load(ctx, specs, loadOptions())
@@ -194,16 +190,7 @@ func writeLoadSummary(w io.Writer, cfg neo4jstore.Config, stats graph.WriteStats
 		db = "neo4j"
 	}
 	fmt.Fprintf(w, "Loaded into %s (database %s): data version %d -> %d.\n", cfg.URI, db, before, stats.Version)
-	labels := make([]string, len(graph.NodeKinds))
-	for i, k := range graph.NodeKinds {
-		labels[i] = k.Label()
-	}
-	types := make([]string, len(graph.EdgeKinds))
-	for i, k := range graph.EdgeKinds {
-		types[i] = string(k)
-	}
-	nodes := writeCounts(w, "Nodes", labels, stats.Nodes)
-	edges := writeCounts(w, "Edges", types, stats.Edges)
+	nodes, edges := writeKindCounts(w, stats.Nodes, stats.Edges)
 	fmt.Fprintln(w)
 	nodesEnd, edgesEnd := p.ends["nodes"], p.ends["edges"]
 	if nodesEnd.IsZero() {

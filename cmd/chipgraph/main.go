@@ -61,6 +61,20 @@ func loadOptions() loaders.Options {
 	}}
 }
 
+// parseSpecs reads the KIND:PATH arguments of validate and load; a
+// malformed one is a usage error.
+func parseSpecs(args []string) ([]loaders.Spec, error) {
+	var specs []loaders.Spec
+	for _, a := range args {
+		s, err := loaders.ParseSpec(a)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		specs = append(specs, s)
+	}
+	return specs, nil
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	env := &Env{

@@ -34,13 +34,9 @@ func runValidate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var specs []loaders.Spec
-	for _, p := range paths {
-		s, err := loaders.ParseSpec(p)
-		if err != nil {
-			return usageError{err}
-		}
-		specs = append(specs, s)
+	specs, err := parseSpecs(paths)
+	if err != nil {
+		return err
 	}
 
 	_, rep, err := loaders.Load(ctx, specs, loadOptions())
@@ -68,16 +64,7 @@ func writeValidateText(w io.Writer, rep loaders.Report) error {
 		fmt.Fprintf(w, " %s", s)
 	}
 	fmt.Fprintf(w, " in %s.\n", rep.Duration.Round(time.Millisecond))
-	labels := make([]string, len(graph.NodeKinds))
-	for i, k := range graph.NodeKinds {
-		labels[i] = k.Label()
-	}
-	types := make([]string, len(graph.EdgeKinds))
-	for i, k := range graph.EdgeKinds {
-		types[i] = string(k)
-	}
-	nodes := writeCounts(w, "Nodes", labels, rep.Nodes)
-	edges := writeCounts(w, "Edges", types, rep.Edges)
+	nodes, edges := writeKindCounts(w, rep.Nodes, rep.Edges)
 	fmt.Fprintln(w)
 	for _, p := range rep.Problems {
 		fmt.Fprintln(w, p)
@@ -98,6 +85,20 @@ func writeValidateText(w io.Writer, rep loaders.Report) error {
 }
 
 // writeCounts prints a titled table of names and counts, and returns the total.
+// writeKindCounts prints the number of nodes per label and of edges per
+// type, every kind listed, and returns the totals.
+func writeKindCounts(w io.Writer, nodeCounts, edgeCounts map[string]int) (nodes, edges int) {
+	labels := make([]string, len(graph.NodeKinds))
+	for i, k := range graph.NodeKinds {
+		labels[i] = k.Label()
+	}
+	types := make([]string, len(graph.EdgeKinds))
+	for i, k := range graph.EdgeKinds {
+		types[i] = string(k)
+	}
+	return writeCounts(w, "Nodes", labels, nodeCounts), writeCounts(w, "Edges", types, edgeCounts)
+}
+
 func writeCounts(w io.Writer, title string, names []string, counts map[string]int) int {
 	width, total := 0, 0
 	for _, name := range names {

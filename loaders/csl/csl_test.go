@@ -3,7 +3,6 @@ package csl
 import (
 	"context"
 	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/loaders"
+	"github.com/chipgraph/chipgraph/loaders/loadertest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -258,26 +258,7 @@ func TestBadInput(t *testing.T) {
 			if err == nil || ds != nil {
 				t.Fatal("corrupted file loaded")
 			}
-			var lines []string
-			for _, p := range err.(loaders.Problems) {
-				if !p.Warning {
-					lines = append(lines, p.String())
-				}
-			}
-			got := strings.Join(lines, "\n") + "\n"
-			golden := f + ".want"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("problems:\n%s\nwant:\n%s", got, want)
-			}
+			loadertest.CheckProblems(t, err, f+".want", *update, nil)
 		})
 	}
 }

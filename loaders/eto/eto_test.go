@@ -12,6 +12,7 @@ import (
 
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/loaders"
+	"github.com/chipgraph/chipgraph/loaders/loadertest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -343,26 +344,8 @@ func TestBadInput(t *testing.T) {
 			if err == nil || ds != nil {
 				t.Fatalf("corrupted input loaded: %v", ds)
 			}
-			var lines []string
-			for _, p := range err.(loaders.Problems) {
-				if !p.Warning {
-					lines = append(lines, strings.ReplaceAll(p.String(), dir, "DIR"))
-				}
-			}
-			got := strings.Join(lines, "\n") + "\n"
-			golden := filepath.Join("testdata/bad", c.Name(), "want.txt")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("problems:\n%s\nwant:\n%s", got, want)
-			}
+			loadertest.CheckProblems(t, err, filepath.Join("testdata/bad", c.Name(), "want.txt"), *update,
+				func(line string) string { return strings.ReplaceAll(line, dir, "DIR") })
 		})
 	}
 }
