@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -96,12 +97,22 @@ func (h *Holder) SwapVersion(snap *graph.Snapshot, storeVersion int64) {
 	v := &View{Snap: snap, Engine: analysis.NewEngine(snap), search: newSearchIndex(snap)}
 	v.LoadedAt = time.Now()
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	h.view.Store(v)
 	h.version = storeVersion
 	h.swaps++
 	h.lastErr = nil
+	h.mu.Unlock()
+	if snap.NumNodes()+snap.NumEdges() >= freeAfterRows {
+		// Building the engine and the search index of a large snapshot
+		// leaves garbage the runtime would keep resident; return it now
+		// (10^6 nodes: 2.16 -> 1.70 GiB resident, 0.2 s).
+		debug.FreeOSMemory()
+	}
 }
+
+// freeAfterRows is the snapshot size (nodes and edges) from which a swap
+// returns freed memory to the OS.
+const freeAfterRows = 100_000
 
 // ReportError records a failed reload. The snapshot in service, if any,
 // stays in service.
