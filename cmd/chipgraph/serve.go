@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -61,6 +62,10 @@ GET), /schema.graphql (the SDL), /healthz, /readyz, /metrics (Prometheus),
 /reports/chokepoints.json and /reports/chokepoints.csv (?asOf=&of=&first=).
 SIGINT or SIGTERM stops it after in-flight requests finish (10s at most).`)
 	addr := fs.String("addr", "", "listen address HOST:PORT (default $CHIPGRAPH_ADDR, else "+defaultAddr+")")
+	cors := fs.String("cors-origin", "", "web origins whose pages may call the API from a browser, comma-separated\n"+
+		"(https://dash.example.org), or * for any (default $CHIPGRAPH_CORS_ORIGINS, else none)")
+	timeout := fs.Duration("timeout", 10*time.Second, "time limit of one GraphQL root field (an analysis)")
+	maxComplexity := fs.Int("max-complexity", 50_000, "complexity limit of one GraphQL operation (about the number of items it may return)")
 	var data specList
 	fs.Var(&data, "data", "an extra data source KIND:PATH; repeatable")
 	nf := addNeo4jServeFlags(fs, env)
@@ -73,6 +78,19 @@ SIGINT or SIGTERM stops it after in-flight requests finish (10s at most).`)
 	}
 	if *addr == "" {
 		*addr = env.Getenv("CHIPGRAPH_ADDR")
+	}
+	if *cors == "" {
+		*cors = env.Getenv("CHIPGRAPH_CORS_ORIGINS")
+	}
+	origins, err := parseOrigins(*cors)
+	if err != nil {
+		return usageErrorf("--cors-origin: %v", err)
+	}
+	if *timeout <= 0 {
+		return usageErrorf("--timeout must be positive, got %s", *timeout)
+	}
+	if *maxComplexity <= 0 {
+		return usageErrorf("--max-complexity must be positive, got %d", *maxComplexity)
 	}
 	if *addr == "" {
 		*addr = defaultAddr
@@ -108,7 +126,8 @@ SIGINT or SIGTERM stops it after in-flight requests finish (10s at most).`)
 	}
 
 	srv := &http.Server{
-		Handler:           api.NewServer(holder, api.Options{}, log),
+		Handler: api.NewServer(holder, api.Options{Timeout: *timeout, MaxComplexity: *maxComplexity,
+			AllowOrigins: origins}, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -143,4 +162,26 @@ SIGINT or SIGTERM stops it after in-flight requests finish (10s at most).`)
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// parseOrigins reads a comma-separated list of web origins
+// (scheme://host[:port], as a browser sends them in Origin) or "*".
+func parseOrigins(list string) ([]string, error) {
+	var out []string
+	for _, o := range strings.Split(list, ",") {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		if o != "*" {
+			u, err := url.Parse(o)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+				(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+				return nil, fmt.Errorf("%q is not an origin like https://dash.example.org", o)
+			}
+			o = u.Scheme + "://" + u.Host
+		}
+		out = append(out, o)
+	}
+	return out, nil
 }

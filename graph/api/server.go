@@ -35,6 +35,9 @@ type Options struct {
 	Timeout       time.Duration // per request; default 10s
 	MaxBodyBytes  int64         // request body limit; default 1 MiB
 	BuildVersion  string        // reported by /metrics (chipgraph_build_info); default from the binary's build info
+	// AllowOrigins are the web origins (scheme://host[:port]) whose pages
+	// may call the API from a browser (CORS), "*" for any; none by default.
+	AllowOrigins []string
 }
 
 func (c Options) withDefaults() Options {
@@ -133,8 +136,33 @@ func (s *Server) Handle(pattern, name string, h http.Handler) {
 // Holder returns the holder the server answers from.
 func (s *Server) Holder() *Holder { return s.holder }
 
-// ServeHTTP routes a request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// ServeHTTP routes a request. A request from a browser page of an allowed
+// origin gets the CORS headers that let the page read the answer; its
+// preflight (OPTIONS with Access-Control-Request-Method) is answered here.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if origin := r.Header.Get("Origin"); origin != "" && s.allowOrigin(origin) {
+		h := w.Header()
+		h.Add("Vary", "Origin")
+		if slices.Contains(s.cfg.AllowOrigins, "*") {
+			h.Set("Access-Control-Allow-Origin", "*")
+		} else {
+			h.Set("Access-Control-Allow-Origin", origin)
+		}
+		h.Set("Access-Control-Expose-Headers", "X-Request-ID")
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			h.Set("Access-Control-Allow-Methods", "GET, POST")
+			h.Set("Access-Control-Allow-Headers", "Content-Type, X-Request-ID")
+			h.Set("Access-Control-Max-Age", "600")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) allowOrigin(origin string) bool {
+	return slices.ContainsFunc(s.cfg.AllowOrigins, func(o string) bool { return o == "*" || strings.EqualFold(o, origin) })
+}
 
 // requestInfo travels in a request's context: its ID, and what the
 // GraphQL layer learnt for the log line and metrics.
