@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -435,4 +436,33 @@ func nonNilStrings(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// activeControls answers the activeControls field of a firm or country
+// (list: Engine.ControlsOn) or of an input or product
+// (Engine.ControlsCovering), read from the engine of the request's view.
+func activeControls(ctx context.Context, n model.Node, asOf *graph.Date,
+	list func(*analysis.Engine, graph.ID, graph.Date) ([]analysis.ActiveControl, error)) ([]*model.ActiveControl, error) {
+	v, err := viewOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := list(v.Engine, n.Ref().GraphNode().ID, asOfArg(asOf))
+	if err != nil {
+		return nil, err
+	}
+	res := &results{snap: v.Snap}
+	out := make([]*model.ActiveControl, 0, len(cs))
+	for _, c := range cs {
+		ev, ok := res.node(c.Event).(*model.ControlEvent)
+		if !ok {
+			continue
+		}
+		ac := &model.ActiveControl{Event: ev, Effective: c.Effective, Reach: c.Reach, Through: res.nodes(c.Through)}
+		if c.Expires != 0 {
+			ac.Expires = &c.Expires
+		}
+		out = append(out, ac)
+	}
+	return out, nil
 }

@@ -13,6 +13,22 @@ import (
 	"github.com/chipgraph/chipgraph/graph/api/model"
 )
 
+func (r *countryResolver) ActiveControls(ctx context.Context, obj *model.Country, asOf *graph.Date) ([]*model.ActiveControl, error) {
+	return activeControls(ctx, obj, asOf, (*analysis.Engine).ControlsOn)
+}
+
+func (r *firmResolver) ActiveControls(ctx context.Context, obj *model.Firm, asOf *graph.Date) ([]*model.ActiveControl, error) {
+	return activeControls(ctx, obj, asOf, (*analysis.Engine).ControlsOn)
+}
+
+func (r *inputResolver) ActiveControls(ctx context.Context, obj *model.Input, asOf *graph.Date) ([]*model.ActiveControl, error) {
+	return activeControls(ctx, obj, asOf, (*analysis.Engine).ControlsCovering)
+}
+
+func (r *productResolver) ActiveControls(ctx context.Context, obj *model.Product, asOf *graph.Date) ([]*model.ActiveControl, error) {
+	return activeControls(ctx, obj, asOf, (*analysis.Engine).ControlsCovering)
+}
+
 func (r *queryResolver) DependencyPaths(ctx context.Context, from string, to string, maxDepth *int, first *int, asOf *graph.Date) ([]*model.DependencyPath, error) {
 	v, err := viewOf(ctx)
 	if err != nil {

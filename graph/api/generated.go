@@ -48,6 +48,14 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	ActiveControl struct {
+		Effective func(childComplexity int) int
+		Event     func(childComplexity int) int
+		Expires   func(childComplexity int) int
+		Reach     func(childComplexity int) int
+		Through   func(childComplexity int) int
+	}
+
 	Chokepoint struct {
 		Alternatives     func(childComplexity int) int
 		Controls         func(childComplexity int) int
@@ -118,6 +126,7 @@ type ComplexityRoot struct {
 	}
 
 	Country struct {
+		ActiveControls    func(childComplexity int, asOf *graph.Date) int
 		Aliases           func(childComplexity int) int
 		ControlsIssued    func(childComplexity int) int
 		ControlsTargeting func(childComplexity int) int
@@ -214,21 +223,22 @@ type ComplexityRoot struct {
 	}
 
 	Firm struct {
-		Aliases      func(childComplexity int) int
-		Controls     func(childComplexity int) int
-		Country      func(childComplexity int) int
-		EtoID        func(childComplexity int) int
-		Fabs         func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Inputs       func(childComplexity int) int
-		Name         func(childComplexity int) int
-		Note         func(childComplexity int) int
-		Parent       func(childComplexity int) int
-		Products     func(childComplexity int) int
-		Roles        func(childComplexity int) int
-		Sources      func(childComplexity int) int
-		Subsidiaries func(childComplexity int) int
-		Supplies     func(childComplexity int) int
+		ActiveControls func(childComplexity int, asOf *graph.Date) int
+		Aliases        func(childComplexity int) int
+		Controls       func(childComplexity int) int
+		Country        func(childComplexity int) int
+		EtoID          func(childComplexity int) int
+		Fabs           func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Inputs         func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Note           func(childComplexity int) int
+		Parent         func(childComplexity int) int
+		Products       func(childComplexity int) int
+		Roles          func(childComplexity int) int
+		Sources        func(childComplexity int) int
+		Subsidiaries   func(childComplexity int) int
+		Supplies       func(childComplexity int) int
 	}
 
 	FirmConnection struct {
@@ -244,21 +254,22 @@ type ComplexityRoot struct {
 	}
 
 	Input struct {
-		Aliases     func(childComplexity int) int
-		Description func(childComplexity int) int
-		EtoID       func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Makers      func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Note        func(childComplexity int) int
-		Products    func(childComplexity int) int
-		RequiredBy  func(childComplexity int) int
-		Requires    func(childComplexity int) int
-		Sources     func(childComplexity int) int
-		Subtypes    func(childComplexity int) int
-		Suppliers   func(childComplexity int, year *int) int
-		Type        func(childComplexity int) int
-		TypeOf      func(childComplexity int) int
+		ActiveControls func(childComplexity int, asOf *graph.Date) int
+		Aliases        func(childComplexity int) int
+		Description    func(childComplexity int) int
+		EtoID          func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Makers         func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Note           func(childComplexity int) int
+		Products       func(childComplexity int) int
+		RequiredBy     func(childComplexity int) int
+		Requires       func(childComplexity int) int
+		Sources        func(childComplexity int) int
+		Subtypes       func(childComplexity int) int
+		Suppliers      func(childComplexity int, year *int) int
+		Type           func(childComplexity int) int
+		TypeOf         func(childComplexity int) int
 	}
 
 	InputConnection struct {
@@ -297,21 +308,22 @@ type ComplexityRoot struct {
 	}
 
 	Product struct {
-		Aliases      func(childComplexity int) int
-		Announced    func(childComplexity int) int
-		Description  func(childComplexity int) int
-		FabricatedAt func(childComplexity int) int
-		ID           func(childComplexity int) int
-		InstanceOf   func(childComplexity int) int
-		Maker        func(childComplexity int) int
-		Makers       func(childComplexity int) int
-		Name         func(childComplexity int) int
-		Note         func(childComplexity int) int
-		Requires     func(childComplexity int) int
-		Sources      func(childComplexity int) int
-		Specs        func(childComplexity int) int
-		Suppliers    func(childComplexity int, year *int) int
-		Type         func(childComplexity int) int
+		ActiveControls func(childComplexity int, asOf *graph.Date) int
+		Aliases        func(childComplexity int) int
+		Announced      func(childComplexity int) int
+		Description    func(childComplexity int) int
+		FabricatedAt   func(childComplexity int) int
+		ID             func(childComplexity int) int
+		InstanceOf     func(childComplexity int) int
+		Maker          func(childComplexity int) int
+		Makers         func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Note           func(childComplexity int) int
+		Requires       func(childComplexity int) int
+		Sources        func(childComplexity int) int
+		Specs          func(childComplexity int) int
+		Suppliers      func(childComplexity int, year *int) int
+		Type           func(childComplexity int) int
 	}
 
 	ProductConnection struct {
@@ -417,6 +429,7 @@ type CountryResolver interface {
 	Supplies(ctx context.Context, obj *model.Country) ([]*model.Supply, error)
 	ControlsIssued(ctx context.Context, obj *model.Country) ([]*model.ControlEvent, error)
 	ControlsTargeting(ctx context.Context, obj *model.Country) ([]*model.ControlEvent, error)
+	ActiveControls(ctx context.Context, obj *model.Country, asOf *graph.Date) ([]*model.ActiveControl, error)
 }
 type EquipmentResolver interface {
 	Fab(ctx context.Context, obj *model.Equipment) (*model.Fab, error)
@@ -447,6 +460,7 @@ type FirmResolver interface {
 	Fabs(ctx context.Context, obj *model.Firm) ([]*model.Fab, error)
 	Supplies(ctx context.Context, obj *model.Firm) ([]*model.Supply, error)
 	Controls(ctx context.Context, obj *model.Firm) ([]*model.ControlEvent, error)
+	ActiveControls(ctx context.Context, obj *model.Firm, asOf *graph.Date) ([]*model.ActiveControl, error)
 }
 type InputResolver interface {
 	Sources(ctx context.Context, obj *model.Input) ([]*model.Source, error)
@@ -457,6 +471,7 @@ type InputResolver interface {
 	Products(ctx context.Context, obj *model.Input) ([]*model.Product, error)
 	Makers(ctx context.Context, obj *model.Input) ([]*model.Firm, error)
 	Suppliers(ctx context.Context, obj *model.Input, year *int) ([]*model.Supply, error)
+	ActiveControls(ctx context.Context, obj *model.Input, asOf *graph.Date) ([]*model.ActiveControl, error)
 }
 type ProductResolver interface {
 	Sources(ctx context.Context, obj *model.Product) ([]*model.Source, error)
@@ -466,6 +481,7 @@ type ProductResolver interface {
 	FabricatedAt(ctx context.Context, obj *model.Product) ([]*model.Fabrication, error)
 	Requires(ctx context.Context, obj *model.Product) ([]*model.Requirement, error)
 	Suppliers(ctx context.Context, obj *model.Product, year *int) ([]*model.Supply, error)
+	ActiveControls(ctx context.Context, obj *model.Product, asOf *graph.Date) ([]*model.ActiveControl, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -517,6 +533,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "ActiveControl.effective":
+		if e.ComplexityRoot.ActiveControl.Effective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActiveControl.Effective(childComplexity), true
+	case "ActiveControl.event":
+		if e.ComplexityRoot.ActiveControl.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActiveControl.Event(childComplexity), true
+	case "ActiveControl.expires":
+		if e.ComplexityRoot.ActiveControl.Expires == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActiveControl.Expires(childComplexity), true
+	case "ActiveControl.reach":
+		if e.ComplexityRoot.ActiveControl.Reach == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActiveControl.Reach(childComplexity), true
+	case "ActiveControl.through":
+		if e.ComplexityRoot.ActiveControl.Through == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActiveControl.Through(childComplexity), true
 
 	case "Chokepoint.alternatives":
 		if e.ComplexityRoot.Chokepoint.Alternatives == nil {
@@ -847,6 +894,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ControlEventEdge.Node(childComplexity), true
 
+	case "Country.activeControls":
+		if e.ComplexityRoot.Country.ActiveControls == nil {
+			break
+		}
+
+		args, err := ec.field_Country_activeControls_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.ActiveControls(childComplexity, args["asOf"].(*graph.Date)), true
 	case "Country.aliases":
 		if e.ComplexityRoot.Country.Aliases == nil {
 			break
@@ -1253,6 +1311,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FeasibilityRoute.Via(childComplexity), true
 
+	case "Firm.activeControls":
+		if e.ComplexityRoot.Firm.ActiveControls == nil {
+			break
+		}
+
+		args, err := ec.field_Firm_activeControls_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Firm.ActiveControls(childComplexity, args["asOf"].(*graph.Date)), true
 	case "Firm.aliases":
 		if e.ComplexityRoot.Firm.Aliases == nil {
 			break
@@ -1382,6 +1451,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FirmEdge.Node(childComplexity), true
 
+	case "Input.activeControls":
+		if e.ComplexityRoot.Input.ActiveControls == nil {
+			break
+		}
+
+		args, err := ec.field_Input_activeControls_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Input.ActiveControls(childComplexity, args["asOf"].(*graph.Date)), true
 	case "Input.aliases":
 		if e.ComplexityRoot.Input.Aliases == nil {
 			break
@@ -1620,6 +1700,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PathEdge.Year(childComplexity), true
 
+	case "Product.activeControls":
+		if e.ComplexityRoot.Product.ActiveControls == nil {
+			break
+		}
+
+		args, err := ec.field_Product_activeControls_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Product.ActiveControls(childComplexity, args["asOf"].(*graph.Date)), true
 	case "Product.aliases":
 		if e.ComplexityRoot.Product.Aliases == nil {
 			break
@@ -2526,6 +2617,54 @@ input ControlInput {
   "` + "`" + `null` + "`" + ` for an ordinary control (restricting new flows), or ` + "`" + `servicing-ban` + "`" + `: it withdraws servicing and spare parts, so that installed tools of the covered categories become unusable for the targets."
   kind: String
 }
+
+"""
+A control in force on a day, and what it applies through. Controls without
+a reach (an Unverified List entry, an industry event) bind no one and are
+not listed.
+"""
+type ActiveControl {
+  "The control event."
+  event: ControlEvent!
+  "The day it took effect: its ` + "`" + `effective` + "`" + ` date, else its ` + "`" + `date` + "`" + `."
+  effective: Date!
+  "The first day it no longer applies, if it expires."
+  expires: Date
+  "How far it reaches: ` + "`" + `hq` + "`" + ` (suppliers headquartered in the issuer's jurisdiction) or ` + "`" + `fdp` + "`" + ` (also products made abroad with tools, software or inputs from there)."
+  reach: String!
+  "What it applies through: for a firm or country, the targets it names among the holder, the firms the holder is a subsidiary of and the holder's country; for an input or product, the item or the categories of it that it covers."
+  through: [Node!]!
+}
+
+extend type Firm {
+  """
+  The controls in force at ` + "`" + `asOf` + "`" + ` (default: today, UTC) that bind this firm:
+  they target it, a firm it is a subsidiary of (transitively) or its
+  headquarters country, and exempt none of them. By effective date, then ID.
+  Example: ` + "`" + `firm:ymtc` + "`" + ` on 2023-01-01.
+  """
+  activeControls(asOf: Date): [ActiveControl!]!
+}
+
+extend type Country {
+  "The controls in force at ` + "`" + `asOf` + "`" + ` (default: today, UTC) that target this country, exempting it not. By effective date, then ID."
+  activeControls(asOf: Date): [ActiveControl!]!
+}
+
+extend type Input {
+  """
+  The controls in force at ` + "`" + `asOf` + "`" + ` (default: today, UTC) that cover this input
+  or a category it is a subtype of. Controls covering every item (entity
+  listings) are about firms and are not listed. By effective date, then ID.
+  Example: ` + "`" + `input:hbm` + "`" + ` on 2025-06-01.
+  """
+  activeControls(asOf: Date): [ActiveControl!]!
+}
+
+extend type Product {
+  "The controls in force at ` + "`" + `asOf` + "`" + ` (default: today, UTC) that cover this product or a category it is an instance or subtype of; as for ` + "`" + `Input.activeControls` + "`" + `."
+  activeControls(asOf: Date): [ActiveControl!]!
+}
 `, BuiltIn: false},
 	{Name: "../../schema/entities.graphqls", Input: `# chipgraph GraphQL schema: the entities of the semiconductor supply-chain
 # knowledge graph and the queries that browse them. The analysis queries are in
@@ -2849,7 +2988,7 @@ type Firm implements Node {
   fabs: [Fab!]!
   "The firm's market shares (edges ` + "`" + `SUPPLIES` + "`" + `), newest year first, then by item ID."
   supplies: [Supply!]!
-  "Control events that name this firm as a target (edge ` + "`" + `TARGETS` + "`" + `), by date. Events that target its parent or its country apply too but are not listed here; use ` + "`" + `feasibility` + "`" + ` for what binds."
+  "Control events that name this firm as a target (edge ` + "`" + `TARGETS` + "`" + `), by date. Events that target its parent or its country apply too but are not listed here: ` + "`" + `activeControls` + "`" + ` lists every control that binds it on a day."
   controls: [ControlEvent!]!
 }
 
@@ -3157,6 +3296,22 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_ActiveControl(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "event":
+		return ec.fieldContext_ActiveControl_event(ctx, field)
+	case "effective":
+		return ec.fieldContext_ActiveControl_effective(ctx, field)
+	case "expires":
+		return ec.fieldContext_ActiveControl_expires(ctx, field)
+	case "reach":
+		return ec.fieldContext_ActiveControl_reach(ctx, field)
+	case "through":
+		return ec.fieldContext_ActiveControl_through(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActiveControl", field.Name)
+}
+
 func (ec *executionContext) childFields_Chokepoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "input":
@@ -3319,6 +3474,8 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_controlsIssued(ctx, field)
 	case "controlsTargeting":
 		return ec.fieldContext_Country_controlsTargeting(ctx, field)
+	case "activeControls":
+		return ec.fieldContext_Country_activeControls(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
 }
@@ -3519,6 +3676,8 @@ func (ec *executionContext) childFields_Firm(ctx context.Context, field graphql.
 		return ec.fieldContext_Firm_supplies(ctx, field)
 	case "controls":
 		return ec.fieldContext_Firm_controls(ctx, field)
+	case "activeControls":
+		return ec.fieldContext_Firm_activeControls(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Firm", field.Name)
 }
@@ -3579,6 +3738,8 @@ func (ec *executionContext) childFields_Input(ctx context.Context, field graphql
 		return ec.fieldContext_Input_makers(ctx, field)
 	case "suppliers":
 		return ec.fieldContext_Input_suppliers(ctx, field)
+	case "activeControls":
+		return ec.fieldContext_Input_activeControls(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Input", field.Name)
 }
@@ -3685,6 +3846,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_requires(ctx, field)
 	case "suppliers":
 		return ec.fieldContext_Product_suppliers(ctx, field)
+	case "activeControls":
+		return ec.fieldContext_Product_activeControls(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Product", field.Name)
 }
@@ -3929,6 +4092,48 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Country_activeControls_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Firm_activeControls_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Input_activeControls_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Input_suppliers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3940,6 +4145,20 @@ func (ec *executionContext) field_Input_suppliers_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["year"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Product_activeControls_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
 	return args, nil
 }
 
@@ -4404,6 +4623,139 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _ActiveControl_event(ctx context.Context, field graphql.CollectedField, obj *model.ActiveControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActiveControl_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ControlEvent) graphql.Marshaler {
+			return ec.marshalNControlEvent2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActiveControl_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActiveControl",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActiveControl_effective(ctx context.Context, field graphql.CollectedField, obj *model.ActiveControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActiveControl_effective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Effective, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActiveControl_effective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActiveControl", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ActiveControl_expires(ctx context.Context, field graphql.CollectedField, obj *model.ActiveControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActiveControl_expires(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expires, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActiveControl_expires(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActiveControl", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ActiveControl_reach(ctx context.Context, field graphql.CollectedField, obj *model.ActiveControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActiveControl_reach(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reach, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActiveControl_reach(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActiveControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActiveControl_through(ctx context.Context, field graphql.CollectedField, obj *model.ActiveControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActiveControl_through(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Through, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActiveControl_through(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActiveControl",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Chokepoint_input(ctx context.Context, field graphql.CollectedField, obj *model.Chokepoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6130,6 +6482,50 @@ func (ec *executionContext) fieldContext_Country_controlsTargeting(_ context.Con
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ControlEvent(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_activeControls(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_activeControls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Country().ActiveControls(ctx, obj, fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActiveControl) graphql.Marshaler {
+			return ec.marshalNActiveControl2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐActiveControlᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_activeControls(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActiveControl(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_activeControls_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8077,6 +8473,50 @@ func (ec *executionContext) fieldContext_Firm_controls(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Firm_activeControls(ctx context.Context, field graphql.CollectedField, obj *model.Firm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Firm_activeControls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Firm().ActiveControls(ctx, obj, fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActiveControl) graphql.Marshaler {
+			return ec.marshalNActiveControl2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐActiveControlᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Firm_activeControls(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Firm",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActiveControl(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Firm_activeControls_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _FirmConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.FirmConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8674,6 +9114,50 @@ func (ec *executionContext) fieldContext_Input_suppliers(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Input_suppliers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Input_activeControls(ctx context.Context, field graphql.CollectedField, obj *model.Input) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Input_activeControls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Input().ActiveControls(ctx, obj, fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActiveControl) graphql.Marshaler {
+			return ec.marshalNActiveControl2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐActiveControlᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Input_activeControls(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Input",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActiveControl(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Input_activeControls_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9686,6 +10170,50 @@ func (ec *executionContext) fieldContext_Product_suppliers(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Product_suppliers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Product_activeControls(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_activeControls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Product().ActiveControls(ctx, obj, fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActiveControl) graphql.Marshaler {
+			return ec.marshalNActiveControl2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐActiveControlᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_activeControls(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActiveControl(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Product_activeControls_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12945,6 +13473,59 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var activeControlImplementors = []string{"ActiveControl"}
+
+func (ec *executionContext) _ActiveControl(ctx context.Context, sel ast.SelectionSet, obj *model.ActiveControl) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activeControlImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActiveControl")
+		case "event":
+			out.Values[i] = ec._ActiveControl_event(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effective":
+			out.Values[i] = ec._ActiveControl_effective(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expires":
+			out.Values[i] = ec._ActiveControl_expires(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reach":
+			out.Values[i] = ec._ActiveControl_reach(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "through":
+			out.Values[i] = ec._ActiveControl_through(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var chokepointImplementors = []string{"Chokepoint"}
 
 func (ec *executionContext) _Chokepoint(ctx context.Context, sel ast.SelectionSet, obj *model.Chokepoint) graphql.Marshaler {
@@ -13436,6 +14017,12 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_controlsTargeting(ctx, field, obj)
+				})
+		case "activeControls":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_activeControls(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14087,6 +14674,12 @@ func (ec *executionContext) _Firm(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Firm_controls(ctx, field, obj)
 				})
+		case "activeControls":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Firm_activeControls(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14283,6 +14876,12 @@ func (ec *executionContext) _Input(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Input_suppliers(ctx, field, obj)
+				})
+		case "activeControls":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Input_activeControls(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14620,6 +15219,12 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_suppliers(ctx, field, obj)
+				})
+		case "activeControls":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_activeControls(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15530,6 +16135,30 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) marshalNActiveControl2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐActiveControlᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActiveControl) graphql.Marshaler {
+	ret := marshalSequentially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActiveControl2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐActiveControl(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActiveControl2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐActiveControl(ctx context.Context, sel ast.SelectionSet, v *model.ActiveControl) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActiveControl!")
+		return graphql.Null
+	}
+	return ec._ActiveControl(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)

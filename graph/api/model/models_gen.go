@@ -6,6 +6,22 @@ import (
 	"github.com/chipgraph/chipgraph/graph"
 )
 
+// A control in force on a day, and what it applies through. Controls without
+// a reach (an Unverified List entry, an industry event) bind no one and are
+// not listed.
+type ActiveControl struct {
+	// The control event.
+	Event *ControlEvent `json:"event"`
+	// The day it took effect: its `effective` date, else its `date`.
+	Effective graph.Date `json:"effective"`
+	// The first day it no longer applies, if it expires.
+	Expires *graph.Date `json:"expires,omitempty"`
+	// How far it reaches: `hq` (suppliers headquartered in the issuer's jurisdiction) or `fdp` (also products made abroad with tools, software or inputs from there).
+	Reach string `json:"reach"`
+	// What it applies through: for a firm or country, the targets it names among the holder, the firms the holder is a subsidiary of and the holder's country; for an input or product, the item or the categories of it that it covers.
+	Through []Node `json:"through"`
+}
+
 // A chokepoint: an input whose supply is concentrated, on which much depends, or
 // which controls cover. Shares are read at `asOf`: each supplier's latest share
 // from a year on or before it. Aggregate providers ("various / other") never count
