@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"net/url"
 	"runtime/debug"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/api"
 	"github.com/chipgraph/chipgraph/graph/memstore"
+	"github.com/chipgraph/chipgraph/graph/neo4jstore"
 	"github.com/chipgraph/chipgraph/loaders"
 )
 
@@ -32,20 +34,26 @@ parameters (as given, null when defaulted), generatedAt, generator,
 scoreFormula, count and the rows in chokepoints. --format csv prints a header
 row, then one row per input; the last five columns (datasetVersion, asOf, of,
 first, generatedAt) stamp every row. A figure is reproduced by the same
-datasetVersion, asOf and parameters.`
+datasetVersion, asOf and parameters.
+
+With --neo4j-uri (or NEO4J_URI), the report is made from the graph last
+loaded into that Neo4j by "chipgraph load", as "chipgraph serve --neo4j-uri"
+serves it.`
 
 // reportFlags maps the report's parameters (api.ParseReportParams) to the
 // flags that set them, for error messages.
 var reportFlags = map[string]string{"asOf": "--as-of", "of": "--of", "first": "--first"}
 
 func runReport(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags("chipgraph report chokepoints [--as-of DATE] [--of ID] [--first N] [--format json|csv] [--data KIND:PATH ...]", reportUsage)
+	fs := newFlags("chipgraph report chokepoints [--as-of DATE] [--of ID] [--first N] [--format json|csv] [--data KIND:PATH ... | --neo4j-uri URI]", reportUsage)
 	asOf := fs.String("as-of", "", "the day shares and controls are read at, YYYY-MM-DD (default today, UTC)")
 	of := fs.String("of", "", "rank only the inputs upstream of this node ID, e.g. product:ascend-910c")
 	first := fs.Int("first", 0, "keep the top N rows (default: all)")
 	format := fs.String("format", api.FormatJSON, "json or csv")
 	var data specList
 	fs.Var(&data, "data", "an extra data source KIND:PATH; repeatable")
+	cfg := neo4jstore.ConfigFromEnv(env.Getenv)
+	fs.StringVar(&cfg.URI, "neo4j-uri", cfg.URI, "report on the graph held in this Neo4j instead of the embedded store (default $NEO4J_URI)")
 	rest, err := parseFlags(env, fs, args)
 	if err != nil {
 		return err
@@ -57,6 +65,9 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 		return usageErrorf("unknown report %q; the one report is chokepoints", rest[0])
 	case len(rest) > 1:
 		return usageErrorf("unexpected argument %q (data sources go in --data KIND:PATH)", rest[1])
+	}
+	if cfg.URI != "" && len(data) > 0 {
+		return usageErrorf("--data feeds the embedded store; with --neo4j-uri, load data with \"chipgraph load\"")
 	}
 	if *format != api.FormatJSON && *format != api.FormatCSV {
 		return usageErrorf("--format %q: want json or csv", *format)
@@ -78,7 +89,12 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 		return flagError(err, true)
 	}
 
-	view, err := loadView(ctx, env, data)
+	var view *api.View
+	if cfg.URI != "" {
+		view, err = neo4jView(ctx, cfg)
+	} else {
+		view, err = loadView(ctx, env, data)
+	}
 	if err != nil {
 		return err
 	}
@@ -120,6 +136,26 @@ func loadView(ctx context.Context, env *Env, data []loaders.Spec) (*api.View, er
 	store := memstore.New()
 	if _, err := store.Write(ctx, ds, graph.WriteOptions{}); err != nil {
 		return nil, err
+	}
+	holder := api.NewHolder()
+	if err := holder.Refresh(ctx, store); err != nil {
+		return nil, err
+	}
+	return holder.View(), nil
+}
+
+// neo4jView reads the graph committed in Neo4j and returns the view a
+// server following it would answer from.
+func neo4jView(ctx context.Context, cfg neo4jstore.Config) (*api.View, error) {
+	store, err := neo4jstore.Open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close(context.WithoutCancel(ctx))
+	if v, err := store.Version(ctx); err != nil {
+		return nil, err
+	} else if v == 0 {
+		return nil, fmt.Errorf("%s holds no chipgraph data yet: load it with \"chipgraph load\"", cfg.URI)
 	}
 	holder := api.NewHolder()
 	if err := holder.Refresh(ctx, store); err != nil {

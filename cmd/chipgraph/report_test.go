@@ -14,6 +14,7 @@ import (
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/api"
 	"github.com/chipgraph/chipgraph/graph/memstore"
+	"github.com/chipgraph/chipgraph/graph/neo4jstore/neo4jtest"
 	"github.com/chipgraph/chipgraph/loaders"
 )
 
@@ -145,5 +146,44 @@ func TestReportHelp(t *testing.T) {
 		return strings.HasPrefix(strings.TrimSpace(l), "report ")
 	}) {
 		t.Errorf("chipgraph --help does not list report:\n%s", stdout)
+	}
+}
+
+// TestReportFromNeo4j: with --neo4j-uri the report is made from the graph
+// loaded into Neo4j, and equals the embedded store's report of the same
+// data but for the generation time; an empty Neo4j is an error that says
+// what to do.
+func TestReportFromNeo4j(t *testing.T) {
+	store := neo4jtest.Open(t)
+	uri := neo4jtest.Config(t).URI
+	code, _, stderr := runCmd(t, "report", "chokepoints", "--neo4j-uri", uri)
+	if code != exitFailure || !strings.Contains(stderr, "chipgraph load") {
+		t.Errorf("report from an empty Neo4j: exit %d, stderr %s", code, stderr)
+	}
+	ctx := context.Background()
+	ds, _, err := loaders.Load(ctx, nil, loadOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Write(ctx, ds, graph.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"json", "csv"} {
+		args := []string{"report", "chokepoints", "--format", format, "--as-of", "2025-06-01", "--first", "10"}
+		code, fromNeo4j, stderr := runCmd(t, append(args, "--neo4j-uri", uri)...)
+		if code != exitOK {
+			t.Fatalf("--neo4j-uri: exit %d: %s", code, stderr)
+		}
+		code, embedded, stderr := runCmd(t, args...)
+		if code != exitOK {
+			t.Fatalf("embedded: exit %d: %s", code, stderr)
+		}
+		if got, want := withoutGenerationTime(t, format, fromNeo4j), withoutGenerationTime(t, format, embedded); got != want {
+			t.Errorf("%s: from Neo4j\n%.1500s\nembedded\n%.1500s", format, got, want)
+		}
+	}
+	if code, _, stderr := runCmd(t, "report", "chokepoints", "--neo4j-uri", uri, "--data", "curated:x"); code != exitUsage ||
+		!strings.Contains(stderr, "--data") {
+		t.Errorf("--data with --neo4j-uri: exit %d, stderr %s", code, stderr)
 	}
 }
