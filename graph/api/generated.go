@@ -2643,12 +2643,18 @@ extend type Firm {
   headquarters country, and exempt none of them. By effective date, then ID.
   Example: ` + "`" + `firm:ymtc` + "`" + ` on 2023-01-01.
   """
-  activeControls(asOf: Date): [ActiveControl!]!
+  activeControls(
+    "The day to read controls at (default: today, UTC)."
+    asOf: Date
+  ): [ActiveControl!]!
 }
 
 extend type Country {
   "The controls in force at ` + "`" + `asOf` + "`" + ` (default: today, UTC) that target this country, exempting it not. By effective date, then ID."
-  activeControls(asOf: Date): [ActiveControl!]!
+  activeControls(
+    "The day to read controls at (default: today, UTC)."
+    asOf: Date
+  ): [ActiveControl!]!
 }
 
 extend type Input {
@@ -2658,12 +2664,18 @@ extend type Input {
   listings) are about firms and are not listed. By effective date, then ID.
   Example: ` + "`" + `input:hbm` + "`" + ` on 2025-06-01.
   """
-  activeControls(asOf: Date): [ActiveControl!]!
+  activeControls(
+    "The day to read controls at (default: today, UTC)."
+    asOf: Date
+  ): [ActiveControl!]!
 }
 
 extend type Product {
   "The controls in force at ` + "`" + `asOf` + "`" + ` (default: today, UTC) that cover this product or a category it is an instance or subtype of; as for ` + "`" + `Input.activeControls` + "`" + `."
-  activeControls(asOf: Date): [ActiveControl!]!
+  activeControls(
+    "The day to read controls at (default: today, UTC)."
+    asOf: Date
+  ): [ActiveControl!]!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/entities.graphqls", Input: `# chipgraph GraphQL schema: the entities of the semiconductor supply-chain
