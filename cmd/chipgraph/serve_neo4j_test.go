@@ -92,6 +92,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // sameAnswerQueries are questions researchers ask, over every part of the
 // API: lookups, search, connections and each analysis.
 var sameAnswerQueries = []string{
+	`{ node(id: "firm:ymtc") { ... on Firm { activeControls(asOf: "2023-01-01") { event { id } effective expires reach through { id } } } } }`,
 	`{ node(id: "firm:huawei") { id name sources { id title } ... on Firm { aliases roles country { id }
 		parent { id } subsidiaries { id } products { id name } fabs { id } controls { id date effective kind } } } }`,
 	`{ node(id: "product:ascend-910c") { id name ... on Product { type announced specs maker { id }
