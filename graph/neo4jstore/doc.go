@@ -118,4 +118,10 @@
 // and 10000 up to 30% slower. Of the equals, the smaller batch keeps
 // transactions (and retried work) small. Building a snapshot of that graph
 // from Neo4j takes 4-5 s, most of it the driver receiving 350,000 records.
+//
+// Those rates into an empty database predate the CREATE path for a first
+// load. With it, "chipgraph bench --tier M" (100,000 nodes, 525,428
+// relationships, 1000-row batches) measured 30,000-37,000 nodes/s and
+// 29,000-33,000 rels/s (bench/PERFORMANCE.md); batches of 5000 were no
+// faster.
 package neo4jstore
