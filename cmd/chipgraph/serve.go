@@ -60,7 +60,13 @@ Neo4j becomes unreachable it keeps serving the last good snapshot, and
 Routes: / (GraphiQL playground with an example query), /graphql (POST and
 GET), /schema.graphql (the SDL), /healthz, /readyz, /metrics (Prometheus),
 /reports/chokepoints.json and /reports/chokepoints.csv (?asOf=&of=&first=).
-SIGINT or SIGTERM stops it after in-flight requests finish (10s at most).`)
+SIGINT or SIGTERM stops it after in-flight requests finish (10s at most).
+
+Browsers let a web page read this API's answers only if its origin is
+allowed: --cors-origin https://dash.example.org (comma-separated, or * for
+any) for a dashboard served elsewhere. The API has no authentication, so
+allow only sites you trust, and keep the default loopback address unless
+the network in front of it is yours.`)
 	addr := fs.String("addr", "", "listen address HOST:PORT (default $CHIPGRAPH_ADDR, else "+defaultAddr+")")
 	cors := fs.String("cors-origin", "", "web origins whose pages may call the API from a browser, comma-separated\n"+
 		"(https://dash.example.org), or * for any (default $CHIPGRAPH_CORS_ORIGINS, else none)")

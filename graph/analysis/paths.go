@@ -155,7 +155,9 @@ func (e *Engine) buildLocal(src, dst int32, maxDepth int, asOf graph.Date) *loca
 // pathSteps appends the steps from u that a path to dst may take, sorted by
 // neighbour: those to nodes that have steps of their own, and the one to dst;
 // dead ends (a supplier of an item, a leaf input) lie on no path to dst.
-// From a firm of the group, every step (firms have only firm steps).
+// When the search starts at a firm (group is set), firms of its group have
+// steps of their own that the split does not know of, so every step is
+// taken there.
 func (e *Engine) pathSteps(buf []walk, u, dst int32, asOf graph.Date, group map[int32]bool) []walk {
 	if group != nil {
 		buf = e.stepsFrom(buf, u, asOf, group[u])
