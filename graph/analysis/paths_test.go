@@ -7,6 +7,7 @@ import (
 
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/analysis"
+	"github.com/chipgraph/chipgraph/graph/synth"
 )
 
 // pathGraph is a small chip supply chain:
@@ -363,5 +364,45 @@ func TestUpstream(t *testing.T) {
 	}
 	if _, err := analysis.Upstream(s, "product:chip", 0, 0); graph.KindOf(err) != graph.Invalid {
 		t.Errorf("depth 0: %v", err)
+	}
+}
+
+// TestUpstreamTiers: UpstreamTiers gives Upstream's items and tiers, in the
+// same order, without the Via explanations, on a synthetic graph with
+// firms, fabs and suppliers, from products, inputs and firms.
+func TestUpstreamTiers(t *testing.T) {
+	snap, err := graph.NewSnapshot(synth.Generate(3000, 7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := analysis.NewEngine(snap)
+	day := date("2024-01-01")
+	checked := 0
+	for _, kind := range []graph.NodeKind{graph.KindProduct, graph.KindInput, graph.KindFirm} {
+		ids := snap.OfKind(kind)
+		for i := 0; i < len(ids); i += max(1, len(ids)/15) {
+			id := snap.Node(ids[i]).ID
+			full, err := e.Upstream(id, 6, day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tiers, err := e.UpstreamTiers(id, 6, day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tiers) != len(full) {
+				t.Fatalf("%s: %d items, Upstream has %d", id, len(tiers), len(full))
+			}
+			for j := range full {
+				f, g := full[j], tiers[j]
+				if f.Node != g.Node || f.Kind != g.Kind || f.Tier != g.Tier || g.Via != nil || len(f.Via) == 0 {
+					t.Fatalf("%s item %d: UpstreamTiers %+v, Upstream %s %s tier %d (%d via)", id, j, g, f.Node, f.Kind, f.Tier, len(f.Via))
+				}
+			}
+			checked += len(full)
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d items compared", checked)
 	}
 }

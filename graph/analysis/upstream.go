@@ -24,7 +24,17 @@ type UpstreamItem struct {
 // them. Items are ordered by tier, then by ID. Unknown IDs fail with
 // graph.NotFound; maxDepth outside 1..MaxDepth with graph.Invalid.
 func (e *Engine) Upstream(of graph.ID, maxDepth int, asOf graph.Date) ([]UpstreamItem, error) {
-	const op = "analysis.Upstream"
+	return e.upstreamItems("analysis.Upstream", of, maxDepth, asOf, true)
+}
+
+// UpstreamTiers is Upstream without the Via explanations (every Via is
+// nil): the same items and tiers, for callers that need only those, at
+// about half the cost on large closures.
+func (e *Engine) UpstreamTiers(of graph.ID, maxDepth int, asOf graph.Date) ([]UpstreamItem, error) {
+	return e.upstreamItems("analysis.UpstreamTiers", of, maxDepth, asOf, false)
+}
+
+func (e *Engine) upstreamItems(op string, of graph.ID, maxDepth int, asOf graph.Date, explain bool) ([]UpstreamItem, error) {
 	if maxDepth < 1 || maxDepth > MaxDepth {
 		return nil, graph.Errorf(graph.Invalid, op, "maxDepth %d out of range 1..%d", maxDepth, MaxDepth)
 	}
@@ -34,7 +44,7 @@ func (e *Engine) Upstream(of graph.ID, maxDepth int, asOf graph.Date) ([]Upstrea
 	}
 	asOf = dateOr(asOf)
 	var out []UpstreamItem
-	e.upstream(root, maxDepth, asOf, func(v int32, tier int, via []PathEdge) {
+	e.upstream(root, maxDepth, asOf, explain, func(v int32, tier int, via []PathEdge) {
 		out = append(out, UpstreamItem{Node: e.s.Node(v).ID, Kind: e.s.Node(v).Kind, Tier: tier, Via: via})
 	})
 	return out, nil
@@ -42,8 +52,8 @@ func (e *Engine) Upstream(of graph.ID, maxDepth int, asOf graph.Date) ([]Upstrea
 
 // upstream walks the closure breadth-first, one tier at a time, each tier in
 // index (ID) order, and calls visit for every node reached, in that order.
-// visit's via is nil when explain is not needed (see upstreamSet).
-func (e *Engine) upstream(root int32, maxDepth int, asOf graph.Date, visit func(v int32, tier int, via []PathEdge)) {
+// visit's via is nil unless explain is set.
+func (e *Engine) upstream(root int32, maxDepth int, asOf graph.Date, explain bool, visit func(v int32, tier int, via []PathEdge)) {
 	m := e.getMarks()
 	defer e.putMarks(m)
 	group := e.firmGroup(root, asOf)
@@ -63,7 +73,7 @@ func (e *Engine) upstream(root int32, maxDepth int, asOf graph.Date, visit func(
 				} else if t != int32(tier) {
 					continue
 				}
-				if visit != nil {
+				if explain {
 					via[w.to] = append(via[w.to], e.pathEdge(u, w))
 				}
 			}

@@ -67,3 +67,43 @@ func TestActiveControls(t *testing.T) {
 		t.Errorf("no control in force on China on 2023-01-01: %s", r.Raw)
 	}
 }
+
+// TestUpstreamViaOnlyWhenSelected: the upstream closure skips the via
+// explanations when no selection asks for them, and still gives them when
+// asked directly, through an inline fragment or through a named fragment;
+// nodes and tiers are the same either way.
+func TestUpstreamViaOnlyWhenSelected(t *testing.T) {
+	srv := bundledServer(t)
+	type item struct {
+		Node struct{ ID string }
+		Tier int
+		Via  []struct{ Kind string }
+	}
+	ask := func(query string) []item {
+		t.Helper()
+		r := post(t, srv, query, nil)
+		var d struct{ Upstream []item }
+		decodeData(t, r.Data, &d)
+		if len(d.Upstream) < 10 {
+			t.Fatalf("%d items: %s", len(d.Upstream), r.Raw)
+		}
+		return d.Upstream
+	}
+	const args = `upstream(of: "product:ascend-910c", asOf: "2025-06-01")`
+	plain := ask(`{ ` + args + ` { node { id } tier } }`)
+	for _, q := range []string{
+		`{ ` + args + ` { node { id } tier via { kind } } }`,
+		`{ ` + args + ` { node { id } tier ... on UpstreamItem { via { kind } } } }`,
+		`query { ` + args + ` { node { id } tier ...V } } fragment V on UpstreamItem { via { kind } }`,
+	} {
+		got := ask(q)
+		if len(got) != len(plain) {
+			t.Fatalf("%s: %d items, without via %d", q, len(got), len(plain))
+		}
+		for i := range got {
+			if got[i].Node.ID != plain[i].Node.ID || got[i].Tier != plain[i].Tier || len(got[i].Via) == 0 {
+				t.Fatalf("%s: item %d is %+v, without via %+v", q, i, got[i], plain[i])
+			}
+		}
+	}
+}

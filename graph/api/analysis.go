@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/analysis"
 	"github.com/chipgraph/chipgraph/graph/api/model"
@@ -465,4 +466,20 @@ func activeControls(ctx context.Context, n model.Node, asOf *graph.Date,
 		out = append(out, ac)
 	}
 	return out, nil
+}
+
+// selects reports whether the query selects field on the objects (of type
+// typeName) that the field being resolved returns, directly or through
+// fragments, so that a resolver can skip work nobody asked for.
+func selects(ctx context.Context, typeName, field string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return true
+	}
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{typeName}) {
+		if f.Name == field {
+			return true
+		}
+	}
+	return false
 }

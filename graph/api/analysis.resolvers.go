@@ -70,7 +70,11 @@ func (r *queryResolver) Upstream(ctx context.Context, of string, maxDepth *int, 
 	if err != nil {
 		return nil, err
 	}
-	items, err := v.Engine.Upstream(ofID, depth, asOfArg(asOf))
+	upstream := v.Engine.UpstreamTiers
+	if selects(ctx, "UpstreamItem", "via") {
+		upstream = v.Engine.Upstream
+	}
+	items, err := upstream(ofID, depth, asOfArg(asOf))
 	if err != nil {
 		return nil, err
 	}
