@@ -52,39 +52,6 @@ func load(t *testing.T, seed func(*loaders.Builder), files ...string) (*graph.Da
 	return b.Finish()
 }
 
-type index struct {
-	nodes map[graph.ID]graph.Node
-	edges []graph.Edge
-}
-
-func indexOf(ds *graph.Dataset) index {
-	x := index{nodes: map[graph.ID]graph.Node{}, edges: ds.Edges}
-	for _, n := range ds.Nodes {
-		x.nodes[n.ID] = n
-	}
-	return x
-}
-
-func (x index) node(t *testing.T, id graph.ID) graph.Node {
-	t.Helper()
-	n, ok := x.nodes[id]
-	if !ok {
-		t.Fatalf("no node %s", id)
-	}
-	return n
-}
-
-// targets returns the targets of an event.
-func (x index) targets(id graph.ID) []graph.ID {
-	var out []graph.ID
-	for _, e := range x.edges {
-		if e.From == id && e.Kind == graph.Targets {
-			out = append(out, e.To)
-		}
-	}
-	return out
-}
-
 // TestLoad loads the CSV and the JSON fixture (the same rows) and checks
 // that both give the same graph.
 func TestLoad(t *testing.T) {
@@ -95,7 +62,7 @@ func TestLoad(t *testing.T) {
 			if err != nil {
 				t.Fatalf("problems:\n%v", err)
 			}
-			x := indexOf(ds)
+			x := loadertest.IndexOf(ds)
 
 			for _, c := range []struct {
 				id        graph.ID
@@ -115,51 +82,51 @@ func TestLoad(t *testing.T) {
 				{"event:us-bis-2024-03-01-el-example-photonics-institute", "firm:example-photonics-institute", "99 FR 12345", "hq", false, "entity-listing"},
 				{"event:us-bis-2021-01-15-meu-example-aviation-academy", "firm:example-aviation-academy", "99 FR 23456", "", false, "military-end-user-listing"},
 			} {
-				n := x.node(t, c.id)
+				n := x.Node(t, c.id)
 				if n.Kind != graph.KindControlEvent || n.Issuer != "country:USA" || n.Authority != "BIS" || n.EventKind != c.kind ||
 					n.Citation != c.citation || n.Reach != c.reach || n.CoversAll != c.coversAll || n.Date != n.Effective ||
 					!slices.Equal(n.Sources, []graph.ID{SourceID}) {
 					t.Errorf("%s = %+v", c.id, n)
 				}
-				if got := x.targets(c.id); !slices.Equal(got, []graph.ID{c.target}) {
+				if got := x.Targets(c.id); !slices.Equal(got, []graph.ID{c.target}) {
 					t.Errorf("%s targets %v, want %s", c.id, got, c.target)
 				}
 			}
-			huawei := x.node(t, "event:us-bis-2019-05-16-el-huawei-technologies-co-ltd")
+			huawei := x.Node(t, "event:us-bis-2019-05-16-el-huawei-technologies-co-ltd")
 			if huawei.Date != graph.MustDate("2019-05-16") || !strings.Contains(huawei.Note, "Presumption of denial") || huawei.URL == "" {
 				t.Errorf("Huawei listing = %+v", huawei)
 			}
-			if n := x.node(t, "event:us-bis-2024-03-01-el-example-photonics-institute"); n.Expires != graph.MustDate("2026-03-01") {
+			if n := x.Node(t, "event:us-bis-2024-03-01-el-example-photonics-institute"); n.Expires != graph.MustDate("2026-03-01") {
 				t.Errorf("expires = %v, want the day after end_date", n.Expires)
 			}
 			// Unmatched entries are kept as listed parties that search finds.
-			hs := x.node(t, "firm:hisilicon-technologies-co-ltd")
+			hs := x.Node(t, "firm:hisilicon-technologies-co-ltd")
 			if !slices.Contains(hs.Roles, "listed-party") || !slices.Equal(hs.Aliases, []string{"Hisilicon Optoelectronics Co., Ltd.", "HiSilicon"}) {
 				t.Errorf("listed party = %+v", hs)
 			}
-			if !slices.ContainsFunc(x.edges, func(e graph.Edge) bool {
+			if !slices.ContainsFunc(x.Edges, func(e graph.Edge) bool {
 				return e.From == "firm:example-photonics-institute" && e.Kind == graph.HeadquarteredIn && e.To == "country:RUS"
 			}) {
 				t.Error("listed party without HQ from its first address")
 			}
-			if n := x.node(t, "country:RUS"); n.Name != "Russia" {
+			if n := x.Node(t, "country:RUS"); n.Name != "Russia" {
 				t.Errorf("country:RUS = %+v", n)
 			}
 			// Curated firms are linked, not copied.
 			for _, id := range []graph.ID{"firm:huawei-technologies-co-ltd", "firm:yangtze-memory-technologies-co-ltd",
 				"firm:semiconductor-manufacturing-international-corporation-smic"} {
-				if _, ok := x.nodes[id]; ok {
+				if _, ok := x.Nodes[id]; ok {
 					t.Errorf("made %s although a curated firm matches", id)
 				}
 			}
-			if n := x.node(t, "firm:huawei"); !slices.Equal(n.Sources, []graph.ID{"source:curated"}) {
+			if n := x.Node(t, "firm:huawei"); !slices.Equal(n.Sources, []graph.ID{"source:curated"}) {
 				t.Errorf("curated firm changed: %+v", n)
 			}
 			// The non-ASCII alternate name is kept intact.
-			if _, ok := x.nodes["firm:huawei"]; !ok {
+			if _, ok := x.Nodes["firm:huawei"]; !ok {
 				t.Fatal("no firm:huawei")
 			}
-			src := x.node(t, SourceID)
+			src := x.Node(t, SourceID)
 			if src.Licence == "" || src.Publisher == "" || src.URL == "" {
 				t.Errorf("source = %+v", src)
 			}
@@ -198,18 +165,18 @@ func TestWithoutCurated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := indexOf(ds)
-	if got := x.targets("event:us-bis-2022-12-16-el-yangtze-memory-technologies-co-ltd"); !slices.Equal(got, []graph.ID{"firm:yangtze-memory-technologies-co-ltd"}) {
+	x := loadertest.IndexOf(ds)
+	if got := x.Targets("event:us-bis-2022-12-16-el-yangtze-memory-technologies-co-ltd"); !slices.Equal(got, []graph.ID{"firm:yangtze-memory-technologies-co-ltd"}) {
 		t.Errorf("YMTC EL targets %v", got)
 	}
 	// The UVL row of the same party targets the same listed party.
-	if got := x.targets("event:us-bis-2022-10-07-uvl-yangtze-memory-technologies-co-ltd"); !slices.Equal(got, []graph.ID{"firm:yangtze-memory-technologies-co-ltd"}) {
+	if got := x.Targets("event:us-bis-2022-10-07-uvl-yangtze-memory-technologies-co-ltd"); !slices.Equal(got, []graph.ID{"firm:yangtze-memory-technologies-co-ltd"}) {
 		t.Errorf("YMTC UVL targets %v", got)
 	}
-	if n := x.node(t, "firm:huawei-technologies-co-ltd"); !slices.Contains(n.Aliases, "华为技术有限公司") {
+	if n := x.Node(t, "firm:huawei-technologies-co-ltd"); !slices.Contains(n.Aliases, "华为技术有限公司") {
 		t.Errorf("aliases = %v", n.Aliases)
 	}
-	x.node(t, "country:USA")
+	x.Node(t, "country:USA")
 }
 
 func TestAmbiguousMatch(t *testing.T) {
@@ -223,7 +190,7 @@ func TestAmbiguousMatch(t *testing.T) {
 	}
 	// The exact alias still decides for Huawei Technologies; the
 	// HiSilicon row's alternate name "HiSilicon" matches nothing.
-	if got := indexOf(ds).targets("event:us-bis-2019-05-16-el-huawei-technologies-co-ltd"); !slices.Equal(got, []graph.ID{"firm:huawei"}) {
+	if got := loadertest.IndexOf(ds).Targets("event:us-bis-2019-05-16-el-huawei-technologies-co-ltd"); !slices.Equal(got, []graph.ID{"firm:huawei"}) {
 		t.Errorf("targets %v", got)
 	}
 	_ = warnings
@@ -235,7 +202,7 @@ func TestAmbiguousMatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := indexOf(ds).targets("event:us-bis-2020-12-18-el-semiconductor-manufacturing-international"); !slices.Equal(got, []graph.ID{"firm:semiconductor-manufacturing-international-corporation-smic"}) {
+	if got := loadertest.IndexOf(ds).Targets("event:us-bis-2020-12-18-el-semiconductor-manufacturing-international"); !slices.Equal(got, []graph.ID{"firm:semiconductor-manufacturing-international-corporation-smic"}) {
 		t.Errorf("ambiguous SMIC targets %v", got)
 	}
 	if !slices.ContainsFunc(warnings, func(p loaders.Problem) bool {
@@ -307,9 +274,9 @@ func TestCorroboratesCuratedEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := indexOf(ds)
+	x := loadertest.IndexOf(ds)
 	for _, id := range []graph.ID{"event:us-bis-2020-12-18-entity-list-smic", "event:us-bis-2022-10-07-unverified-list"} {
-		if n := x.node(t, id); !slices.Equal(n.Sources, []graph.ID{"source:curated", SourceID}) {
+		if n := x.Node(t, id); !slices.Equal(n.Sources, []graph.ID{"source:curated", SourceID}) {
 			t.Errorf("%s sources = %v, want the curated source and the CSL", id, n.Sources)
 		}
 		for _, e := range ds.Edges {
@@ -319,15 +286,15 @@ func TestCorroboratesCuratedEvent(t *testing.T) {
 		}
 	}
 	for _, id := range []graph.ID{"event:us-bis-2020-12-18-el-semiconductor-manufacturing-international", "event:us-bis-2022-10-07-uvl-yangtze-memory-technologies-co-ltd"} {
-		if _, ok := x.nodes[id]; ok {
+		if _, ok := x.Nodes[id]; ok {
 			t.Errorf("made %s, a twin of the curated event", id)
 		}
 	}
 	// The Huawei row cites 84 FR 22961, not the August 2019 notice: its own event.
-	if got := x.targets("event:us-bis-2019-05-16-el-huawei-technologies-co-ltd"); !slices.Equal(got, []graph.ID{"firm:huawei"}) {
+	if got := x.Targets("event:us-bis-2019-05-16-el-huawei-technologies-co-ltd"); !slices.Equal(got, []graph.ID{"firm:huawei"}) {
 		t.Errorf("Huawei listing targets %v", got)
 	}
-	if n := x.node(t, "event:us-bis-2019-08-19-entity-list-huawei-affiliates"); len(n.Sources) != 1 {
+	if n := x.Node(t, "event:us-bis-2019-08-19-entity-list-huawei-affiliates"); len(n.Sources) != 1 {
 		t.Errorf("unrelated curated event corroborated: %v", n.Sources)
 	}
 }

@@ -43,58 +43,14 @@ func mustLoad(t *testing.T, seed func(*loaders.Builder), dirs ...string) (*graph
 	return ds, warnings
 }
 
-// index gives access to a dataset's nodes and edges by ID.
-type index struct {
-	nodes map[graph.ID]graph.Node
-	edges []graph.Edge
-}
-
-func indexOf(ds *graph.Dataset) index {
-	x := index{nodes: map[graph.ID]graph.Node{}, edges: ds.Edges}
-	for _, n := range ds.Nodes {
-		x.nodes[n.ID] = n
-	}
-	return x
-}
-
-func (x index) node(t *testing.T, id graph.ID) graph.Node {
-	t.Helper()
-	n, ok := x.nodes[id]
-	if !ok {
-		t.Fatalf("no node %s", id)
-	}
-	return n
-}
-
-// edge returns the edge from -kind-> to (of the given year for SUPPLIES).
-func (x index) edge(t *testing.T, from graph.ID, kind graph.EdgeKind, to graph.ID, year int) graph.Edge {
-	t.Helper()
-	for _, e := range x.edges {
-		if e.From == from && e.Kind == kind && e.To == to && e.Year == year {
-			return e
-		}
-	}
-	t.Fatalf("no edge %s -%s-> %s (year %d)", from, kind, to, year)
-	return graph.Edge{}
-}
-
-func (x index) hasEdge(from graph.ID, kind graph.EdgeKind, to graph.ID) bool {
-	for _, e := range x.edges {
-		if e.From == from && e.Kind == kind && e.To == to {
-			return true
-		}
-	}
-	return false
-}
-
 func TestLoadCurrentRelease(t *testing.T) {
 	ds, warnings := mustLoad(t, nil, "testdata/current")
 	if len(warnings) != 0 {
 		t.Errorf("warnings: %v", warnings)
 	}
-	x := indexOf(ds)
+	x := loadertest.IndexOf(ds)
 
-	src := x.node(t, "source:eto-2025")
+	src := x.Node(t, "source:eto-2025")
 	if src.Kind != graph.KindSource || src.Licence != "CC BY-NC 4.0" || src.URL == "" ||
 		!strings.HasPrefix(src.Name, "Emerging Technology Observatory Advanced Semiconductor Supply Chain Dataset") {
 		t.Errorf("release source = %+v", src)
@@ -114,42 +70,42 @@ func TestLoadCurrentRelease(t *testing.T) {
 		{"input:fabrication", "Fabrication", "process", "S2", true},
 		{"input:assembly-testing-and-packaging-atp", "Assembly, testing, and packaging (ATP)", "process", "S3", true},
 	} {
-		n := x.node(t, c.id)
+		n := x.Node(t, c.id)
 		if n.Kind != graph.KindInput || n.Name != c.name || n.Type != c.typ || n.ETOID != c.etoID || !slices.Contains(n.Sources, "source:eto-2025") {
 			t.Errorf("%s = %+v", c.id, n)
 		}
 	}
-	if n := x.node(t, "input:euv-lithography-tools"); n.Description == "" || !strings.Contains(n.Note, "$12 billion (2025)") {
+	if n := x.Node(t, "input:euv-lithography-tools"); n.Description == "" || !strings.Contains(n.Note, "$12 billion (2025)") {
 		t.Errorf("EUV description/note = %q / %q", n.Description, n.Note)
 	}
 
 	// Providers: firms with HQ, countries, aliases from repeated rows.
-	if n := x.node(t, "firm:canon"); !slices.Contains(n.Aliases, "Canon ANELVA") || n.ETOID != "P159" || !slices.Contains(n.Roles, "equipment") {
+	if n := x.Node(t, "firm:canon"); !slices.Contains(n.Aliases, "Canon ANELVA") || n.ETOID != "P159" || !slices.Contains(n.Roles, "equipment") {
 		t.Errorf("firm:canon = %+v", n)
 	}
-	x.edge(t, "firm:asml", graph.HeadquarteredIn, "country:NLD", 0)
-	x.edge(t, "firm:tsmc", graph.HeadquarteredIn, "country:TWN", 0)
-	if n := x.node(t, "country:USA"); n.Name != "United States" || n.ETOID != "P1" {
+	x.Edge(t, "firm:asml", graph.HeadquarteredIn, "country:NLD", 0)
+	x.Edge(t, "firm:tsmc", graph.HeadquarteredIn, "country:TWN", 0)
+	if n := x.Node(t, "country:USA"); n.Name != "United States" || n.ETOID != "P1" {
 		t.Errorf("country:USA = %+v", n)
 	}
-	if n := x.node(t, "country:XVA"); n.Name != "Various countries" {
+	if n := x.Node(t, "country:XVA"); n.Name != "Various countries" {
 		t.Errorf("country:XVA = %+v", n)
 	}
-	x.node(t, "country:EUR")
-	if x.hasEdge("firm:various-companies", graph.HeadquarteredIn, "country:XVA") {
+	x.Node(t, "country:EUR")
+	if x.HasEdge("firm:various-companies", graph.HeadquarteredIn, "country:XVA") {
 		t.Error("an aggregate firm must not have headquarters")
 	}
 
 	// Shares, years, bases, sources.
-	euv := x.edge(t, "firm:asml", graph.Supplies, "input:euv-lithography-tools", 2025)
+	euv := x.Edge(t, "firm:asml", graph.Supplies, "input:euv-lithography-tools", 2025)
 	if euv.Share != 100 || euv.Basis != "firm-hq" || len(euv.Sources) != 2 || euv.Sources[0] != "source:eto-2025" {
 		t.Errorf("ASML EUV = %+v", euv)
 	}
-	ref := x.node(t, euv.Sources[1])
+	ref := x.Node(t, euv.Sources[1])
 	if ref.Kind != graph.KindSource || ref.Name != "Invented fixture source (2025). Not ETO data." {
 		t.Errorf("row source = %+v", ref)
 	}
-	if e := x.edge(t, "country:NLD", graph.Supplies, "input:arf-immersion-duv-lithography-tools", 2025); e.Share != 97.5 || e.Basis != "country-hq" {
+	if e := x.Edge(t, "country:NLD", graph.Supplies, "input:arf-immersion-duv-lithography-tools", 2025); e.Share != 97.5 || e.Basis != "country-hq" {
 		t.Errorf("NLD ArFi = %+v", e)
 	}
 	for _, from := range []graph.ID{"country:XVA", "firm:various-companies", "country:EUR"} {
@@ -159,95 +115,95 @@ func TestLoadCurrentRelease(t *testing.T) {
 			}
 		}
 	}
-	if e := x.edge(t, "firm:synopsys", graph.Supplies, "input:eda-software", 2019); e.HasShare() {
+	if e := x.Edge(t, "firm:synopsys", graph.Supplies, "input:eda-software", 2019); e.HasShare() {
 		t.Errorf("blank share = %v, want NaN", e.Share)
 	}
-	cset := x.edge(t, "country:USA", graph.Supplies, "input:eda-software", 2019)
-	if n := x.node(t, cset.Sources[1]); n.Name != "CSET" || n.URL != "https://cset.georgetown.edu/publication/the-semiconductor-supply-chain/" {
+	cset := x.Edge(t, "country:USA", graph.Supplies, "input:eda-software", 2019)
+	if n := x.Node(t, cset.Sources[1]); n.Name != "CSET" || n.URL != "https://cset.georgetown.edu/publication/the-semiconductor-supply-chain/" {
 		t.Errorf("markdown source = %+v", n)
 	}
-	if e := x.edge(t, "country:CHN", graph.Supplies, "input:fabrication", 2022); e.Basis != "capacity" || e.Share != 25 {
+	if e := x.Edge(t, "country:CHN", graph.Supplies, "input:fabrication", 2022); e.Basis != "capacity" || e.Share != 25 {
 		t.Errorf("fabrication by site = %+v", e)
 	}
-	if e := x.edge(t, "country:USA", graph.Supplies, "input:design", 2022); e.Basis != "country-hq" {
+	if e := x.Edge(t, "country:USA", graph.Supplies, "input:design", 2022); e.Basis != "country-hq" {
 		t.Errorf("design = %+v", e)
 	}
 
 	// Sequence: goes_into is REQUIRES the other way round; is_type_of is TYPE_OF.
-	x.edge(t, "input:photolithography", graph.Requires, "input:lithography-tools", 0)
-	x.edge(t, "input:finished-logic-chip", graph.Requires, "input:photolithography", 0)
-	x.edge(t, "input:euv-lithography-tools", graph.TypeOf, "input:lithography-tools", 0)
-	if x.hasEdge("input:lithography-tools", graph.Requires, "input:photolithography") {
+	x.Edge(t, "input:photolithography", graph.Requires, "input:lithography-tools", 0)
+	x.Edge(t, "input:finished-logic-chip", graph.Requires, "input:photolithography", 0)
+	x.Edge(t, "input:euv-lithography-tools", graph.TypeOf, "input:lithography-tools", 0)
+	if x.HasEdge("input:lithography-tools", graph.Requires, "input:photolithography") {
 		t.Error("goes_into mapped the wrong way round")
 	}
 	// A process's stage.
-	x.edge(t, "input:photolithography", graph.TypeOf, "input:fabrication", 0)
-	x.edge(t, "input:chip-design", graph.TypeOf, "input:design", 0)
+	x.Edge(t, "input:photolithography", graph.TypeOf, "input:fabrication", 0)
+	x.Edge(t, "input:chip-design", graph.TypeOf, "input:design", 0)
 }
 
 func TestLoadRelease2022(t *testing.T) {
 	ds, warnings := mustLoad(t, nil, "testdata/v2022")
-	x := indexOf(ds)
+	x := loadertest.IndexOf(ds)
 	if len(warnings) != 1 || !strings.Contains(warnings[0].String(), "provision.csv:12: warning: duplicate row (same as line 11): ignored") {
 		t.Errorf("warnings = %v, want the duplicate row", warnings)
 	}
-	src := x.node(t, "source:eto-2022")
+	src := x.Node(t, "source:eto-2022")
 	if src.Name != "Emerging Technology Observatory Advanced Semiconductor Supply Chain Dataset (2022 release)" || src.Licence != "CC BY-NC 4.0" {
 		t.Errorf("release source = %+v", src)
 	}
-	if _, ok := x.nodes["source:eto-2025"]; ok {
+	if _, ok := x.Nodes["source:eto-2025"]; ok {
 		t.Error("2022 release loaded as the current one")
 	}
-	e := x.edge(t, "country:NLD", graph.Supplies, "input:arf-immersion-scanners", 2019)
+	e := x.Edge(t, "country:NLD", graph.Supplies, "input:arf-immersion-scanners", 2019)
 	if e.Share != 88 || e.Basis != "country-hq" {
 		t.Errorf("NLD ArFi 2019 = %+v", e)
 	}
-	if n := x.node(t, e.Sources[1]); n.Name != "CSET" {
+	if n := x.Node(t, e.Sources[1]); n.Name != "CSET" {
 		t.Errorf("chart source = %+v", n)
 	}
-	neg := x.edge(t, "firm:smee", graph.Supplies, "input:arf-immersion-scanners", 2019)
+	neg := x.Edge(t, "firm:smee", graph.Supplies, "input:arf-immersion-scanners", 2019)
 	if neg.HasShare() || !strings.Contains(neg.Note, "negligible") {
 		t.Errorf("negligible row = %+v", neg)
 	}
-	if e := x.edge(t, "country:XVA", graph.Supplies, "input:fabrication", 2019); e.Basis != "aggregate" || e.Share != 4 {
+	if e := x.Edge(t, "country:XVA", graph.Supplies, "input:fabrication", 2019); e.Basis != "aggregate" || e.Share != 4 {
 		t.Errorf("Various = %+v", e)
 	}
-	if n := x.node(t, "country:XVA"); !slices.Contains(n.Aliases, "Various") {
+	if n := x.Node(t, "country:XVA"); !slices.Contains(n.Aliases, "Various") {
 		t.Errorf("country:XVA = %+v", n)
 	}
-	if n := x.node(t, "country:MYS"); n.Name != "Malaysia" || !slices.Contains(n.Aliases, "MAL") {
+	if n := x.Node(t, "country:MYS"); n.Name != "Malaysia" || !slices.Contains(n.Aliases, "MAL") {
 		t.Errorf("MAL = %+v", n)
 	}
 	// S2 in this release is by headquarters (its caption says so).
-	if n := x.node(t, "input:design"); !strings.Contains(n.Description, "Two paragraphs") {
+	if n := x.Node(t, "input:design"); !strings.Contains(n.Description, "Two paragraphs") {
 		t.Errorf("multi-line description = %q", n.Description)
 	}
-	x.edge(t, "input:photolithography", graph.Requires, "input:advanced-photolithography-equipment", 0)
+	x.Edge(t, "input:photolithography", graph.Requires, "input:advanced-photolithography-equipment", 0)
 }
 
 func TestBothReleasesGiveTimeSeries(t *testing.T) {
 	ds, warnings := mustLoad(t, nil, "testdata/current", "testdata/v2022")
-	x := indexOf(ds)
+	x := loadertest.IndexOf(ds)
 	for _, w := range warnings {
 		if !strings.Contains(w.Message, "duplicate row") {
 			t.Errorf("unexpected warning %v", w)
 		}
 	}
 	// The 2022 release's "EUV scanners" (N20) lands on the current release's node.
-	n := x.node(t, "input:euv-lithography-tools")
+	n := x.Node(t, "input:euv-lithography-tools")
 	if !slices.Contains(n.Aliases, "EUV scanners") || !slices.Equal(n.Sources, []graph.ID{"source:eto-2025", "source:eto-2022"}) {
 		t.Errorf("EUV node = %+v", n)
 	}
-	if _, ok := x.nodes["input:euv-scanners"]; ok {
+	if _, ok := x.Nodes["input:euv-scanners"]; ok {
 		t.Error("the 2022 release made a second EUV node")
 	}
-	if e := x.edge(t, "firm:asml", graph.Supplies, "input:arf-immersion-duv-lithography-tools", 2025); e.Share != 97.5 {
+	if e := x.Edge(t, "firm:asml", graph.Supplies, "input:arf-immersion-duv-lithography-tools", 2025); e.Share != 97.5 {
 		t.Errorf("2025 = %v", e.Share)
 	}
-	if e := x.edge(t, "firm:asml", graph.Supplies, "input:arf-immersion-duv-lithography-tools", 2019); e.Share != 88 || e.Sources[0] != "source:eto-2022" {
+	if e := x.Edge(t, "firm:asml", graph.Supplies, "input:arf-immersion-duv-lithography-tools", 2019); e.Share != 88 || e.Sources[0] != "source:eto-2022" {
 		t.Errorf("2019 = %+v", e)
 	}
-	if n := x.node(t, "country:XVA"); !slices.Contains(n.Aliases, "Various") || n.ETOID != "P5" {
+	if n := x.Node(t, "country:XVA"); !slices.Contains(n.Aliases, "Various") || n.ETOID != "P5" {
 		t.Errorf("Various = %+v", n)
 	}
 }
@@ -272,29 +228,29 @@ func TestCrosswalk(t *testing.T) {
 			Description: "curated", Sources: []graph.ID{"source:curated"}}, at)
 	}
 	ds, warnings := mustLoad(t, seed, "testdata/current", "testdata/v2022")
-	x := indexOf(ds)
+	x := loadertest.IndexOf(ds)
 
-	asml := x.node(t, "firm:asml-holding")
+	asml := x.Node(t, "firm:asml-holding")
 	if !slices.Equal(asml.Sources, []graph.ID{"source:curated", "source:eto-2025", "source:eto-2022"}) || asml.Name != "ASML Holding N.V." {
 		t.Errorf("crosswalked ASML = %+v", asml)
 	}
-	if _, ok := x.nodes["firm:asml"]; ok {
+	if _, ok := x.Nodes["firm:asml"]; ok {
 		t.Error("ETO made a second ASML node despite the eto_id link")
 	}
-	hq := x.edge(t, "firm:asml-holding", graph.HeadquarteredIn, "country:NLD", 0)
+	hq := x.Edge(t, "firm:asml-holding", graph.HeadquarteredIn, "country:NLD", 0)
 	if !slices.Equal(hq.Sources, []graph.ID{"source:curated", "source:eto-2025", "source:eto-2022"}) {
 		t.Errorf("HQ sources = %v", hq.Sources)
 	}
-	euv := x.node(t, "input:euv")
+	euv := x.Node(t, "input:euv")
 	if euv.Description != "curated" || len(euv.Sources) != 3 {
 		t.Errorf("crosswalked EUV = %+v", euv)
 	}
-	x.edge(t, "firm:asml-holding", graph.Supplies, "input:euv", 2025)
-	x.edge(t, "firm:asml-holding", graph.Supplies, "input:euv", 2019)
-	x.edge(t, "country:NLD", graph.Supplies, "input:euv", 2019)
+	x.Edge(t, "firm:asml-holding", graph.Supplies, "input:euv", 2025)
+	x.Edge(t, "firm:asml-holding", graph.Supplies, "input:euv", 2019)
+	x.Edge(t, "country:NLD", graph.Supplies, "input:euv", 2019)
 
 	// The contradicting HQ is reported and not added.
-	if x.hasEdge("firm:tsmc", graph.HeadquarteredIn, "country:TWN") {
+	if x.HasEdge("firm:tsmc", graph.HeadquarteredIn, "country:TWN") {
 		t.Error("contradicting HQ added")
 	}
 	want := []string{
@@ -311,8 +267,8 @@ func TestCrosswalk(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	x.node(t, "firm:canon-eto-p159")
-	if n := x.node(t, "firm:canon"); len(n.Sources) != 1 {
+	x.Node(t, "firm:canon-eto-p159")
+	if n := x.Node(t, "firm:canon"); len(n.Sources) != 1 {
 		t.Errorf("curated Canon was merged: %+v", n)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/analysis"
 	"github.com/chipgraph/chipgraph/loaders"
+	"github.com/chipgraph/chipgraph/loaders/loadertest"
 )
 
 // etoDir returns the shared copy of the ETO dataset (current release;
@@ -37,18 +38,6 @@ func etoDir(t testing.TB) string {
 	return dir
 }
 
-// byETO finds the node carrying an ETO ID.
-func (x index) byETO(t *testing.T, etoID string) graph.ID {
-	t.Helper()
-	for id, n := range x.nodes {
-		if n.ETOID == etoID {
-			return id
-		}
-	}
-	t.Fatalf("no node for ETO ID %s", etoID)
-	return ""
-}
-
 func TestRealReleases(t *testing.T) {
 	dir := etoDir(t)
 	current, v2022 := dir, filepath.Join(dir, "v2022")
@@ -71,9 +60,9 @@ func TestRealReleases(t *testing.T) {
 	nodes, edges := ds.Counts()
 	t.Logf("both releases: nodes %v, edges %v, %d warnings", nodes, edges, len(warnings))
 
-	x := indexOf(ds)
-	euv, arfi := x.byETO(t, "N20"), x.byETO(t, "N22")
-	asml, nld := x.byETO(t, "P88"), x.byETO(t, "P45")
+	x := loadertest.IndexOf(ds)
+	euv, arfi := x.ByETO(t, "N20"), x.ByETO(t, "N22")
+	asml, nld := x.ByETO(t, "P88"), x.ByETO(t, "P45")
 	if euv != "input:euv-lithography-tools" || asml != "firm:asml" || nld != "country:NLD" {
 		t.Errorf("IDs: N20 %s, P88 %s, P45 %s", euv, asml, nld)
 	}
@@ -93,29 +82,29 @@ func TestRealReleases(t *testing.T) {
 		{nld, arfi, 2025, 99.3, "country-hq"},
 		{nld, arfi, 2019, 91, "country-hq"},
 		{asml, arfi, 2019, 91, "firm-hq"},
-		{x.byETO(t, "P7"), arfi, 2019, 9, "country-hq"},
-		{x.byETO(t, "P1"), x.byETO(t, "N84"), 2019, 96, "country-hq"}, // EDA, in both releases
+		{x.ByETO(t, "P7"), arfi, 2019, 9, "country-hq"},
+		{x.ByETO(t, "P1"), x.ByETO(t, "N84"), 2019, 96, "country-hq"}, // EDA, in both releases
 	} {
-		e := x.edge(t, c.from, graph.Supplies, c.to, c.year)
+		e := x.Edge(t, c.from, graph.Supplies, c.to, c.year)
 		if e.Share != c.share || e.Basis != c.basis {
 			t.Errorf("%s -> %s in %d: share %v basis %q, want %v %q", c.from, c.to, c.year, e.Share, e.Basis, c.share, c.basis)
 		}
 	}
 	// The EDA 2019 row is in both releases: one edge, both sources.
-	eda := x.edge(t, x.byETO(t, "P1"), graph.Supplies, x.byETO(t, "N84"), 2019)
+	eda := x.Edge(t, x.ByETO(t, "P1"), graph.Supplies, x.ByETO(t, "N84"), 2019)
 	if !slices.Contains(eda.Sources, "source:eto-2025") || !slices.Contains(eda.Sources, "source:eto-2022") {
 		t.Errorf("EDA 2019 sources = %v", eda.Sources)
 	}
 	// The 2022 release's name for N20 is an alias of the same node.
-	if n := x.node(t, euv); !slices.Contains(n.Aliases, "EUV scanners") || len(n.Sources) != 2 {
+	if n := x.Node(t, euv); !slices.Contains(n.Aliases, "EUV scanners") || len(n.Sources) != 2 {
 		t.Errorf("EUV node = %+v", n)
 	}
 	// Fabrication (S2): by site in the current release, by HQ in 2022.
-	fab := x.byETO(t, "S2")
-	if e := x.edge(t, x.byETO(t, "P2"), graph.Supplies, fab, 2022); e.Basis != "capacity" || e.Share != 24 {
+	fab := x.ByETO(t, "S2")
+	if e := x.Edge(t, x.ByETO(t, "P2"), graph.Supplies, fab, 2022); e.Basis != "capacity" || e.Share != 24 {
 		t.Errorf("CHN fabrication 2022 = %+v", e)
 	}
-	if e := x.edge(t, x.byETO(t, "P8"), graph.Supplies, fab, 2019); e.Basis != "country-hq" {
+	if e := x.Edge(t, x.ByETO(t, "P8"), graph.Supplies, fab, 2019); e.Basis != "country-hq" {
 		t.Errorf("TWN fabrication 2019 = %+v", e)
 	}
 
@@ -123,7 +112,7 @@ func TestRealReleases(t *testing.T) {
 	// SUPPLIES edges is marked, including the current release's 100% rows
 	// for ion milling (N52) where "Various countries" is the only country.
 	for _, agg := range []string{"P5", "P312", "P370"} {
-		id := x.byETO(t, agg)
+		id := x.ByETO(t, agg)
 		n := 0
 		for _, e := range ds.Edges {
 			if e.From == id && e.Kind == graph.Supplies {
@@ -137,7 +126,7 @@ func TestRealReleases(t *testing.T) {
 			t.Errorf("%s (%s) supplies nothing", id, agg)
 		}
 	}
-	if e := x.edge(t, "country:XVA", graph.Supplies, x.byETO(t, "N52"), 2025); e.Share != 100 || !e.Aggregate() {
+	if e := x.Edge(t, "country:XVA", graph.Supplies, x.ByETO(t, "N52"), 2025); e.Share != 100 || !e.Aggregate() {
 		t.Errorf("ion milling = %+v", e)
 	}
 	// Top supplier per input and year, as a chokepoint report must compute
@@ -158,7 +147,7 @@ func TestRealReleases(t *testing.T) {
 		}
 	}
 	for _, e := range top {
-		if n := x.nodes[e.From]; strings.HasPrefix(strings.ToLower(n.Name), "various") || e.From == "country:EUR" {
+		if n := x.Nodes[e.From]; strings.HasPrefix(strings.ToLower(n.Name), "various") || e.From == "country:EUR" {
 			t.Errorf("aggregate %s is a top supplier of %s", e.From, e.To)
 		}
 	}
@@ -198,9 +187,9 @@ func benchLoad(b *testing.B, sub string) {
 func TestRealChokepoints(t *testing.T) {
 	dir := etoDir(t)
 	ds, _ := mustLoad(t, nil, dir, filepath.Join(dir, "v2022"))
-	x := indexOf(ds)
-	euv, arfi := x.byETO(t, "N20"), x.byETO(t, "N22")
-	aggregate := map[graph.ID]bool{x.byETO(t, "P5"): true, x.byETO(t, "P312"): true, x.byETO(t, "P370"): true}
+	x := loadertest.IndexOf(ds)
+	euv, arfi := x.ByETO(t, "N20"), x.ByETO(t, "N22")
+	aggregate := map[graph.ID]bool{x.ByETO(t, "P5"): true, x.ByETO(t, "P312"): true, x.ByETO(t, "P370"): true}
 	engine := analysis.NewEngine(graph.MustSnapshot(ds))
 
 	for _, c := range []struct {
@@ -240,7 +229,7 @@ func TestRealChokepoints(t *testing.T) {
 			if c.asOf == "2025-12-31" {
 				// Ion milling tools: the only country row is "Various
 				// countries" at 100%; firm rows name Various companies.
-				cp := byInput[x.byETO(t, "N52")]
+				cp := byInput[x.ByETO(t, "N52")]
 				if cp.TopCountry != "" && aggregate[cp.TopCountry] || !cp.LowerBound {
 					t.Errorf("ion milling = %+v", cp)
 				}

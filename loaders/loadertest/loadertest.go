@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/loaders"
 )
 
@@ -45,4 +46,76 @@ func CheckProblems(t testing.TB, err error, golden string, update bool, rewrite 
 	if got != string(want) {
 		t.Errorf("problems:\n%s\nwant:\n%s", got, want)
 	}
+}
+
+// Index gives a test access to a dataset's nodes by ID and to its edges.
+type Index struct {
+	Nodes map[graph.ID]graph.Node
+	Edges []graph.Edge
+}
+
+// IndexOf indexes ds.
+func IndexOf(ds *graph.Dataset) Index {
+	x := Index{Nodes: make(map[graph.ID]graph.Node, len(ds.Nodes)), Edges: ds.Edges}
+	for _, n := range ds.Nodes {
+		x.Nodes[n.ID] = n
+	}
+	return x
+}
+
+// Node returns node id, failing the test if there is none.
+func (x Index) Node(t testing.TB, id graph.ID) graph.Node {
+	t.Helper()
+	n, ok := x.Nodes[id]
+	if !ok {
+		t.Fatalf("no node %s", id)
+	}
+	return n
+}
+
+// Edge returns the edge from -kind-> to (of the given year for SUPPLIES),
+// failing the test if there is none.
+func (x Index) Edge(t testing.TB, from graph.ID, kind graph.EdgeKind, to graph.ID, year int) graph.Edge {
+	t.Helper()
+	for _, e := range x.Edges {
+		if e.From == from && e.Kind == kind && e.To == to && e.Year == year {
+			return e
+		}
+	}
+	t.Fatalf("no edge %s -%s-> %s (year %d)", from, kind, to, year)
+	return graph.Edge{}
+}
+
+// HasEdge reports whether an edge from -kind-> to exists (any year).
+func (x Index) HasEdge(from graph.ID, kind graph.EdgeKind, to graph.ID) bool {
+	for _, e := range x.Edges {
+		if e.From == from && e.Kind == kind && e.To == to {
+			return true
+		}
+	}
+	return false
+}
+
+// Targets returns the nodes an event TARGETS, in edge order.
+func (x Index) Targets(event graph.ID) []graph.ID {
+	var out []graph.ID
+	for _, e := range x.Edges {
+		if e.From == event && e.Kind == graph.Targets {
+			out = append(out, e.To)
+		}
+	}
+	return out
+}
+
+// ByETO returns the node carrying an ETO provider ID, failing the test if
+// there is none.
+func (x Index) ByETO(t testing.TB, etoID string) graph.ID {
+	t.Helper()
+	for id, n := range x.Nodes {
+		if n.ETOID == etoID {
+			return id
+		}
+	}
+	t.Fatalf("no node for ETO ID %s", etoID)
+	return ""
 }
