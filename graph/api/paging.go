@@ -97,52 +97,47 @@ func matches(filter *string, v string) bool {
 	return filter == nil || strings.EqualFold(strings.TrimSpace(*filter), v)
 }
 
-func firmConnection(snap *graph.Snapshot, p page) *model.FirmConnection {
-	c := &model.FirmConnection{PageInfo: p.info, TotalCount: p.total,
-		Edges: make([]*model.FirmEdge, len(p.items)), Nodes: make([]*model.Firm, len(p.items))}
+// connect makes a page's nodes (of model type N) and edges (E) for a
+// connection type.
+func connect[N model.Node, E any](snap *graph.Snapshot, p page, edge func(cursor string, n N) E) ([]E, []N) {
+	edges, nodes := make([]E, len(p.items)), make([]N, len(p.items))
 	for k, i := range p.items {
-		c.Nodes[k] = nodeAs[*model.Firm](snap, i)
-		c.Edges[k] = &model.FirmEdge{Cursor: p.cursors[k], Node: c.Nodes[k]}
+		nodes[k] = nodeAs[N](snap, i)
+		edges[k] = edge(p.cursors[k], nodes[k])
 	}
+	return edges, nodes
+}
+
+func firmConnection(snap *graph.Snapshot, p page) *model.FirmConnection {
+	c := &model.FirmConnection{PageInfo: p.info, TotalCount: p.total}
+	c.Edges, c.Nodes = connect(snap, p, func(cur string, n *model.Firm) *model.FirmEdge { return &model.FirmEdge{Cursor: cur, Node: n} })
 	return c
 }
 
 func productConnection(snap *graph.Snapshot, p page) *model.ProductConnection {
-	c := &model.ProductConnection{PageInfo: p.info, TotalCount: p.total,
-		Edges: make([]*model.ProductEdge, len(p.items)), Nodes: make([]*model.Product, len(p.items))}
-	for k, i := range p.items {
-		c.Nodes[k] = nodeAs[*model.Product](snap, i)
-		c.Edges[k] = &model.ProductEdge{Cursor: p.cursors[k], Node: c.Nodes[k]}
-	}
+	c := &model.ProductConnection{PageInfo: p.info, TotalCount: p.total}
+	c.Edges, c.Nodes = connect(snap, p, func(cur string, n *model.Product) *model.ProductEdge {
+		return &model.ProductEdge{Cursor: cur, Node: n}
+	})
 	return c
 }
 
 func fabConnection(snap *graph.Snapshot, p page) *model.FabConnection {
-	c := &model.FabConnection{PageInfo: p.info, TotalCount: p.total,
-		Edges: make([]*model.FabEdge, len(p.items)), Nodes: make([]*model.Fab, len(p.items))}
-	for k, i := range p.items {
-		c.Nodes[k] = nodeAs[*model.Fab](snap, i)
-		c.Edges[k] = &model.FabEdge{Cursor: p.cursors[k], Node: c.Nodes[k]}
-	}
+	c := &model.FabConnection{PageInfo: p.info, TotalCount: p.total}
+	c.Edges, c.Nodes = connect(snap, p, func(cur string, n *model.Fab) *model.FabEdge { return &model.FabEdge{Cursor: cur, Node: n} })
 	return c
 }
 
 func inputConnection(snap *graph.Snapshot, p page) *model.InputConnection {
-	c := &model.InputConnection{PageInfo: p.info, TotalCount: p.total,
-		Edges: make([]*model.InputEdge, len(p.items)), Nodes: make([]*model.Input, len(p.items))}
-	for k, i := range p.items {
-		c.Nodes[k] = nodeAs[*model.Input](snap, i)
-		c.Edges[k] = &model.InputEdge{Cursor: p.cursors[k], Node: c.Nodes[k]}
-	}
+	c := &model.InputConnection{PageInfo: p.info, TotalCount: p.total}
+	c.Edges, c.Nodes = connect(snap, p, func(cur string, n *model.Input) *model.InputEdge { return &model.InputEdge{Cursor: cur, Node: n} })
 	return c
 }
 
 func controlEventConnection(snap *graph.Snapshot, p page) *model.ControlEventConnection {
-	c := &model.ControlEventConnection{PageInfo: p.info, TotalCount: p.total,
-		Edges: make([]*model.ControlEventEdge, len(p.items)), Nodes: make([]*model.ControlEvent, len(p.items))}
-	for k, i := range p.items {
-		c.Nodes[k] = nodeAs[*model.ControlEvent](snap, i)
-		c.Edges[k] = &model.ControlEventEdge{Cursor: p.cursors[k], Node: c.Nodes[k]}
-	}
+	c := &model.ControlEventConnection{PageInfo: p.info, TotalCount: p.total}
+	c.Edges, c.Nodes = connect(snap, p, func(cur string, n *model.ControlEvent) *model.ControlEventEdge {
+		return &model.ControlEventEdge{Cursor: cur, Node: n}
+	})
 	return c
 }
