@@ -49,16 +49,6 @@ func (k NodeKind) Label() string {
 	return ""
 }
 
-// KindOfLabel is the inverse of NodeKind.Label.
-func KindOfLabel(label string) (NodeKind, bool) {
-	for _, k := range NodeKinds {
-		if k.Label() == label {
-			return k, true
-		}
-	}
-	return "", false
-}
-
 // Kind returns the node kind named by the ID's prefix ("" if malformed).
 func (id ID) Kind() NodeKind {
 	k, _, ok := strings.Cut(string(id), ":")

@@ -214,38 +214,6 @@ func hasEdge(snap *graph.Snapshot, from int32, k graph.EdgeKind, to int32) bool 
 	return false
 }
 
-// NewPathEdge returns the PathEdge model of edge e of snap, walked forwards
-// (from its From to its To) or, if reversed, backwards. share is the share
-// to report for a SUPPLIES edge at the as-of date (nil: none). The analysis
-// resolvers build paths with it.
-func NewPathEdge(snap *graph.Snapshot, e int32, reversed bool, share *float64) *model.PathEdge {
-	ed := snap.Edge(e)
-	from, to := snap.Ends(e)
-	if reversed {
-		from, to = to, from
-	}
-	pe := &model.PathEdge{
-		From:    node(snap, from),
-		To:      node(snap, to),
-		Kind:    string(ed.Kind),
-		Share:   share,
-		Sources: sourceModels(snap, ed.Sources),
-	}
-	if ed.Group != "" {
-		g := ed.Group
-		pe.Group = &g
-	}
-	if !ed.ValidFrom.IsZero() {
-		d := ed.ValidFrom
-		pe.ValidFrom = &d
-	}
-	if !ed.ValidTo.IsZero() {
-		d := ed.ValidTo
-		pe.ValidTo = &d
-	}
-	return pe
-}
-
 // checkControlInputs checks the IDs and fields of hypothetical controls:
 // BAD_USER_INPUT for malformed or wrongly-kinded IDs and unknown reach
 // values, NOT_FOUND for IDs the graph does not hold. arg names the argument.
