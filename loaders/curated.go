@@ -165,12 +165,8 @@ func (l *curatedLoader) firm(r *Record) {
 		}
 	}
 	l.b.AddNode(n, r.Pos())
-	if c, _ := l.ref(r, "country", false, graph.KindCountry); c != "" {
-		l.edge(r, newEdge(n.ID, graph.HeadquarteredIn, c, n.Sources), "id", "country")
-	}
-	if p, _ := l.ref(r, "parent", false, graph.KindFirm); p != "" {
-		l.edge(r, newEdge(n.ID, graph.SubsidiaryOf, p, n.Sources), "id", "parent")
-	}
+	l.refEdge(r, n, "country", graph.HeadquarteredIn, graph.KindCountry)
+	l.refEdge(r, n, "parent", graph.SubsidiaryOf, graph.KindFirm)
 }
 
 func (l *curatedLoader) input(r *Record) {
@@ -226,12 +222,8 @@ func (l *curatedLoader) fab(r *Record) {
 		n.Status = s
 	}
 	l.b.AddNode(n, r.Pos())
-	if op, _ := l.ref(r, "operator", false, graph.KindFirm); op != "" {
-		l.edge(r, newEdge(n.ID, graph.OperatedBy, op, n.Sources), "id", "operator")
-	}
-	if c, _ := l.ref(r, "country", false, graph.KindCountry); c != "" {
-		l.edge(r, newEdge(n.ID, graph.LocatedIn, c, n.Sources), "id", "country")
-	}
+	l.refEdge(r, n, "operator", graph.OperatedBy, graph.KindFirm)
+	l.refEdge(r, n, "country", graph.LocatedIn, graph.KindCountry)
 }
 
 func (l *curatedLoader) event(r *Record) {
@@ -368,6 +360,14 @@ func (l *curatedLoader) nodeID(r *Record, kind graph.NodeKind) (graph.ID, bool) 
 
 // ref reads a cell holding one ID of one of the given kinds (any kind if
 // none are given). A blank cell gives "" and true unless required.
+// refEdge adds the edge n -k-> the node named in the optional column col
+// (of kind target), citing n's sources; nothing if the column is empty.
+func (l *curatedLoader) refEdge(r *Record, n graph.Node, col string, k graph.EdgeKind, target graph.NodeKind) {
+	if to, _ := l.ref(r, col, false, target); to != "" {
+		l.edge(r, newEdge(n.ID, k, to, n.Sources), "id", col)
+	}
+}
+
 func (l *curatedLoader) ref(r *Record, col string, required bool, kinds ...graph.NodeKind) (graph.ID, bool) {
 	s := r.Get(col)
 	if s == "" {
