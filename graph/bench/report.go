@@ -266,12 +266,12 @@ func WriteText(w io.Writer, res *Result) error {
 						if cell.Cancelled > 0 {
 							trunc = "+"
 						}
-						fmt.Fprintf(tw, "\t%s / %s\t%.0f/s%s", fmtMs(cell.P50Ms), fmtMs(cell.P99Ms), cell.Throughput, trunc)
+						fmt.Fprintf(tw, "\t%s / %s\t%s/s%s", fmtFig(cell.P50Ms), fmtFig(cell.P99Ms), fmtFig(cell.Throughput), trunc)
 					}
 				}
 				for _, name := range []string{"p50.vsCypher", "throughput.vsPeer", "p99.vsPeer"} {
 					if v, ok := res.Ratios[fmt.Sprintf("%s.c%d.%s", q.name, c, name)]; ok {
-						fmt.Fprintf(tw, "\t%sx", fmtRatio(v))
+						fmt.Fprintf(tw, "\t%sx", fmtFig(v))
 					} else {
 						fmt.Fprint(tw, "\t-")
 					}
@@ -315,7 +315,7 @@ func WriteText(w io.Writer, res *Result) error {
 			if t.Detail != "" {
 				detail = " (" + t.Detail + ")"
 			}
-			fmt.Fprintf(w, "  %-6s %s: %s, got %s%s%s\n", mark, t.Name, t.Want, fmtRatio(t.Value), detail, tier)
+			fmt.Fprintf(w, "  %-6s %s: %s, got %s%s%s\n", mark, t.Name, t.Want, fmtFig(t.Value), detail, tier)
 		}
 		fmt.Fprintln(w)
 	}
@@ -325,17 +325,10 @@ func WriteText(w io.Writer, res *Result) error {
 	return nil
 }
 
-func fmtMs(v float64) string {
-	switch {
-	case v >= 100:
-		return fmt.Sprintf("%.0f", v)
-	case v >= 10:
-		return fmt.Sprintf("%.1f", v)
-	}
-	return fmt.Sprintf("%.2f", v)
-}
-
-func fmtRatio(v float64) string {
+// fmtFig prints a latency, rate or ratio to about three significant
+// figures (0.18, 4.83, 21.6, 452), so that small throughputs do not print
+// as 0.
+func fmtFig(v float64) string {
 	switch {
 	case v >= 100:
 		return fmt.Sprintf("%.0f", v)
