@@ -126,7 +126,7 @@ func TestNeo4jAnswersMatchEmbedded(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(ds.Nodes) == 0 {
-		t.Skip("the bundled dataset (data/*.csv) is empty")
+		t.Fatal("the bundled dataset (data/*.csv) is empty")
 	}
 	if _, err := store.Write(ctx, ds, graph.WriteOptions{}); err != nil {
 		t.Fatal(err)

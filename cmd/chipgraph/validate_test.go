@@ -143,15 +143,3 @@ func TestValidateNotADirectory(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, stdout)
 	}
 }
-
-func TestValidateNoLoader(t *testing.T) {
-	// Until the ETO loader is wired in, asking for it is a failure that
-	// says so (exit 1), not a crash.
-	if _, ok := loadOptions().Loaders["eto"]; ok {
-		t.Skip("eto loader is wired in")
-	}
-	code, _, stderr := runCmd(t, "validate", "eto:../shared/datasets/eto")
-	if code != 1 || !strings.Contains(stderr, `no loader for "eto" sources`) {
-		t.Errorf("exit %d, stderr %s", code, stderr)
-	}
-}

@@ -245,7 +245,7 @@ func TestScenarioChokepointChanges(t *testing.T) {
 		}
 	}
 	if input == "" {
-		t.Skip("no uncontrolled input with a positive score at 2025-06-01")
+		t.Fatal("no uncontrolled input with a positive score at 2025-06-01 in the bundled data: the test needs one")
 	}
 	type change struct {
 		Input                struct{ ID string }

@@ -19,7 +19,7 @@ func bundledServer(tb testing.TB) *testServer {
 		tb.Fatal(err)
 	}
 	if len(ds.Nodes) == 0 {
-		tb.Skip("the bundled dataset (data/*.csv) is empty")
+		tb.Fatal("the bundled dataset (data/*.csv) is empty")
 	}
 	store := memstore.New()
 	if _, err := store.Write(ctx, ds, graph.WriteOptions{}); err != nil {
