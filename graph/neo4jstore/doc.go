@@ -111,7 +111,7 @@
 // DefaultBatchSize (1000 rows per transaction) was chosen by loading a
 // synthetic graph of 100,001 nodes and 261,999 edges (storetest.Generated)
 // into Neo4j 5.26 Community on a 2-core machine shared with the loader, with
-// batches of 500, 1000, 2000, 5000 and 10000 rows (TestMeasureLoad). 1000
+// batches of 500, 1000, 2000, 5000 and 10000 rows (BenchmarkLoad). 1000
 // and 5000 were equally fast, about 20,000 nodes/s and 23,000 rels/s into an
 // empty database and 28,000-30,000 nodes/s and 31,000-37,000 rels/s when
 // reloading or updating; 500 and 2000 were up to 20% slower on some phases

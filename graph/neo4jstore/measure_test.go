@@ -14,11 +14,12 @@ import (
 	"github.com/chipgraph/chipgraph/graph/synth"
 )
 
-// TestMeasureLoad measures load and snapshot rates on a synthetic graph
-// (graph/synth). It takes minutes, so it runs only when asked:
+// BenchmarkLoad measures load and snapshot rates on a synthetic graph
+// (graph/synth) in the Neo4j at NEO4J_URI, which it wipes. It takes
+// minutes:
 //
-//	CHIPGRAPH_MEASURE=1 NEO4J_URI=bolt://127.0.0.1:7687 \
-//	  go test -run TestMeasureLoad -v -timeout 60m ./graph/neo4jstore
+//	NEO4J_URI=bolt://127.0.0.1:7687 go test -run '^$' -bench BenchmarkLoad \
+//	  -benchtime 1x -v -timeout 60m ./graph/neo4jstore
 //
 // CHIPGRAPH_MEASURE_NODES (default 100000) sets the graph size and
 // CHIPGRAPH_MEASURE_BATCHES (default 500,1000,5000,10000) the batch sizes.
@@ -26,11 +27,9 @@ import (
 // created), loads it again (every row unchanged), loads a changed version
 // (edits, removals), and builds a snapshot; it logs nodes/s and
 // relationships/s for each phase. A smaller load runs first to warm the
-// server up.
-func TestMeasureLoad(t *testing.T) {
-	if os.Getenv("CHIPGRAPH_MEASURE") != "1" {
-		t.Skip("set CHIPGRAPH_MEASURE=1 to measure load rates")
-	}
+// server up. It reports the create phase's rates at the last batch size
+// (nodes/s, rels/s).
+func BenchmarkLoad(b *testing.B) {
 	n := synth.Medium
 	if v, err := strconv.Atoi(os.Getenv("CHIPGRAPH_MEASURE_NODES")); err == nil {
 		n = v
@@ -39,42 +38,50 @@ func TestMeasureLoad(t *testing.T) {
 	if v := os.Getenv("CHIPGRAPH_MEASURE_BATCHES"); v != "" {
 		batches = nil
 		for _, f := range strings.Split(v, ",") {
-			b, err := strconv.Atoi(f)
+			size, err := strconv.Atoi(f)
 			if err != nil {
-				t.Fatal(err)
+				b.Fatal(err)
 			}
-			batches = append(batches, b)
+			batches = append(batches, size)
 		}
 	}
 	base := storetest.UniqueEdges(synth.Generate(n, 1))
 	changed := perturb(storetest.UniqueEdges(synth.Generate(n, 1)))
-	t.Logf("graph: %d nodes, %d edges (changed version: %d nodes, %d edges)",
+	b.Logf("graph: %d nodes, %d edges (changed version: %d nodes, %d edges)",
 		len(base.Nodes), len(base.Edges), len(changed.Nodes), len(changed.Edges))
 	// Warm the server up (JIT, page cache) so that the first batch size
 	// measured is not penalised.
-	warm := neo4jtest.Open(t)
+	warm := neo4jtest.Open(b)
 	if _, err := warm.Write(context.Background(), storetest.UniqueEdges(synth.Generate(n/5, 2)), graph.WriteOptions{}); err != nil {
-		t.Fatal(err)
+		b.Fatal(err)
 	}
-	for _, batch := range batches {
-		s := neo4jtest.Open(t) // wiped
-		for _, run := range []struct {
-			name string
-			ds   *graph.Dataset
-		}{{"create", base}, {"reload", base}, {"change", changed}} {
-			m := measure(t, s, run.ds, batch)
-			t.Logf("batch %5d %-6s: nodes %6.0f/s (%5.1fs)  rels %6.0f/s (%5.1fs)  commit+cleanup %4.1fs  total %5.1fs",
-				batch, run.name, m.nodeRate, m.nodes.Seconds(), m.edgeRate, m.edges.Seconds(),
-				m.cleanup.Seconds(), m.total.Seconds())
+	var created measurement
+	for b.Loop() {
+		for _, batch := range batches {
+			s := neo4jtest.Open(b) // wiped
+			for _, run := range []struct {
+				name string
+				ds   *graph.Dataset
+			}{{"create", base}, {"reload", base}, {"change", changed}} {
+				m := measure(b, s, run.ds, batch)
+				if run.name == "create" {
+					created = m
+				}
+				b.Logf("batch %5d %-6s: nodes %6.0f/s (%5.1fs)  rels %6.0f/s (%5.1fs)  commit+cleanup %4.1fs  total %5.1fs",
+					batch, run.name, m.nodeRate, m.nodes.Seconds(), m.edgeRate, m.edges.Seconds(),
+					m.cleanup.Seconds(), m.total.Seconds())
+			}
+			start := time.Now()
+			snap, err := s.Snapshot(context.Background())
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("batch %5d snapshot: %d nodes, %d edges in %.2fs", batch, snap.NumNodes(), snap.NumEdges(),
+				time.Since(start).Seconds())
 		}
-		start := time.Now()
-		snap, err := s.Snapshot(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("batch %5d snapshot: %d nodes, %d edges in %.2fs", batch, snap.NumNodes(), snap.NumEdges(),
-			time.Since(start).Seconds())
 	}
+	b.ReportMetric(created.nodeRate, "nodes/s")
+	b.ReportMetric(created.edgeRate, "rels/s")
 }
 
 // perturb makes a later version of ds: one node in 50 dropped with its
@@ -109,7 +116,7 @@ type measurement struct {
 	nodeRate, edgeRate           float64
 }
 
-func measure(t *testing.T, s graph.Store, ds *graph.Dataset, batch int) measurement {
+func measure(t testing.TB, s graph.Store, ds *graph.Dataset, batch int) measurement {
 	t.Helper()
 	var m measurement
 	start := time.Now()

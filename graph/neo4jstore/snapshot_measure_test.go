@@ -12,39 +12,48 @@ import (
 	"github.com/chipgraph/chipgraph/graph/neo4jstore"
 )
 
-// TestMeasureSnapshot measures building a snapshot from whatever load the
-// configured Neo4j holds (it does not write or wipe anything), so load a
-// graph first, e.g.
+// BenchmarkSnapshotBuild measures building a snapshot from whatever load
+// the Neo4j at NEO4J_URI holds (it does not write or wipe anything), so
+// load a graph first, e.g.
 //
 //	go run ./cmd/chipgraph gen --tier M --seed 1 --out /tmp/genM
 //	go run ./cmd/chipgraph load --neo4j-uri bolt://127.0.0.1:7687 curated:/tmp/genM
-//	CHIPGRAPH_MEASURE_SNAPSHOT=1 NEO4J_URI=bolt://127.0.0.1:7687 \
-//	  go test -run TestMeasureSnapshot -v -timeout 30m ./graph/neo4jstore
+//	NEO4J_URI=bolt://127.0.0.1:7687 go test -run '^$' -bench SnapshotBuild \
+//	  -benchtime 1x -v -timeout 30m ./graph/neo4jstore
 //
-// It logs the build time, the Go heap after the build and a GC, and the
-// process's resident memory (VmRSS) and its peak (VmHWM).
-func TestMeasureSnapshot(t *testing.T) {
-	if os.Getenv("CHIPGRAPH_MEASURE_SNAPSHOT") != "1" {
-		t.Skip("set CHIPGRAPH_MEASURE_SNAPSHOT=1 to measure a snapshot build")
-	}
+// It reports the build time (s/build) and the live Go heap after a GC
+// (heap-MiB), and logs the process's resident memory (VmRSS) and its peak
+// (VmHWM) before and after.
+func BenchmarkSnapshotBuild(b *testing.B) {
 	ctx := context.Background()
-	s, err := neo4jstore.Open(ctx, neo4jstore.ConfigFromEnv(os.Getenv))
+	cfg := neo4jstore.ConfigFromEnv(os.Getenv)
+	if cfg.URI == "" {
+		b.Skip("NEO4J_URI not set")
+	}
+	s, err := neo4jstore.Open(ctx, cfg)
 	if err != nil {
-		t.Fatal(err)
+		b.Fatal(err)
 	}
 	defer s.Close(ctx)
-	t.Logf("before: %s", memLine())
-	start := time.Now()
-	snap, err := s.Snapshot(ctx)
-	if err != nil {
-		t.Fatal(err)
+	b.Logf("before: %s", memLine())
+	var took time.Duration
+	for b.Loop() {
+		start := time.Now()
+		snap, err := s.Snapshot(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		took = time.Since(start)
+		b.Logf("snapshot: %d nodes, %d edges in %.2fs", snap.NumNodes(), snap.NumEdges(), took.Seconds())
+		b.Logf("after build: %s", memLine())
+		runtime.GC()
+		b.Logf("after GC: %s", memLine())
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MiB")
+		runtime.KeepAlive(snap)
 	}
-	took := time.Since(start)
-	t.Logf("snapshot: %d nodes, %d edges in %.2fs", snap.NumNodes(), snap.NumEdges(), took.Seconds())
-	t.Logf("after build: %s", memLine())
-	runtime.GC()
-	t.Logf("after GC: %s", memLine())
-	runtime.KeepAlive(snap)
+	b.ReportMetric(took.Seconds(), "s/build")
 }
 
 func memLine() string {
