@@ -179,8 +179,8 @@ type world struct {
 	// and whether any control could grade a flow above Blocked.
 	grants     []*ctl
 	tol        Level
-	lenient    bool // a grant in force or a control presuming approval
-	caseByCase bool // a control reviewing case by case
+	lenient    bool          // a grant in force or a control presuming approval
+	caseByCase bool          // a control reviewing case by case
 	profGrants map[int][]int // profile -> the grants (indexes into grants) binding its holders
 
 	hqs      map[int32]int32
