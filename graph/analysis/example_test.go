@@ -157,6 +157,7 @@ func ExampleFeasibility() {
 	fmt.Println(v.Feasible, v.BlockedBy)
 	// Output:
 	// firm:foundry can obtain input:7nm-process as of 2024-01-01.
+	// Status open: no control stands in the way.
 	//   In-house: firm:foundry's group makes input:7nm-process and can obtain all its requirements.
 	// false [event:scenario-1]
 }

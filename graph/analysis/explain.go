@@ -30,6 +30,7 @@ func (v *eval) verdict(x, b int32) Verdict {
 	}
 	vd.Explanation = ex.lines
 	vd.Paths = ex.paths
+	vd.Licences = ex.licences
 	return vd
 }
 
@@ -56,6 +57,7 @@ type explainer struct {
 	bset      map[int]bool
 	seen      map[uint64]bool
 	paths     []Path
+	licences  []LicenceUse
 }
 
 func (ex *explainer) narrate(depth int) bool { return depth <= maxNarrDepth }
@@ -134,6 +136,9 @@ func (ex *explainer) ctlText(ci int, sup, y int32) string {
 	}
 	if c.hypo {
 		s += ", hypothetical"
+	}
+	if c.policy != "" {
+		s += ", licence policy " + c.policy
 	}
 	s += ")"
 	if sup >= 0 {
@@ -283,8 +288,18 @@ func (ex *explainer) howYes(x, h int32, depth int, trail []PathEdge) {
 			if r.y != x {
 				what = fmt.Sprintf(" %s (a kind of %s)", w.id(r.y), w.id(x))
 			}
-			ex.line(depth, "Supplier %s makes%s and can obtain its requirements; no active control blocks its flow to %s.",
-				ex.hqText(r.sup.node), what, w.id(h))
+			lic := w.licensing(r.sup.node, p, r.y)
+			if len(lic) == 0 {
+				ex.line(depth, "Supplier %s makes%s and can obtain its requirements; no active control blocks its flow to %s.",
+					ex.hqText(r.sup.node), what, w.id(h))
+			} else {
+				ex.line(depth, "Supplier %s makes%s and can obtain its requirements; its flow to %s needs licences:",
+					ex.hqText(r.sup.node), what, w.id(h))
+				for _, l := range lic {
+					ex.line(depth+1, "%s", licenceText(l))
+				}
+				ex.licences = append(ex.licences, lic...)
+			}
 			ex.addPath(ex.along(trail, down, r.down, [2]int32{r.y, r.sup.edge}))
 			return
 		}
@@ -497,4 +512,53 @@ func (v *eval) inHouseVerdict(x, h int32) Verdict {
 	}
 	vd.Explanation, vd.Paths = ex.lines, ex.paths
 	return vd
+}
+
+// licensing returns the controls that bind holders of profile p and reach
+// supplier sup for y but let the flow through at the world's tolerance:
+// the licences the flow relies on.
+func (w *world) licensing(sup int32, p int, y int32) []LicenceUse {
+	if p == 0 || w.tol == Open {
+		return nil
+	}
+	set := w.profSets[p]
+	var out []LicenceUse
+	for _, ci := range w.coveringCtls(y) {
+		c := w.ctls[ci]
+		if c.servicing || !set[ci] || w.exemptsItem(c, y) {
+			continue
+		}
+		if ok, _ := w.reaches(c, sup, y); !ok || !w.passes(c, p, y) {
+			continue
+		}
+		l := LicenceUse{Control: c.id, Policy: c.policy, Level: w.flowLevel(c, p, y), Supplier: w.id(sup), Item: w.id(y)}
+		if gi := w.grantFor(c, p, y); gi >= 0 {
+			g := w.grants[gi]
+			l.Grant = g.id
+			l.Conditions = w.s.Node(g.ev).Conditions
+		} else if c.ev >= 0 {
+			l.Conditions = w.s.Node(c.ev).Conditions
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func licenceText(l LicenceUse) string {
+	s := fmt.Sprintf("%s requires a licence", l.Control)
+	if l.Policy != "" {
+		s += " (policy " + l.Policy + ")"
+	}
+	switch {
+	case l.Grant != "":
+		s += "; granted by " + string(l.Grant)
+	case l.Level == Licensed:
+		s += "; approval presumed"
+	default:
+		s += "; only if granted on case-by-case review"
+	}
+	if len(l.Conditions) > 0 {
+		s += "; conditions: " + strings.Join(l.Conditions, "; ")
+	}
+	return s + "."
 }

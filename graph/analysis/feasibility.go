@@ -1,6 +1,9 @@
 package analysis
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/chipgraph/chipgraph/graph"
 )
 
@@ -8,7 +11,22 @@ import (
 type Verdict struct {
 	Item, Buyer graph.ID
 	AsOf        graph.Date
-	Feasible    bool
+	// Feasible is Status >= Licensed: the buyer can obtain the item with no
+	// control in the way, or under licences granted (or presumed approved),
+	// and no binding measure of its own jurisdiction forbids it.
+	Feasible bool
+	// Status grades the best way to the item: Open (no control applies on
+	// it), Licensed, CaseByCase (only if licences under case-by-case review
+	// are granted) or Blocked. A way is as good as its worst flow.
+	Status Level
+	// Licences are the licences the way found relies on at its top level
+	// (for Licensed and CaseByCase): the control requiring each, the grant
+	// or policy that answers it, and the stated conditions.
+	Licences []LicenceUse
+	// BuyerMeasures are the measures of the buyer's own jurisdiction in
+	// force against acquiring the item, binding or not (guidance is listed
+	// here and never changes Status).
+	BuyerMeasures []BuyerMeasure
 	// BlockedBy lists the active controls (recorded or assumed) that block a
 	// flow the item needs, in the order they were met; empty when feasible.
 	BlockedBy []graph.ID
@@ -23,6 +41,18 @@ type Verdict struct {
 	// each blocked flow (ending at the supplier, fab operator or fab that is
 	// cut off). For a feasible verdict, the path to the route that works.
 	Paths []Path
+}
+
+// LicenceUse is a flow that needs a licence and how the law answers it.
+type LicenceUse struct {
+	Control  graph.ID // the control requiring the licence
+	Policy   string   // its review policy ("" if not stated)
+	Grant    graph.ID // the licence-grant event, "" if none (policy presumes approval, or under review)
+	Level    Level    // Licensed or CaseByCase
+	Supplier graph.ID
+	Item     graph.ID
+	// Conditions stated by the grant (or, without one, by the control).
+	Conditions []string
 }
 
 // Route is one way to obtain an item.
@@ -108,8 +138,8 @@ func (e *Engine) Feasibility(item, buyer graph.ID, asOf graph.Date, assume []Con
 	if err != nil {
 		return Verdict{}, err
 	}
-	if k := e.s.Node(b).Kind; k != graph.KindFirm && k != graph.KindCountry {
-		return Verdict{}, graph.Errorf(graph.Invalid, op, "buyer %s is a %s, want a firm or country", buyer, k)
+	if k := e.s.Node(b).Kind; k != graph.KindFirm && k != graph.KindCountry && k != graph.KindFab {
+		return Verdict{}, graph.Errorf(graph.Invalid, op, "buyer %s is a %s, want a firm, fab or country", buyer, k)
 	}
 	hs, err := e.resolveControls(op, assume)
 	if err != nil {
@@ -122,7 +152,90 @@ func (e *Engine) Feasibility(item, buyer graph.ID, asOf graph.Date, assume []Con
 	} else {
 		w = e.newWorld(asOf, hs)
 	}
-	return newEval(w).verdict(x, b), nil
+	vd := newEval(w).verdict(x, b)
+	e.grade(&vd, w, hs, x, b)
+	return vd, nil
+}
+
+// grade sets the verdict's Status (see Verdict), evaluating again at the
+// tolerances that decide it: a feasible verdict is Open if it holds with
+// every binding control blocking, else Licensed; an infeasible one is
+// CaseByCase if case-by-case review would let it through, else Blocked.
+// The extra evaluations run only when some control could grade a flow
+// differently.
+func (e *Engine) grade(vd *Verdict, w *world, hs []hypo, x, b int32) {
+	vd.BuyerMeasures = w.buyerMeasures(x, b)
+	if vd.Feasible {
+		vd.Status = Open
+		if w.lenient {
+			strict := e.newWorld(w.asOf, hs)
+			strict.tol = Open
+			if ok, _ := newEval(strict).obtain(x, b); !ok {
+				vd.Status = Licensed
+			}
+		}
+		if vd.Status == Open {
+			vd.Licences = nil
+		}
+		for _, m := range vd.BuyerMeasures {
+			if !m.Binding {
+				vd.Explanation = append(vd.Explanation, fmt.Sprintf("Guidance, not binding: %s (%q, %s) tells buyers in %s to avoid %s.",
+					m.Event, m.Title, m.Effective, m.Issuer, strings.Join(idStrings(m.Through), ", ")))
+			}
+		}
+		vd.Explanation = withStatus(vd)
+		return
+	}
+	vd.Status = Blocked
+	if w.caseByCase {
+		lax := e.newWorld(w.asOf, hs)
+		lax.tol = CaseByCase
+		v := newEval(lax)
+		if ok, _ := v.obtain(x, b); ok {
+			vd.Status = CaseByCase
+			alt := v.verdict(x, b)
+			vd.Licences = alt.Licences
+			vd.Explanation = append(vd.Explanation, "Under case-by-case review:")
+			for _, l := range alt.Explanation {
+				vd.Explanation = append(vd.Explanation, "  "+l)
+			}
+		}
+	}
+	vd.Explanation = withStatus(vd)
+}
+
+// withStatus returns the explanation with the status line after its first
+// line (the verdict).
+func withStatus(vd *Verdict) []string {
+	out := make([]string, 0, len(vd.Explanation)+1)
+	if len(vd.Explanation) > 0 {
+		out = append(out, vd.Explanation[0])
+	}
+	out = append(out, statusLine(vd))
+	if len(vd.Explanation) > 1 {
+		out = append(out, vd.Explanation[1:]...)
+	}
+	return out
+}
+
+func statusLine(vd *Verdict) string {
+	switch vd.Status {
+	case Open:
+		return "Status open: no control stands in the way."
+	case Licensed:
+		return "Status licensed: obtainable only under licences granted (or presumed approved); see the licences below."
+	case CaseByCase:
+		return "Status case-by-case: not obtainable unless licences reviewed case by case are granted; none is recorded as granted."
+	}
+	return "Status blocked: prohibited, or licences under a presumption of denial (or no stated policy) and none granted."
+}
+
+func idStrings(ids []graph.ID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
+	}
+	return out
 }
 
 const nobody int32 = -1 // the anonymous buyer: no group, no fab, profile 0

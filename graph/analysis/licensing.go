@@ -259,3 +259,27 @@ func (w *world) buyerMeasures(x, h int32) []BuyerMeasure {
 	}
 	return out
 }
+
+// CurrentTo returns how current the recorded events are as of today: the
+// latest day on or before today on which a control event was announced or
+// took effect, and the events of that day (by ID). Zero if there are none.
+// Events dated after today (announced effective dates to come) do not make
+// the data more current.
+func (e *Engine) CurrentTo(today graph.Date) (graph.Date, []graph.ID) {
+	var day graph.Date
+	var ids []graph.ID
+	for _, ev := range e.events {
+		n := e.s.Node(ev)
+		for _, d := range []graph.Date{n.Date, n.EffectiveDate()} {
+			switch {
+			case d == 0 || d > today || d < day:
+			case d > day:
+				day, ids = d, []graph.ID{n.ID}
+			case !slices.Contains(ids, n.ID):
+				ids = append(ids, n.ID)
+			}
+		}
+	}
+	slices.Sort(ids)
+	return day, ids
+}

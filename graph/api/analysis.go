@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -52,11 +53,11 @@ func controlsArg(snap *graph.Snapshot, arg string, in []*model.ControlInput, asO
 		if ctl.Covers, err = idsArg(snap, at("covers"), c.Covers, graph.KindInput, graph.KindProduct); err != nil {
 			return nil, err
 		}
-		if ctl.Targets, err = idsArg(snap, at("targets"), c.Targets, graph.KindFirm, graph.KindCountry); err != nil {
+		if ctl.Targets, err = idsArg(snap, at("targets"), c.Targets, graph.KindFirm, graph.KindCountry, graph.KindFab); err != nil {
 			return nil, err
 		}
 		if ctl.Exempts, err = idsArg(snap, at("exempts"), c.Exempts,
-			graph.KindFirm, graph.KindCountry, graph.KindInput, graph.KindProduct); err != nil {
+			graph.KindFirm, graph.KindCountry, graph.KindFab, graph.KindInput, graph.KindProduct); err != nil {
 			return nil, err
 		}
 		if ctl.Rescinds, err = idsArg(snap, at("rescinds"), c.Rescinds, graph.KindControlEvent); err != nil {
@@ -78,6 +79,13 @@ func controlsArg(snap *graph.Snapshot, arg string, in []*model.ControlInput, asO
 				return nil, userError("%s: %q; want %s, or null for an ordinary control", at("kind"), *c.Kind, analysis.ServicingBan)
 			}
 			ctl.Kind = *c.Kind
+		}
+		if c.LicencePolicy != nil && *c.LicencePolicy != "" {
+			if !slices.Contains(graph.LicencePolicies, *c.LicencePolicy) {
+				return nil, userError("%s: %q; want one of %s, or null (blocks)", at("licencePolicy"), *c.LicencePolicy,
+					strings.Join(graph.LicencePolicies, ", "))
+			}
+			ctl.LicencePolicy = *c.LicencePolicy
 		}
 		if c.Effective != nil {
 			ctl.Effective = *c.Effective
@@ -323,7 +331,40 @@ func (r *results) feasibility(v analysis.Verdict) *model.Feasibility {
 		out.Routes[i] = &model.FeasibilityRoute{Kind: rt.Kind, Item: r.node(rt.Item), Via: r.node(rt.Via),
 			Feasible: rt.Feasible, BlockedBy: r.events(rt.BlockedBy), Reason: optString(rt.Reason)}
 	}
+	out.Status = statusOf(v.Status)
+	out.Licences = make([]*model.LicenceUse, 0, len(v.Licences))
+	for _, l := range v.Licences {
+		ev, _ := r.node(l.Control).(*model.ControlEvent)
+		if ev == nil {
+			continue
+		}
+		u := &model.LicenceUse{Control: ev, Policy: optString(l.Policy), Status: statusOf(l.Level),
+			Supplier: r.node(l.Supplier), Item: r.node(l.Item), Conditions: nonNilStrings(l.Conditions)}
+		if l.Grant != "" {
+			u.Grant, _ = r.node(l.Grant).(*model.ControlEvent)
+		}
+		out.Licences = append(out.Licences, u)
+	}
+	out.BuyerMeasures = make([]*model.BuyerMeasure, 0, len(v.BuyerMeasures))
+	for _, m := range v.BuyerMeasures {
+		if ev, ok := r.node(m.Event).(*model.ControlEvent); ok {
+			out.BuyerMeasures = append(out.BuyerMeasures, &model.BuyerMeasure{Event: ev, Binding: m.Binding, Through: r.nodes(m.Through)})
+		}
+	}
 	return out
+}
+
+// statusOf maps an analysis level to the GraphQL enum.
+func statusOf(l analysis.Level) model.FeasibilityStatus {
+	switch l {
+	case analysis.Open:
+		return model.FeasibilityStatusOpen
+	case analysis.Licensed:
+		return model.FeasibilityStatusLicensed
+	case analysis.CaseByCase:
+		return model.FeasibilityStatusCaseByCase
+	}
+	return model.FeasibilityStatusBlocked
 }
 
 func (r *results) scenario(s analysis.ScenarioResult) *model.ScenarioResult {
@@ -459,7 +500,8 @@ func activeControls(ctx context.Context, n model.Node, asOf *graph.Date,
 		if !ok {
 			continue
 		}
-		ac := &model.ActiveControl{Event: ev, Effective: c.Effective, Reach: c.Reach, Through: res.nodes(c.Through)}
+		ac := &model.ActiveControl{Event: ev, Effective: c.Effective, Reach: c.Reach, Through: res.nodes(c.Through),
+			LicencePolicy: optString(c.LicencePolicy), Via: optString(c.Via)}
 		if c.Expires != 0 {
 			ac.Expires = &c.Expires
 		}

@@ -17,6 +17,10 @@ func (r *countryResolver) ActiveControls(ctx context.Context, obj *model.Country
 	return activeControls(ctx, obj, asOf, (*analysis.Engine).ControlsOn)
 }
 
+func (r *fabResolver) ActiveControls(ctx context.Context, obj *model.Fab, asOf *graph.Date) ([]*model.ActiveControl, error) {
+	return activeControls(ctx, obj, asOf, (*analysis.Engine).ControlsOn)
+}
+
 func (r *firmResolver) ActiveControls(ctx context.Context, obj *model.Firm, asOf *graph.Date) ([]*model.ActiveControl, error) {
 	return activeControls(ctx, obj, asOf, (*analysis.Engine).ControlsOn)
 }
@@ -120,7 +124,7 @@ func (r *queryResolver) Feasibility(ctx context.Context, item string, forArg str
 	if err != nil {
 		return nil, err
 	}
-	holder, err := idArg(v.Snap, "for", forArg, graph.KindFirm, graph.KindCountry)
+	holder, err := idArg(v.Snap, "for", forArg, graph.KindFirm, graph.KindCountry, graph.KindFab)
 	if err != nil {
 		return nil, err
 	}
@@ -171,6 +175,21 @@ func (r *queryResolver) Scenario(ctx context.Context, controls []*model.ControlI
 		return nil, err
 	}
 	return res.scenario(result), nil
+}
+
+func (r *queryResolver) Dataset(ctx context.Context) (*model.DatasetInfo, error) {
+	v, err := viewOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	info := &model.DatasetInfo{Version: v.Snap.Version(), Nodes: v.Snap.NumNodes(), Edges: v.Snap.NumEdges(),
+		LatestEvents: []*model.ControlEvent{}}
+	if day, ids := v.Engine.CurrentTo(graph.Today()); day != 0 {
+		info.CurrentTo = &day
+		res := &results{snap: v.Snap}
+		info.LatestEvents = res.events(ids)
+	}
+	return info, nil
 }
 
 func (r *upstreamItemResolver) Via(ctx context.Context, obj *model.UpstreamItem) ([]*model.PathEdge, error) {

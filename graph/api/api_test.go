@@ -160,7 +160,7 @@ func TestQueries(t *testing.T) {
 		{name: "chokepoints", query: `{ chokepoints { score } }`},
 		{name: "chokepoints unknown of", query: `{ chokepoints(of: "product:nope") { score } }`, wantCode: CodeNotFound},
 		{name: "feasibility", query: `{ feasibility(item: "product:ascend-910c", for: "firm:huawei") { feasible } }`},
-		{name: "feasibility for wrong kind", query: `{ feasibility(item: "product:ascend-910c", for: "fab:smic-sn2") { feasible } }`, wantCode: CodeBadUserInput},
+		{name: "feasibility for wrong kind", query: `{ feasibility(item: "product:ascend-910c", for: "input:euv") { feasible } }`, wantCode: CodeBadUserInput},
 		{name: "scenario", query: `{ scenario(controls: [{issuer: "country:JPN", covers: ["input:photoresist"], targets: ["country:CHN"]}]) { asOf } }`},
 		{name: "scenario bad reach", query: `{ scenario(controls: [{issuer: "country:JPN", covers: [], targets: [], reach: "global"}]) { asOf } }`,
 			wantCode: CodeBadUserInput},

@@ -70,6 +70,26 @@ func (r *controlEventResolver) AmendedBy(ctx context.Context, obj *model.Control
 	return eventsByDate(snap, inNodes(snap, i, graph.Amends)), nil
 }
 
+func (r *controlEventResolver) Licenses(ctx context.Context, obj *model.ControlEvent) ([]*model.ControlEvent, error) {
+	snap, i := at(obj)
+	return eventsByDate(snap, outNodes(snap, i, graph.Licenses)), nil
+}
+
+func (r *controlEventResolver) LicensedBy(ctx context.Context, obj *model.ControlEvent) ([]*model.ControlEvent, error) {
+	snap, i := at(obj)
+	return eventsByDate(snap, inNodes(snap, i, graph.Licenses)), nil
+}
+
+func (r *controlEventResolver) Suspends(ctx context.Context, obj *model.ControlEvent) ([]*model.Suspension, error) {
+	snap, i := at(obj)
+	return suspensions(snap, outEdges(snap, i, graph.Suspends)), nil
+}
+
+func (r *controlEventResolver) SuspendedBy(ctx context.Context, obj *model.ControlEvent) ([]*model.Suspension, error) {
+	snap, i := at(obj)
+	return suspensions(snap, inEdges(snap, i, graph.Suspends)), nil
+}
+
 func (r *countryResolver) Sources(ctx context.Context, obj *model.Country) ([]*model.Source, error) {
 	return nodeSources(obj), nil
 }
@@ -171,6 +191,17 @@ func (r *firmResolver) Country(ctx context.Context, obj *model.Firm) (*model.Cou
 func (r *firmResolver) Parent(ctx context.Context, obj *model.Firm) (*model.Firm, error) {
 	snap, i := at(obj)
 	return firstAs[*model.Firm](snap, outNodes(snap, i, graph.SubsidiaryOf)), nil
+}
+
+func (r *firmResolver) ParentShare(ctx context.Context, obj *model.Firm) (*float64, error) {
+	snap, i := at(obj)
+	for _, e := range outEdges(snap, i, graph.SubsidiaryOf) {
+		if ed := snap.Edge(e); ed.HasShare() {
+			share := ed.Share
+			return &share, nil
+		}
+	}
+	return nil, nil
 }
 
 func (r *firmResolver) Subsidiaries(ctx context.Context, obj *model.Firm) ([]*model.Firm, error) {

@@ -49,11 +49,19 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	ActiveControl struct {
-		Effective func(childComplexity int) int
-		Event     func(childComplexity int) int
-		Expires   func(childComplexity int) int
-		Reach     func(childComplexity int) int
-		Through   func(childComplexity int) int
+		Effective     func(childComplexity int) int
+		Event         func(childComplexity int) int
+		Expires       func(childComplexity int) int
+		LicencePolicy func(childComplexity int) int
+		Reach         func(childComplexity int) int
+		Through       func(childComplexity int) int
+		Via           func(childComplexity int) int
+	}
+
+	BuyerMeasure struct {
+		Binding func(childComplexity int) int
+		Event   func(childComplexity int) int
+		Through func(childComplexity int) int
 	}
 
 	Chokepoint struct {
@@ -88,29 +96,38 @@ type ComplexityRoot struct {
 	}
 
 	ControlEvent struct {
-		Aliases     func(childComplexity int) int
-		AmendedBy   func(childComplexity int) int
-		Amends      func(childComplexity int) int
-		Authority   func(childComplexity int) int
-		Citation    func(childComplexity int) int
-		Covers      func(childComplexity int) int
-		CoversAll   func(childComplexity int) int
-		Date        func(childComplexity int) int
-		Effective   func(childComplexity int) int
-		Exempts     func(childComplexity int) int
-		Expires     func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Issuer      func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Note        func(childComplexity int) int
-		Reach       func(childComplexity int) int
-		Rescinded   func(childComplexity int) int
-		RescindedBy func(childComplexity int) int
-		Rescinds    func(childComplexity int) int
-		Sources     func(childComplexity int) int
-		Targets     func(childComplexity int) int
-		URL         func(childComplexity int) int
+		Aliases            func(childComplexity int) int
+		AmendedBy          func(childComplexity int) int
+		Amends             func(childComplexity int) int
+		Authority          func(childComplexity int) int
+		Binding            func(childComplexity int) int
+		BuyerSide          func(childComplexity int) int
+		Citation           func(childComplexity int) int
+		Conditions         func(childComplexity int) int
+		Covers             func(childComplexity int) int
+		CoversAll          func(childComplexity int) int
+		Date               func(childComplexity int) int
+		Effective          func(childComplexity int) int
+		Exempts            func(childComplexity int) int
+		Expires            func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Issuer             func(childComplexity int) int
+		Kind               func(childComplexity int) int
+		LicencePolicy      func(childComplexity int) int
+		LicensedBy         func(childComplexity int) int
+		Licenses           func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Note               func(childComplexity int) int
+		OwnershipThreshold func(childComplexity int) int
+		Reach              func(childComplexity int) int
+		Rescinded          func(childComplexity int) int
+		RescindedBy        func(childComplexity int) int
+		Rescinds           func(childComplexity int) int
+		Sources            func(childComplexity int) int
+		SuspendedBy        func(childComplexity int) int
+		Suspends           func(childComplexity int) int
+		Targets            func(childComplexity int) int
+		URL                func(childComplexity int) int
 	}
 
 	ControlEventConnection struct {
@@ -140,6 +157,14 @@ type ComplexityRoot struct {
 		Supplies          func(childComplexity int) int
 	}
 
+	DatasetInfo struct {
+		CurrentTo    func(childComplexity int) int
+		Edges        func(childComplexity int) int
+		LatestEvents func(childComplexity int) int
+		Nodes        func(childComplexity int) int
+		Version      func(childComplexity int) int
+	}
+
 	DependencyPath struct {
 		Edges  func(childComplexity int) int
 		Length func(childComplexity int) int
@@ -156,19 +181,20 @@ type ComplexityRoot struct {
 	}
 
 	Fab struct {
-		Aliases      func(childComplexity int) int
-		CapacityWpm  func(childComplexity int) int
-		Country      func(childComplexity int) int
-		EquippedWith func(childComplexity int) int
-		Fabricates   func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Location     func(childComplexity int) int
-		Name         func(childComplexity int) int
-		Nodes        func(childComplexity int) int
-		Note         func(childComplexity int) int
-		Operator     func(childComplexity int) int
-		Sources      func(childComplexity int) int
-		Status       func(childComplexity int) int
+		ActiveControls func(childComplexity int, asOf *graph.Date) int
+		Aliases        func(childComplexity int) int
+		CapacityWpm    func(childComplexity int) int
+		Country        func(childComplexity int) int
+		EquippedWith   func(childComplexity int) int
+		Fabricates     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Location       func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Nodes          func(childComplexity int) int
+		Note           func(childComplexity int) int
+		Operator       func(childComplexity int) int
+		Sources        func(childComplexity int) int
+		Status         func(childComplexity int) int
 	}
 
 	FabConnection struct {
@@ -194,14 +220,17 @@ type ComplexityRoot struct {
 	}
 
 	Feasibility struct {
-		AsOf        func(childComplexity int) int
-		BlockedBy   func(childComplexity int) int
-		Explanation func(childComplexity int) int
-		Feasible    func(childComplexity int) int
-		Holder      func(childComplexity int) int
-		Item        func(childComplexity int) int
-		Paths       func(childComplexity int) int
-		Routes      func(childComplexity int) int
+		AsOf          func(childComplexity int) int
+		BlockedBy     func(childComplexity int) int
+		BuyerMeasures func(childComplexity int) int
+		Explanation   func(childComplexity int) int
+		Feasible      func(childComplexity int) int
+		Holder        func(childComplexity int) int
+		Item          func(childComplexity int) int
+		Licences      func(childComplexity int) int
+		Paths         func(childComplexity int) int
+		Routes        func(childComplexity int) int
+		Status        func(childComplexity int) int
 	}
 
 	FeasibilityChange struct {
@@ -234,6 +263,7 @@ type ComplexityRoot struct {
 		Name           func(childComplexity int) int
 		Note           func(childComplexity int) int
 		Parent         func(childComplexity int) int
+		ParentShare    func(childComplexity int) int
 		Products       func(childComplexity int) int
 		Roles          func(childComplexity int) int
 		Sources        func(childComplexity int) int
@@ -282,6 +312,16 @@ type ComplexityRoot struct {
 	InputEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	LicenceUse struct {
+		Conditions func(childComplexity int) int
+		Control    func(childComplexity int) int
+		Grant      func(childComplexity int) int
+		Item       func(childComplexity int) int
+		Policy     func(childComplexity int) int
+		Status     func(childComplexity int) int
+		Supplier   func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -341,6 +381,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Chokepoints     func(childComplexity int, of *string, asOf *graph.Date, first *int) int
 		ControlEvents   func(childComplexity int, where *model.ControlEventWhere, first *int, after *string) int
+		Dataset         func(childComplexity int) int
 		DependencyPaths func(childComplexity int, from string, to string, maxDepth *int, first *int, asOf *graph.Date) int
 		Fabs            func(childComplexity int, where *model.FabWhere, first *int, after *string) int
 		Feasibility     func(childComplexity int, item string, forArg string, asOf *graph.Date, assume []*model.ControlInput) int
@@ -375,6 +416,7 @@ type ComplexityRoot struct {
 
 	Source struct {
 		Date      func(childComplexity int) int
+		Grade     func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Licence   func(childComplexity int) int
 		Name      func(childComplexity int) int
@@ -395,6 +437,15 @@ type ComplexityRoot struct {
 		ValidFrom func(childComplexity int) int
 		ValidTo   func(childComplexity int) int
 		Year      func(childComplexity int) int
+	}
+
+	Suspension struct {
+		By        func(childComplexity int) int
+		From      func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Sources   func(childComplexity int) int
+		Suspended func(childComplexity int) int
+		Until     func(childComplexity int) int
 	}
 
 	UpstreamItem struct {
@@ -421,6 +472,10 @@ type ControlEventResolver interface {
 	Rescinds(ctx context.Context, obj *model.ControlEvent) ([]*model.ControlEvent, error)
 	Amends(ctx context.Context, obj *model.ControlEvent) ([]*model.ControlEvent, error)
 	AmendedBy(ctx context.Context, obj *model.ControlEvent) ([]*model.ControlEvent, error)
+	Licenses(ctx context.Context, obj *model.ControlEvent) ([]*model.ControlEvent, error)
+	LicensedBy(ctx context.Context, obj *model.ControlEvent) ([]*model.ControlEvent, error)
+	Suspends(ctx context.Context, obj *model.ControlEvent) ([]*model.Suspension, error)
+	SuspendedBy(ctx context.Context, obj *model.ControlEvent) ([]*model.Suspension, error)
 }
 type CountryResolver interface {
 	Sources(ctx context.Context, obj *model.Country) ([]*model.Source, error)
@@ -443,6 +498,7 @@ type FabResolver interface {
 	Country(ctx context.Context, obj *model.Fab) (*model.Country, error)
 	EquippedWith(ctx context.Context, obj *model.Fab) ([]*model.Equipment, error)
 	Fabricates(ctx context.Context, obj *model.Fab) ([]*model.Fabrication, error)
+	ActiveControls(ctx context.Context, obj *model.Fab, asOf *graph.Date) ([]*model.ActiveControl, error)
 }
 type FabricationResolver interface {
 	Product(ctx context.Context, obj *model.Fabrication) (*model.Product, error)
@@ -454,6 +510,7 @@ type FirmResolver interface {
 	Sources(ctx context.Context, obj *model.Firm) ([]*model.Source, error)
 	Country(ctx context.Context, obj *model.Firm) (*model.Country, error)
 	Parent(ctx context.Context, obj *model.Firm) (*model.Firm, error)
+	ParentShare(ctx context.Context, obj *model.Firm) (*float64, error)
 	Subsidiaries(ctx context.Context, obj *model.Firm) ([]*model.Firm, error)
 	Products(ctx context.Context, obj *model.Firm) ([]*model.Product, error)
 	Inputs(ctx context.Context, obj *model.Firm) ([]*model.Input, error)
@@ -496,6 +553,7 @@ type QueryResolver interface {
 	Chokepoints(ctx context.Context, of *string, asOf *graph.Date, first *int) ([]*model.Chokepoint, error)
 	Feasibility(ctx context.Context, item string, forArg string, asOf *graph.Date, assume []*model.ControlInput) (*model.Feasibility, error)
 	Scenario(ctx context.Context, controls []*model.ControlInput, asOf *graph.Date, targets []string) (*model.ScenarioResult, error)
+	Dataset(ctx context.Context) (*model.DatasetInfo, error)
 }
 type RequirementResolver interface {
 	Item(ctx context.Context, obj *model.Requirement) (model.Node, error)
@@ -552,6 +610,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActiveControl.Expires(childComplexity), true
+	case "ActiveControl.licencePolicy":
+		if e.ComplexityRoot.ActiveControl.LicencePolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActiveControl.LicencePolicy(childComplexity), true
 	case "ActiveControl.reach":
 		if e.ComplexityRoot.ActiveControl.Reach == nil {
 			break
@@ -564,6 +628,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActiveControl.Through(childComplexity), true
+	case "ActiveControl.via":
+		if e.ComplexityRoot.ActiveControl.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActiveControl.Via(childComplexity), true
+
+	case "BuyerMeasure.binding":
+		if e.ComplexityRoot.BuyerMeasure.Binding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BuyerMeasure.Binding(childComplexity), true
+	case "BuyerMeasure.event":
+		if e.ComplexityRoot.BuyerMeasure.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BuyerMeasure.Event(childComplexity), true
+	case "BuyerMeasure.through":
+		if e.ComplexityRoot.BuyerMeasure.Through == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BuyerMeasure.Through(childComplexity), true
 
 	case "Chokepoint.alternatives":
 		if e.ComplexityRoot.Chokepoint.Alternatives == nil {
@@ -741,12 +830,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ControlEvent.Authority(childComplexity), true
+	case "ControlEvent.binding":
+		if e.ComplexityRoot.ControlEvent.Binding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ControlEvent.Binding(childComplexity), true
+	case "ControlEvent.buyerSide":
+		if e.ComplexityRoot.ControlEvent.BuyerSide == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ControlEvent.BuyerSide(childComplexity), true
 	case "ControlEvent.citation":
 		if e.ComplexityRoot.ControlEvent.Citation == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ControlEvent.Citation(childComplexity), true
+	case "ControlEvent.conditions":
+		if e.ComplexityRoot.ControlEvent.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ControlEvent.Conditions(childComplexity), true
 	case "ControlEvent.covers":
 		if e.ComplexityRoot.ControlEvent.Covers == nil {
 			break
@@ -801,6 +908,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ControlEvent.Kind(childComplexity), true
+	case "ControlEvent.licencePolicy":
+		if e.ComplexityRoot.ControlEvent.LicencePolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ControlEvent.LicencePolicy(childComplexity), true
+	case "ControlEvent.licensedBy":
+		if e.ComplexityRoot.ControlEvent.LicensedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ControlEvent.LicensedBy(childComplexity), true
+	case "ControlEvent.licenses":
+		if e.ComplexityRoot.ControlEvent.Licenses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ControlEvent.Licenses(childComplexity), true
 	case "ControlEvent.name":
 		if e.ComplexityRoot.ControlEvent.Name == nil {
 			break
@@ -813,6 +938,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ControlEvent.Note(childComplexity), true
+	case "ControlEvent.ownershipThreshold":
+		if e.ComplexityRoot.ControlEvent.OwnershipThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ControlEvent.OwnershipThreshold(childComplexity), true
 	case "ControlEvent.reach":
 		if e.ComplexityRoot.ControlEvent.Reach == nil {
 			break
@@ -843,6 +974,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ControlEvent.Sources(childComplexity), true
+	case "ControlEvent.suspendedBy":
+		if e.ComplexityRoot.ControlEvent.SuspendedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ControlEvent.SuspendedBy(childComplexity), true
+	case "ControlEvent.suspends":
+		if e.ComplexityRoot.ControlEvent.Suspends == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ControlEvent.Suspends(childComplexity), true
 	case "ControlEvent.targets":
 		if e.ComplexityRoot.ControlEvent.Targets == nil {
 			break
@@ -972,6 +1115,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Country.Supplies(childComplexity), true
 
+	case "DatasetInfo.currentTo":
+		if e.ComplexityRoot.DatasetInfo.CurrentTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetInfo.CurrentTo(childComplexity), true
+	case "DatasetInfo.edges":
+		if e.ComplexityRoot.DatasetInfo.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetInfo.Edges(childComplexity), true
+	case "DatasetInfo.latestEvents":
+		if e.ComplexityRoot.DatasetInfo.LatestEvents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetInfo.LatestEvents(childComplexity), true
+	case "DatasetInfo.nodes":
+		if e.ComplexityRoot.DatasetInfo.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetInfo.Nodes(childComplexity), true
+	case "DatasetInfo.version":
+		if e.ComplexityRoot.DatasetInfo.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetInfo.Version(childComplexity), true
+
 	case "DependencyPath.edges":
 		if e.ComplexityRoot.DependencyPath.Edges == nil {
 			break
@@ -1028,6 +1202,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Equipment.ValidTo(childComplexity), true
 
+	case "Fab.activeControls":
+		if e.ComplexityRoot.Fab.ActiveControls == nil {
+			break
+		}
+
+		args, err := ec.field_Fab_activeControls_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Fab.ActiveControls(childComplexity, args["asOf"].(*graph.Date)), true
 	case "Fab.aliases":
 		if e.ComplexityRoot.Fab.Aliases == nil {
 			break
@@ -1200,6 +1385,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Feasibility.BlockedBy(childComplexity), true
+	case "Feasibility.buyerMeasures":
+		if e.ComplexityRoot.Feasibility.BuyerMeasures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feasibility.BuyerMeasures(childComplexity), true
 	case "Feasibility.explanation":
 		if e.ComplexityRoot.Feasibility.Explanation == nil {
 			break
@@ -1224,6 +1415,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Feasibility.Item(childComplexity), true
+	case "Feasibility.licences":
+		if e.ComplexityRoot.Feasibility.Licences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feasibility.Licences(childComplexity), true
 	case "Feasibility.paths":
 		if e.ComplexityRoot.Feasibility.Paths == nil {
 			break
@@ -1236,6 +1433,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Feasibility.Routes(childComplexity), true
+	case "Feasibility.status":
+		if e.ComplexityRoot.Feasibility.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feasibility.Status(childComplexity), true
 
 	case "FeasibilityChange.after":
 		if e.ComplexityRoot.FeasibilityChange.After == nil {
@@ -1382,6 +1585,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Firm.Parent(childComplexity), true
+	case "Firm.parentShare":
+		if e.ComplexityRoot.Firm.ParentShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Firm.ParentShare(childComplexity), true
 	case "Firm.products":
 		if e.ComplexityRoot.Firm.Products == nil {
 			break
@@ -1595,6 +1804,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InputEdge.Node(childComplexity), true
+
+	case "LicenceUse.conditions":
+		if e.ComplexityRoot.LicenceUse.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LicenceUse.Conditions(childComplexity), true
+	case "LicenceUse.control":
+		if e.ComplexityRoot.LicenceUse.Control == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LicenceUse.Control(childComplexity), true
+	case "LicenceUse.grant":
+		if e.ComplexityRoot.LicenceUse.Grant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LicenceUse.Grant(childComplexity), true
+	case "LicenceUse.item":
+		if e.ComplexityRoot.LicenceUse.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LicenceUse.Item(childComplexity), true
+	case "LicenceUse.policy":
+		if e.ComplexityRoot.LicenceUse.Policy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LicenceUse.Policy(childComplexity), true
+	case "LicenceUse.status":
+		if e.ComplexityRoot.LicenceUse.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LicenceUse.Status(childComplexity), true
+	case "LicenceUse.supplier":
+		if e.ComplexityRoot.LicenceUse.Supplier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LicenceUse.Supplier(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1867,6 +2119,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ControlEvents(childComplexity, args["where"].(*model.ControlEventWhere), args["first"].(*int), args["after"].(*string)), true
+	case "Query.dataset":
+		if e.ComplexityRoot.Query.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Dataset(childComplexity), true
 	case "Query.dependencyPaths":
 		if e.ComplexityRoot.Query.DependencyPaths == nil {
 			break
@@ -2071,6 +2329,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.Date(childComplexity), true
+	case "Source.grade":
+		if e.ComplexityRoot.Source.Grade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Grade(childComplexity), true
 	case "Source.id":
 		if e.ComplexityRoot.Source.ID == nil {
 			break
@@ -2174,6 +2438,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Supply.Year(childComplexity), true
+
+	case "Suspension.by":
+		if e.ComplexityRoot.Suspension.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suspension.By(childComplexity), true
+	case "Suspension.from":
+		if e.ComplexityRoot.Suspension.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suspension.From(childComplexity), true
+	case "Suspension.note":
+		if e.ComplexityRoot.Suspension.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suspension.Note(childComplexity), true
+	case "Suspension.sources":
+		if e.ComplexityRoot.Suspension.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suspension.Sources(childComplexity), true
+	case "Suspension.suspended":
+		if e.ComplexityRoot.Suspension.Suspended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suspension.Suspended(childComplexity), true
+	case "Suspension.until":
+		if e.ComplexityRoot.Suspension.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suspension.Until(childComplexity), true
 
 	case "UpstreamItem.node":
 		if e.ComplexityRoot.UpstreamItem.Node == nil {
@@ -2343,17 +2644,23 @@ extend type Query {
   and can obtain its requirements, or some supplier can make it and deliver it
   without an active control blocking that flow. A control blocks a flow when it
   is active, covers the item (or a category it is an instance or subtype of, or
-  all items), targets the holder (the firm, its parent or its country), exempts
+  all items), targets the holder (the firm or its country; a firm an ownership
+  rule in force reaches; a fab through its operator and location), exempts
   none of them, and reaches the supplier: the supplier is headquartered in the
   issuer's jurisdiction or, for controls with ` + "`" + `reach: fdp` + "`" + `, its production of
   the item depends on tools, software or inputs from suppliers headquartered
-  there. Tools already installed stay usable unless a ` + "`" + `servicing-ban` + "`" + ` control
-  covers them. Unknown IDs fail with ` + "`" + `NOT_FOUND` + "`" + `.
+  there; a binding measure of the buyer's own jurisdiction (` + "`" + `import-ban` + "`" + `,
+  ` + "`" + `customs-block` + "`" + `) reaches every supplier outside it. A control is active
+  from its effective date until it expires, is rescinded, or while a
+  ` + "`" + `suspension` + "`" + ` holds. A blocked flow is graded by the control's licence
+  policy and the licences granted (see ` + "`" + `status` + "`" + `). Tools already installed
+  stay usable unless a ` + "`" + `servicing-ban` + "`" + ` control covers them. Unknown IDs fail
+  with ` + "`" + `NOT_FOUND` + "`" + `.
   """
   feasibility(
     "The product or input to obtain."
     item: ID!
-    "The would-be holder: a firm, or a country (meaning a firm headquartered there with no other exposure: nothing in-house, no parent, no fab)."
+    "The would-be holder: a firm; a fab (acquiring for that site: bound by controls on its operator, the operator's country and the country it stands in; exemptions naming the fab apply); or a country (meaning a firm headquartered there with no other exposure: nothing in-house, no parent, no fab)."
     for: ID!
     "The day to evaluate at (default: today, UTC)."
     asOf: Date
@@ -2506,8 +2813,14 @@ type Feasibility {
   holder: Node!
   "The day evaluated."
   asOf: Date!
-  "Whether the holder can obtain or make the item at ` + "`" + `asOf` + "`" + `."
+  "Whether the holder can obtain or make the item at ` + "`" + `asOf` + "`" + `: ` + "`" + `status` + "`" + ` is ` + "`" + `OPEN` + "`" + ` or ` + "`" + `LICENSED` + "`" + `. ` + "`" + `CASE_BY_CASE` + "`" + ` and ` + "`" + `BLOCKED` + "`" + ` are ` + "`" + `false` + "`" + `: the law does not assure the flow (see ` + "`" + `status` + "`" + `)."
   feasible: Boolean!
+  "The graded answer: ` + "`" + `OPEN` + "`" + ` (no control applies on the best way), ` + "`" + `LICENSED` + "`" + ` (licences are required and granted, or approval is presumed), ` + "`" + `CASE_BY_CASE` + "`" + ` (possible only if licences reviewed case by case are granted; none is recorded) or ` + "`" + `BLOCKED` + "`" + `. A way is as good as its worst flow; the item as good as its best way. Binding measures of the buyer's own jurisdiction count like controls; guidance does not (see ` + "`" + `buyerMeasures` + "`" + `)."
+  status: FeasibilityStatus!
+  "The licences the way found relies on at its top level, with the grant or policy answering each and the stated conditions; empty when ` + "`" + `OPEN` + "`" + ` or ` + "`" + `BLOCKED` + "`" + `."
+  licences: [LicenceUse!]!
+  "Measures of the buyer's own jurisdiction in force at ` + "`" + `asOf` + "`" + ` against acquiring the item (or a category of it): import bans and customs blocks (binding: they count in ` + "`" + `status` + "`" + `) and official guidance (not binding: reported only)."
+  buyerMeasures: [BuyerMeasure!]!
   "Active controls (recorded or assumed) that block a flow needed for the item, in the order they were met; empty when feasible. See ` + "`" + `ControlInput` + "`" + ` for how assumed ones appear."
   blockedBy: [ControlEvent!]!
   "Human-readable steps of the reasoning, one sentence each, indented by depth: which routes were tried, which supplier, which control blocked it and why it reaches the supplier."
@@ -2516,6 +2829,46 @@ type Feasibility {
   routes: [FeasibilityRoute!]!
   "Dependency paths that explain the verdict: for an infeasible item, from the item to each blocked flow (ending at the supplier, fab operator or fab cut off); for a feasible one, the path to the route that works."
   paths: [DependencyPath!]!
+}
+
+"How far the law lets a flow through (see ` + "`" + `Feasibility.status` + "`" + `)."
+enum FeasibilityStatus {
+  "No control applies."
+  OPEN
+  "A licence is required and was granted (a ` + "`" + `licence-grant` + "`" + ` event), or the policy presumes approval."
+  LICENSED
+  "A licence is required and reviewed case by case; none is recorded as granted."
+  CASE_BY_CASE
+  "Prohibited, or a licence under a presumption of denial (or no stated policy) and none granted."
+  BLOCKED
+}
+
+"A flow that needs a licence, and how the law answers it."
+type LicenceUse {
+  "The control requiring the licence."
+  control: ControlEvent!
+  "Its licence review policy; ` + "`" + `null` + "`" + ` if not stated."
+  policy: String
+  "The ` + "`" + `licence-grant` + "`" + ` event answering it; ` + "`" + `null` + "`" + ` if approval is presumed or the licence is under case-by-case review."
+  grant: ControlEvent
+  "` + "`" + `LICENSED` + "`" + ` or ` + "`" + `CASE_BY_CASE` + "`" + `."
+  status: FeasibilityStatus!
+  "The supplier whose flow needs the licence."
+  supplier: Node!
+  "The item flowing (the item asked for, or an instance or subtype of it)."
+  item: Node!
+  "Conditions stated by the grant (or, without one, by the control)."
+  conditions: [String!]!
+}
+
+"A measure of the buyer's own jurisdiction against acquiring an item."
+type BuyerMeasure {
+  "The measure."
+  event: ControlEvent!
+  "` + "`" + `true` + "`" + ` for import bans and customs blocks, ` + "`" + `false` + "`" + ` for guidance."
+  binding: Boolean!
+  "The item, or the categories of it, that the measure covers."
+  through: [Node!]!
 }
 
 "One way for a holder to obtain an item, as ` + "`" + `Query.feasibility` + "`" + ` tried it."
@@ -2598,7 +2951,7 @@ input ControlInput {
   issuer: ID!
   "The inputs or products it covers (their instances and subtypes are covered too); may be empty only with ` + "`" + `coversAll: true` + "`" + `."
   covers: [ID!]!
-  "The firms or countries it targets (a firm's subsidiaries are covered through it; a country means firms headquartered there)."
+  "The firms, fabs or countries it targets (a firm's subsidiaries are covered through it; a country means firms headquartered there and fabs standing there)."
   targets: [ID!]!
   "The day it takes effect (default: ` + "`" + `asOf` + "`" + `, i.e. already in effect)."
   effective: Date
@@ -2616,6 +2969,8 @@ input ControlInput {
   rescinds: [ID!]
   "` + "`" + `null` + "`" + ` for an ordinary control (restricting new flows), or ` + "`" + `servicing-ban` + "`" + `: it withdraws servicing and spare parts, so that installed tools of the covered categories become unusable for the targets."
   kind: String
+  "The licence review policy: ` + "`" + `presumption-of-denial` + "`" + ` or ` + "`" + `null` + "`" + ` (the flow is blocked), ` + "`" + `case-by-case` + "`" + ` (the answer becomes ` + "`" + `CASE_BY_CASE` + "`" + `) or ` + "`" + `presumption-of-approval` + "`" + ` (` + "`" + `LICENSED` + "`" + `)."
+  licencePolicy: String
 }
 
 """
@@ -2632,15 +2987,49 @@ type ActiveControl {
   expires: Date
   "How far it reaches: ` + "`" + `hq` + "`" + ` (suppliers headquartered in the issuer's jurisdiction) or ` + "`" + `fdp` + "`" + ` (also products made abroad with tools, software or inputs from there)."
   reach: String!
-  "What it applies through: for a firm or country, the targets it names among the holder, the firms the holder is a subsidiary of and the holder's country; for an input or product, the item or the categories of it that it covers."
+  "What it applies through: for a firm, fab or country, the targets it names among the holder, the holder's country (for a fab: its operator, the operator's country and its location); for an input or product, the item or the categories of it that it covers."
   through: [Node!]!
+  "The licence review policy its source states; ` + "`" + `null` + "`" + ` if none."
+  licencePolicy: String
+  "How it reaches a holder it does not name: the ownership rule and the listed owners with their shares (e.g. the Affiliates Rule); ` + "`" + `null` + "`" + ` otherwise."
+  via: String
+}
+
+extend type Fab {
+  "The controls in force at ` + "`" + `asOf` + "`" + ` (default: today, UTC) that bind acquisitions for this fab: they target the fab, its operator, the operator's country or the country it stands in, and exempt none of them (a Validated End-User authorisation is an exemption naming the fab). By effective date, then ID."
+  activeControls(
+    "The day to read controls at (default: today, UTC)."
+    asOf: Date
+  ): [ActiveControl!]!
+}
+
+"How current the data served is."
+type DatasetInfo {
+  "The content fingerprint of the data (the ` + "`" + `datasetVersion` + "`" + ` stamped on reports)."
+  version: String!
+  "The latest day any recorded control event was announced or took effect, up to today: the data is current to this day at best. ` + "`" + `null` + "`" + ` for a graph without events."
+  currentTo: Date
+  "The events dated ` + "`" + `currentTo` + "`" + `."
+  latestEvents: [ControlEvent!]!
+  "Number of nodes."
+  nodes: Int!
+  "Number of edges."
+  edges: Int!
+}
+
+extend type Query {
+  "How current the data is: its version and the latest event date, so that a dashboard can say \"data current to ...\"."
+  dataset: DatasetInfo!
 }
 
 extend type Firm {
   """
   The controls in force at ` + "`" + `asOf` + "`" + ` (default: today, UTC) that bind this firm:
-  they target it, a firm it is a subsidiary of (transitively) or its
-  headquarters country, and exempt none of them. By effective date, then ID.
+  they target it or its headquarters country, or reach it through an
+  ownership rule in force (the Affiliates Rule: owned 50 % or more by listed
+  parties; see ` + "`" + `via` + "`" + `), and exempt none of them nor a firm it is a subsidiary
+  of. A listing of a parent does not bind a subsidiary it does not name.
+  Suspended controls are not in force. By effective date, then ID.
   Example: ` + "`" + `firm:ymtc` + "`" + ` on 2023-01-01.
   """
   activeControls(
@@ -2990,6 +3379,8 @@ type Firm implements Node {
   country: Country
   "Parent firm (edge ` + "`" + `SUBSIDIARY_OF` + "`" + `); ` + "`" + `null` + "`" + ` for a firm recorded without one."
   parent: Firm
+  "The percentage of this firm the parent owns (edge ` + "`" + `SUBSIDIARY_OF` + "`" + `'s share); ` + "`" + `null` + "`" + ` if not recorded."
+  parentShare: Float
   "Firms recorded as direct subsidiaries of this one."
   subsidiaries: [Firm!]!
   "Products the firm designs or sells (edge ` + "`" + `MAKES` + "`" + `), in ID order."
@@ -3160,8 +3551,32 @@ type ControlEvent implements Node {
   issuer: Country
   "The issuing body: ` + "`" + `BIS` + "`" + `, ` + "`" + `Commerce` + "`" + `, ` + "`" + `METI` + "`" + `, ` + "`" + `MOFCOM` + "`" + `, ` + "`" + `Dutch government` + "`" + `, ..."
   authority: String
-  "` + "`" + `entity-listing` + "`" + `, ` + "`" + `rule` + "`" + `, ` + "`" + `licence-requirement` + "`" + `, ` + "`" + `licence-revocation` + "`" + `, ` + "`" + `rescission` + "`" + `, ` + "`" + `counter-control` + "`" + `, ` + "`" + `unverified-listing` + "`" + `, ` + "`" + `industry-event` + "`" + `, ` + "`" + `funding` + "`" + `."
+  """
+  ` + "`" + `entity-listing` + "`" + `, ` + "`" + `rule` + "`" + `, ` + "`" + `licence-requirement` + "`" + `, ` + "`" + `licence-revocation` + "`" + `,
+  ` + "`" + `rescission` + "`" + `, ` + "`" + `counter-control` + "`" + `, ` + "`" + `unverified-listing` + "`" + `, ` + "`" + `industry-event` + "`" + `,
+  ` + "`" + `funding` + "`" + `, ` + "`" + `servicing-ban` + "`" + `; and, with meanings of their own:
+  ` + "`" + `licence-grant` + "`" + ` (licences granted or approvals announced: it ` + "`" + `covers` + "`" + ` the
+  items, ` + "`" + `targets` + "`" + ` the licensed buyers and ` + "`" + `licenses` + "`" + ` the controls it grants
+  under), ` + "`" + `suspension` + "`" + ` (suspends the events in ` + "`" + `suspends` + "`" + ` for the dates
+  given there), ` + "`" + `import-ban` + "`" + ` and ` + "`" + `customs-block` + "`" + ` (binding measures of the
+  buyer's own jurisdiction against acquiring the covered items from
+  suppliers outside it), ` + "`" + `buyer-guidance` + "`" + ` (official guidance to buyers to
+  avoid the items: reported, never a legal block), ` + "`" + `ownership-rule` + "`" + ` (extends
+  the issuer's entity listings to firms owned at or above
+  ` + "`" + `ownershipThreshold` + "`" + ` percent by listed parties), ` + "`" + `tariff` + "`" + ` (a duty,
+  recorded, never a block).
+  """
   kind: String!
+  "The licence review policy its source states: ` + "`" + `presumption-of-denial` + "`" + `, ` + "`" + `case-by-case` + "`" + ` or ` + "`" + `presumption-of-approval` + "`" + `; ` + "`" + `null` + "`" + ` when none is stated (a licence requirement without a stated policy is treated as blocking)."
+  licencePolicy: String
+  "Conditions its source states for a licence grant or a licensing policy (revenue share, volume caps, third-party testing), as text; empty if none."
+  conditions: [String!]!
+  "For an ` + "`" + `ownership-rule` + "`" + `: the percentage of ownership by listed parties (directly, or through firms already reached, summed) at or above which a firm is bound as if listed. ` + "`" + `null` + "`" + ` otherwise."
+  ownershipThreshold: Float
+  "Whether it is a measure of the buyer's own jurisdiction (` + "`" + `import-ban` + "`" + `, ` + "`" + `customs-block` + "`" + `, ` + "`" + `buyer-guidance` + "`" + `)."
+  buyerSide: Boolean!
+  "Whether it can block a flow: it has a ` + "`" + `reach` + "`" + `, or is a binding buyer-side measure. Guidance, grants, suspensions, tariffs and industry events do not."
+  binding: Boolean!
   """
   Which suppliers it binds: ` + "`" + `hq` + "`" + ` — suppliers headquartered in the issuer's
   jurisdiction; ` + "`" + `fdp` + "`" + ` — also foreign suppliers whose production of the item
@@ -3191,6 +3606,30 @@ type ControlEvent implements Node {
   amends: [ControlEvent!]!
   "Events that amend this one (edges ` + "`" + `AMENDS` + "`" + ` into it), by date."
   amendedBy: [ControlEvent!]!
+  "For a ` + "`" + `licence-grant` + "`" + `: the control events it grants licences under (edges ` + "`" + `LICENSES` + "`" + `)."
+  licenses: [ControlEvent!]!
+  "Licence grants under this control (edges ` + "`" + `LICENSES` + "`" + ` into it), by date."
+  licensedBy: [ControlEvent!]!
+  "The events this one suspends, with the dates (edges ` + "`" + `SUSPENDS` + "`" + `)."
+  suspends: [Suspension!]!
+  "Suspensions of this event (edges ` + "`" + `SUSPENDS` + "`" + ` into it), by date. A suspended event does not apply from ` + "`" + `from` + "`" + ` until the day before ` + "`" + `until` + "`" + `, and applies again from ` + "`" + `until` + "`" + ` unless a later event says otherwise."
+  suspendedBy: [Suspension!]!
+}
+
+"A suspension of one event by another (edge ` + "`" + `SUSPENDS` + "`" + `)."
+type Suspension {
+  "The suspending event."
+  by: ControlEvent!
+  "The suspended event."
+  suspended: ControlEvent!
+  "The first day it is suspended: the edge's ` + "`" + `valid_from` + "`" + `, else the suspending event's effective date."
+  from: Date
+  "The first day the suspended event applies again; ` + "`" + `null` + "`" + ` if suspended indefinitely."
+  until: Date
+  "Sources for the suspension."
+  sources: [Source!]!
+  "Curator's remark."
+  note: String
 }
 
 "A document, dataset or page that facts come from. Every node and edge cites at least one."
@@ -3211,6 +3650,8 @@ type Source implements Node {
   licence: String
   "Curator's remark (e.g. secondary sources and where they are used)."
   note: String
+  "` + "`" + `primary` + "`" + ` (the issuing authority's or company's own record: Federal Register, MOFCOM, government.nl, a filing) or ` + "`" + `secondary` + "`" + ` (press, analysts); ` + "`" + `null` + "`" + ` if not graded. Weigh facts resting only on secondary sources accordingly."
+  grade: String
   "Sources about this source; usually empty."
   sources: [Source!]!
 }
@@ -3320,8 +3761,24 @@ func (ec *executionContext) childFields_ActiveControl(ctx context.Context, field
 		return ec.fieldContext_ActiveControl_reach(ctx, field)
 	case "through":
 		return ec.fieldContext_ActiveControl_through(ctx, field)
+	case "licencePolicy":
+		return ec.fieldContext_ActiveControl_licencePolicy(ctx, field)
+	case "via":
+		return ec.fieldContext_ActiveControl_via(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ActiveControl", field.Name)
+}
+
+func (ec *executionContext) childFields_BuyerMeasure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "event":
+		return ec.fieldContext_BuyerMeasure_event(ctx, field)
+	case "binding":
+		return ec.fieldContext_BuyerMeasure_binding(ctx, field)
+	case "through":
+		return ec.fieldContext_BuyerMeasure_through(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BuyerMeasure", field.Name)
 }
 
 func (ec *executionContext) childFields_Chokepoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3410,6 +3867,16 @@ func (ec *executionContext) childFields_ControlEvent(ctx context.Context, field 
 		return ec.fieldContext_ControlEvent_authority(ctx, field)
 	case "kind":
 		return ec.fieldContext_ControlEvent_kind(ctx, field)
+	case "licencePolicy":
+		return ec.fieldContext_ControlEvent_licencePolicy(ctx, field)
+	case "conditions":
+		return ec.fieldContext_ControlEvent_conditions(ctx, field)
+	case "ownershipThreshold":
+		return ec.fieldContext_ControlEvent_ownershipThreshold(ctx, field)
+	case "buyerSide":
+		return ec.fieldContext_ControlEvent_buyerSide(ctx, field)
+	case "binding":
+		return ec.fieldContext_ControlEvent_binding(ctx, field)
 	case "reach":
 		return ec.fieldContext_ControlEvent_reach(ctx, field)
 	case "coversAll":
@@ -3434,6 +3901,14 @@ func (ec *executionContext) childFields_ControlEvent(ctx context.Context, field 
 		return ec.fieldContext_ControlEvent_amends(ctx, field)
 	case "amendedBy":
 		return ec.fieldContext_ControlEvent_amendedBy(ctx, field)
+	case "licenses":
+		return ec.fieldContext_ControlEvent_licenses(ctx, field)
+	case "licensedBy":
+		return ec.fieldContext_ControlEvent_licensedBy(ctx, field)
+	case "suspends":
+		return ec.fieldContext_ControlEvent_suspends(ctx, field)
+	case "suspendedBy":
+		return ec.fieldContext_ControlEvent_suspendedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ControlEvent", field.Name)
 }
@@ -3490,6 +3965,22 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_activeControls(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
+}
+
+func (ec *executionContext) childFields_DatasetInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_DatasetInfo_version(ctx, field)
+	case "currentTo":
+		return ec.fieldContext_DatasetInfo_currentTo(ctx, field)
+	case "latestEvents":
+		return ec.fieldContext_DatasetInfo_latestEvents(ctx, field)
+	case "nodes":
+		return ec.fieldContext_DatasetInfo_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_DatasetInfo_edges(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatasetInfo", field.Name)
 }
 
 func (ec *executionContext) childFields_DependencyPath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3550,6 +4041,8 @@ func (ec *executionContext) childFields_Fab(ctx context.Context, field graphql.C
 		return ec.fieldContext_Fab_equippedWith(ctx, field)
 	case "fabricates":
 		return ec.fieldContext_Fab_fabricates(ctx, field)
+	case "activeControls":
+		return ec.fieldContext_Fab_activeControls(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Fab", field.Name)
 }
@@ -3608,6 +4101,12 @@ func (ec *executionContext) childFields_Feasibility(ctx context.Context, field g
 		return ec.fieldContext_Feasibility_asOf(ctx, field)
 	case "feasible":
 		return ec.fieldContext_Feasibility_feasible(ctx, field)
+	case "status":
+		return ec.fieldContext_Feasibility_status(ctx, field)
+	case "licences":
+		return ec.fieldContext_Feasibility_licences(ctx, field)
+	case "buyerMeasures":
+		return ec.fieldContext_Feasibility_buyerMeasures(ctx, field)
 	case "blockedBy":
 		return ec.fieldContext_Feasibility_blockedBy(ctx, field)
 	case "explanation":
@@ -3676,6 +4175,8 @@ func (ec *executionContext) childFields_Firm(ctx context.Context, field graphql.
 		return ec.fieldContext_Firm_country(ctx, field)
 	case "parent":
 		return ec.fieldContext_Firm_parent(ctx, field)
+	case "parentShare":
+		return ec.fieldContext_Firm_parentShare(ctx, field)
 	case "subsidiaries":
 		return ec.fieldContext_Firm_subsidiaries(ctx, field)
 	case "products":
@@ -3778,6 +4279,26 @@ func (ec *executionContext) childFields_InputEdge(ctx context.Context, field gra
 		return ec.fieldContext_InputEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InputEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LicenceUse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "control":
+		return ec.fieldContext_LicenceUse_control(ctx, field)
+	case "policy":
+		return ec.fieldContext_LicenceUse_policy(ctx, field)
+	case "grant":
+		return ec.fieldContext_LicenceUse_grant(ctx, field)
+	case "status":
+		return ec.fieldContext_LicenceUse_status(ctx, field)
+	case "supplier":
+		return ec.fieldContext_LicenceUse_supplier(ctx, field)
+	case "item":
+		return ec.fieldContext_LicenceUse_item(ctx, field)
+	case "conditions":
+		return ec.fieldContext_LicenceUse_conditions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LicenceUse", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3946,6 +4467,8 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_licence(ctx, field)
 	case "note":
 		return ec.fieldContext_Source_note(ctx, field)
+	case "grade":
+		return ec.fieldContext_Source_grade(ctx, field)
 	case "sources":
 		return ec.fieldContext_Source_sources(ctx, field)
 	}
@@ -3974,6 +4497,24 @@ func (ec *executionContext) childFields_Supply(ctx context.Context, field graphq
 		return ec.fieldContext_Supply_sources(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Supply", field.Name)
+}
+
+func (ec *executionContext) childFields_Suspension(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "by":
+		return ec.fieldContext_Suspension_by(ctx, field)
+	case "suspended":
+		return ec.fieldContext_Suspension_suspended(ctx, field)
+	case "from":
+		return ec.fieldContext_Suspension_from(ctx, field)
+	case "until":
+		return ec.fieldContext_Suspension_until(ctx, field)
+	case "sources":
+		return ec.fieldContext_Suspension_sources(ctx, field)
+	case "note":
+		return ec.fieldContext_Suspension_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Suspension", field.Name)
 }
 
 func (ec *executionContext) childFields_UpstreamItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4105,6 +4646,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // region    ***************************** args.gotpl *****************************
 
 func (ec *executionContext) field_Country_activeControls_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Fab_activeControls_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
@@ -4759,6 +5314,139 @@ func (ec *executionContext) _ActiveControl_through(ctx context.Context, field gr
 func (ec *executionContext) fieldContext_ActiveControl_through(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ActiveControl",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActiveControl_licencePolicy(ctx context.Context, field graphql.CollectedField, obj *model.ActiveControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActiveControl_licencePolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicencePolicy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActiveControl_licencePolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActiveControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActiveControl_via(ctx context.Context, field graphql.CollectedField, obj *model.ActiveControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActiveControl_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActiveControl_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActiveControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _BuyerMeasure_event(ctx context.Context, field graphql.CollectedField, obj *model.BuyerMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BuyerMeasure_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ControlEvent) graphql.Marshaler {
+			return ec.marshalNControlEvent2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BuyerMeasure_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BuyerMeasure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BuyerMeasure_binding(ctx context.Context, field graphql.CollectedField, obj *model.BuyerMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BuyerMeasure_binding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Binding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BuyerMeasure_binding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BuyerMeasure", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BuyerMeasure_through(ctx context.Context, field graphql.CollectedField, obj *model.BuyerMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BuyerMeasure_through(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Through, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BuyerMeasure_through(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BuyerMeasure",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -5678,6 +6366,121 @@ func (ec *executionContext) fieldContext_ControlEvent_kind(_ context.Context, fi
 	return graphql.NewScalarFieldContext("ControlEvent", field, true, false, "String")
 }
 
+func (ec *executionContext) _ControlEvent_licencePolicy(ctx context.Context, field graphql.CollectedField, obj *model.ControlEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ControlEvent_licencePolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicencePolicy(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ControlEvent_licencePolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ControlEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _ControlEvent_conditions(ctx context.Context, field graphql.CollectedField, obj *model.ControlEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ControlEvent_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conditions(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ControlEvent_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ControlEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _ControlEvent_ownershipThreshold(ctx context.Context, field graphql.CollectedField, obj *model.ControlEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ControlEvent_ownershipThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnershipThreshold(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ControlEvent_ownershipThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ControlEvent", field, true, false, "Float")
+}
+
+func (ec *executionContext) _ControlEvent_buyerSide(ctx context.Context, field graphql.CollectedField, obj *model.ControlEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ControlEvent_buyerSide(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BuyerSide(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ControlEvent_buyerSide(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ControlEvent", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _ControlEvent_binding(ctx context.Context, field graphql.CollectedField, obj *model.ControlEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ControlEvent_binding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Binding(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ControlEvent_binding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ControlEvent", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _ControlEvent_reach(ctx context.Context, field graphql.CollectedField, obj *model.ControlEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6012,6 +6815,134 @@ func (ec *executionContext) fieldContext_ControlEvent_amendedBy(_ context.Contex
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ControlEvent_licenses(ctx context.Context, field graphql.CollectedField, obj *model.ControlEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ControlEvent_licenses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ControlEvent().Licenses(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ControlEvent) graphql.Marshaler {
+			return ec.marshalNControlEvent2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ControlEvent_licenses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ControlEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ControlEvent_licensedBy(ctx context.Context, field graphql.CollectedField, obj *model.ControlEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ControlEvent_licensedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ControlEvent().LicensedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ControlEvent) graphql.Marshaler {
+			return ec.marshalNControlEvent2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ControlEvent_licensedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ControlEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ControlEvent_suspends(ctx context.Context, field graphql.CollectedField, obj *model.ControlEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ControlEvent_suspends(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ControlEvent().Suspends(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Suspension) graphql.Marshaler {
+			return ec.marshalNSuspension2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐSuspensionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ControlEvent_suspends(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ControlEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Suspension(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ControlEvent_suspendedBy(ctx context.Context, field graphql.CollectedField, obj *model.ControlEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ControlEvent_suspendedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ControlEvent().SuspendedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Suspension) graphql.Marshaler {
+			return ec.marshalNSuspension2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐSuspensionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ControlEvent_suspendedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ControlEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Suspension(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6540,6 +7471,130 @@ func (ec *executionContext) fieldContext_Country_activeControls(ctx context.Cont
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _DatasetInfo_version(ctx context.Context, field graphql.CollectedField, obj *model.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetInfo_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetInfo_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _DatasetInfo_currentTo(ctx context.Context, field graphql.CollectedField, obj *model.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetInfo_currentTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetInfo_currentTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetInfo", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DatasetInfo_latestEvents(ctx context.Context, field graphql.CollectedField, obj *model.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetInfo_latestEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatestEvents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ControlEvent) graphql.Marshaler {
+			return ec.marshalNControlEvent2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetInfo_latestEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DatasetInfo",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DatasetInfo_nodes(ctx context.Context, field graphql.CollectedField, obj *model.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetInfo_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetInfo_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetInfo", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DatasetInfo_edges(ctx context.Context, field graphql.CollectedField, obj *model.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetInfo_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetInfo_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetInfo", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DependencyPath_nodes(ctx context.Context, field graphql.CollectedField, obj *model.DependencyPath) (ret graphql.Marshaler) {
@@ -7138,6 +8193,50 @@ func (ec *executionContext) fieldContext_Fab_fabricates(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Fab_activeControls(ctx context.Context, field graphql.CollectedField, obj *model.Fab) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fab_activeControls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Fab().ActiveControls(ctx, obj, fc.Args["asOf"].(*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActiveControl) graphql.Marshaler {
+			return ec.marshalNActiveControl2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐActiveControlᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fab_activeControls(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fab",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActiveControl(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Fab_activeControls_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _FabConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.FabConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7608,6 +8707,93 @@ func (ec *executionContext) _Feasibility_feasible(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Feasibility_feasible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Feasibility", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Feasibility_status(ctx context.Context, field graphql.CollectedField, obj *model.Feasibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feasibility_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FeasibilityStatus) graphql.Marshaler {
+			return ec.marshalNFeasibilityStatus2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐFeasibilityStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feasibility_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feasibility", field, false, false, "FeasibilityStatus")
+}
+
+func (ec *executionContext) _Feasibility_licences(ctx context.Context, field graphql.CollectedField, obj *model.Feasibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feasibility_licences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Licences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LicenceUse) graphql.Marshaler {
+			return ec.marshalNLicenceUse2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐLicenceUseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feasibility_licences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Feasibility",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LicenceUse(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Feasibility_buyerMeasures(ctx context.Context, field graphql.CollectedField, obj *model.Feasibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feasibility_buyerMeasures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BuyerMeasures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BuyerMeasure) graphql.Marshaler {
+			return ec.marshalNBuyerMeasure2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐBuyerMeasureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feasibility_buyerMeasures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Feasibility",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BuyerMeasure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Feasibility_blockedBy(ctx context.Context, field graphql.CollectedField, obj *model.Feasibility) (ret graphql.Marshaler) {
@@ -8291,6 +9477,29 @@ func (ec *executionContext) fieldContext_Firm_parent(_ context.Context, field gr
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Firm_parentShare(ctx context.Context, field graphql.CollectedField, obj *model.Firm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Firm_parentShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Firm().ParentShare(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Firm_parentShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Firm", field, true, true, "Float")
 }
 
 func (ec *executionContext) _Firm_subsidiaries(ctx context.Context, field graphql.CollectedField, obj *model.Firm) (ret graphql.Marshaler) {
@@ -9348,6 +10557,203 @@ func (ec *executionContext) fieldContext_InputEdge_node(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _LicenceUse_control(ctx context.Context, field graphql.CollectedField, obj *model.LicenceUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LicenceUse_control(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Control, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ControlEvent) graphql.Marshaler {
+			return ec.marshalNControlEvent2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LicenceUse_control(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LicenceUse",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LicenceUse_policy(ctx context.Context, field graphql.CollectedField, obj *model.LicenceUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LicenceUse_policy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Policy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LicenceUse_policy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LicenceUse", field, false, false, "String")
+}
+
+func (ec *executionContext) _LicenceUse_grant(ctx context.Context, field graphql.CollectedField, obj *model.LicenceUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LicenceUse_grant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ControlEvent) graphql.Marshaler {
+			return ec.marshalOControlEvent2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LicenceUse_grant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LicenceUse",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LicenceUse_status(ctx context.Context, field graphql.CollectedField, obj *model.LicenceUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LicenceUse_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FeasibilityStatus) graphql.Marshaler {
+			return ec.marshalNFeasibilityStatus2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐFeasibilityStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LicenceUse_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LicenceUse", field, false, false, "FeasibilityStatus")
+}
+
+func (ec *executionContext) _LicenceUse_supplier(ctx context.Context, field graphql.CollectedField, obj *model.LicenceUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LicenceUse_supplier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Supplier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LicenceUse_supplier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LicenceUse",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LicenceUse_item(ctx context.Context, field graphql.CollectedField, obj *model.LicenceUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LicenceUse_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LicenceUse_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LicenceUse",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LicenceUse_conditions(ctx context.Context, field graphql.CollectedField, obj *model.LicenceUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LicenceUse_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conditions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LicenceUse_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LicenceUse", field, false, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -10934,6 +12340,38 @@ func (ec *executionContext) fieldContext_Query_scenario(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_dataset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Dataset(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DatasetInfo) graphql.Marshaler {
+			return ec.marshalNDatasetInfo2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐDatasetInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11597,6 +13035,29 @@ func (ec *executionContext) fieldContext_Source_note(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
 }
 
+func (ec *executionContext) _Source_grade(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_grade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grade(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
+}
+
 func (ec *executionContext) _Source_sources(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11861,6 +13322,171 @@ func (ec *executionContext) fieldContext_Supply_sources(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Suspension_by(ctx context.Context, field graphql.CollectedField, obj *model.Suspension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Suspension_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ControlEvent) graphql.Marshaler {
+			return ec.marshalNControlEvent2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Suspension_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suspension",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suspension_suspended(ctx context.Context, field graphql.CollectedField, obj *model.Suspension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Suspension_suspended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suspended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ControlEvent) graphql.Marshaler {
+			return ec.marshalNControlEvent2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Suspension_suspended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suspension",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suspension_from(ctx context.Context, field graphql.CollectedField, obj *model.Suspension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Suspension_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Suspension_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Suspension", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Suspension_until(ctx context.Context, field graphql.CollectedField, obj *model.Suspension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Suspension_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Suspension_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Suspension", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Suspension_sources(ctx context.Context, field graphql.CollectedField, obj *model.Suspension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Suspension_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Suspension_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suspension",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suspension_note(ctx context.Context, field graphql.CollectedField, obj *model.Suspension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Suspension_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Suspension_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Suspension", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpstreamItem_node(ctx context.Context, field graphql.CollectedField, obj *model.UpstreamItem) (ret graphql.Marshaler) {
@@ -13111,7 +14737,7 @@ func (ec *executionContext) unmarshalInputControlInput(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"issuer", "covers", "targets", "effective", "expires", "title", "reach", "coversAll", "exempts", "rescinds", "kind"}
+	fieldsInOrder := [...]string{"issuer", "covers", "targets", "effective", "expires", "title", "reach", "coversAll", "exempts", "rescinds", "kind", "licencePolicy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13195,6 +14821,13 @@ func (ec *executionContext) unmarshalInputControlInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.Kind = data
+		case "licencePolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licencePolicy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicencePolicy = data
 		}
 	}
 	return it, nil
@@ -13521,6 +15154,59 @@ func (ec *executionContext) _ActiveControl(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "licencePolicy":
+			out.Values[i] = ec._ActiveControl_licencePolicy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "via":
+			out.Values[i] = ec._ActiveControl_via(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var buyerMeasureImplementors = []string{"BuyerMeasure"}
+
+func (ec *executionContext) _BuyerMeasure(ctx context.Context, sel ast.SelectionSet, obj *model.BuyerMeasure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, buyerMeasureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BuyerMeasure")
+		case "event":
+			out.Values[i] = ec._BuyerMeasure_event(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "binding":
+			out.Values[i] = ec._BuyerMeasure_binding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "through":
+			out.Values[i] = ec._BuyerMeasure_through(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13788,6 +15474,31 @@ func (ec *executionContext) _ControlEvent(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "licencePolicy":
+			out.Values[i] = ec._ControlEvent_licencePolicy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "conditions":
+			out.Values[i] = ec._ControlEvent_conditions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ownershipThreshold":
+			out.Values[i] = ec._ControlEvent_ownershipThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "buyerSide":
+			out.Values[i] = ec._ControlEvent_buyerSide(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "binding":
+			out.Values[i] = ec._ControlEvent_binding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "reach":
 			out.Values[i] = ec._ControlEvent_reach(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -13854,6 +15565,30 @@ func (ec *executionContext) _ControlEvent(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ControlEvent_amendedBy(ctx, field, obj)
+				})
+		case "licenses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ControlEvent_licenses(ctx, field, obj)
+				})
+		case "licensedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ControlEvent_licensedBy(ctx, field, obj)
+				})
+		case "suspends":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ControlEvent_suspends(ctx, field, obj)
+				})
+		case "suspendedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ControlEvent_suspendedBy(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14036,6 +15771,59 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_activeControls(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var datasetInfoImplementors = []string{"DatasetInfo"}
+
+func (ec *executionContext) _DatasetInfo(ctx context.Context, sel ast.SelectionSet, obj *model.DatasetInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DatasetInfo")
+		case "version":
+			out.Values[i] = ec._DatasetInfo_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currentTo":
+			out.Values[i] = ec._DatasetInfo_currentTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "latestEvents":
+			out.Values[i] = ec._DatasetInfo_latestEvents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._DatasetInfo_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._DatasetInfo_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14238,6 +16026,12 @@ func (ec *executionContext) _Fab(ctx context.Context, sel ast.SelectionSet, obj 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Fab_fabricates(ctx, field, obj)
 				})
+		case "activeControls":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Fab_activeControls(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14435,6 +16229,21 @@ func (ec *executionContext) _Feasibility(ctx context.Context, sel ast.SelectionS
 			}
 		case "feasible":
 			out.Values[i] = ec._Feasibility_feasible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._Feasibility_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "licences":
+			out.Values[i] = ec._Feasibility_licences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buyerMeasures":
+			out.Values[i] = ec._Feasibility_buyerMeasures(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14649,6 +16458,12 @@ func (ec *executionContext) _Firm(ctx context.Context, sel ast.SelectionSet, obj
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Firm_parent(ctx, field, obj)
+				})
+		case "parentShare":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Firm_parentShare(ctx, field, obj)
 				})
 		case "subsidiaries":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -14978,6 +16793,69 @@ func (ec *executionContext) _InputEdge(ctx context.Context, sel ast.SelectionSet
 			}
 		case "node":
 			out.Values[i] = ec._InputEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var licenceUseImplementors = []string{"LicenceUse"}
+
+func (ec *executionContext) _LicenceUse(ctx context.Context, sel ast.SelectionSet, obj *model.LicenceUse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, licenceUseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LicenceUse")
+		case "control":
+			out.Values[i] = ec._LicenceUse_control(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "policy":
+			out.Values[i] = ec._LicenceUse_policy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "grant":
+			out.Values[i] = ec._LicenceUse_grant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._LicenceUse_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "supplier":
+			out.Values[i] = ec._LicenceUse_supplier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "item":
+			out.Values[i] = ec._LicenceUse_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conditions":
+			out.Values[i] = ec._LicenceUse_conditions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15432,6 +17310,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_scenario(ctx, field)
 				})
+		case "dataset":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dataset(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -15643,6 +17527,11 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "grade":
+			out.Values[i] = ec._Source_grade(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -15725,6 +17614,64 @@ func (ec *executionContext) _Supply(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Supply_sources(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var suspensionImplementors = []string{"Suspension"}
+
+func (ec *executionContext) _Suspension(ctx context.Context, sel ast.SelectionSet, obj *model.Suspension) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suspensionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Suspension")
+		case "by":
+			out.Values[i] = ec._Suspension_by(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suspended":
+			out.Values[i] = ec._Suspension_suspended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._Suspension_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._Suspension_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._Suspension_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Suspension_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16186,6 +18133,30 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNBuyerMeasure2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐBuyerMeasureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BuyerMeasure) graphql.Marshaler {
+	ret := marshalSequentially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBuyerMeasure2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐBuyerMeasure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBuyerMeasure2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐBuyerMeasure(ctx context.Context, sel ast.SelectionSet, v *model.BuyerMeasure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BuyerMeasure!")
+		return graphql.Null
+	}
+	return ec._BuyerMeasure(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNChokepoint2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐChokepointᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Chokepoint) graphql.Marshaler {
 	ret := marshalSequentially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -16307,6 +18278,14 @@ func (ec *executionContext) unmarshalNControlInput2ᚕᚖgithubᚗcomᚋchipgrap
 func (ec *executionContext) unmarshalNControlInput2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlInput(ctx context.Context, v any) (*model.ControlInput, error) {
 	res, err := ec.unmarshalInputControlInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDatasetInfo2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐDatasetInfo(ctx context.Context, sel ast.SelectionSet, v *model.DatasetInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DatasetInfo!")
+		return graphql.Null
+	}
+	return ec._DatasetInfo(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDate2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx context.Context, v any) (graph.Date, error) {
@@ -16507,6 +18486,16 @@ func (ec *executionContext) marshalNFeasibilityRoute2ᚖgithubᚗcomᚋchipgraph
 	return ec._FeasibilityRoute(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFeasibilityStatus2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐFeasibilityStatus(ctx context.Context, v any) (model.FeasibilityStatus, error) {
+	var res model.FeasibilityStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFeasibilityStatus2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐFeasibilityStatus(ctx context.Context, sel ast.SelectionSet, v model.FeasibilityStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNFirm2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐFirmᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Firm) graphql.Marshaler {
 	ret := marshalSequentially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -16703,6 +18692,30 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNLicenceUse2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐLicenceUseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LicenceUse) graphql.Marshaler {
+	ret := marshalSequentially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLicenceUse2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐLicenceUse(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLicenceUse2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐLicenceUse(ctx context.Context, sel ast.SelectionSet, v *model.LicenceUse) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LicenceUse!")
+		return graphql.Null
+	}
+	return ec._LicenceUse(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -16940,6 +18953,30 @@ func (ec *executionContext) marshalNSupply2ᚖgithubᚗcomᚋchipgraphᚋchipgra
 	return ec._Supply(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSuspension2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐSuspensionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Suspension) graphql.Marshaler {
+	ret := marshalSequentially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSuspension2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐSuspension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSuspension2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐSuspension(ctx context.Context, sel ast.SelectionSet, v *model.Suspension) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Suspension!")
+		return graphql.Null
+	}
+	return ec._Suspension(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNUpstreamItem2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐUpstreamItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UpstreamItem) graphql.Marshaler {
 	ret := marshalSequentially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17134,6 +19171,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOControlEvent2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEvent(ctx context.Context, sel ast.SelectionSet, v *model.ControlEvent) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ControlEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOControlEventWhere2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEventWhere(ctx context.Context, v any) (*model.ControlEventWhere, error) {

@@ -53,11 +53,12 @@ type View struct {
 
 // Status describes the holder for health checks and metrics.
 type Status struct {
-	Ready        bool   // a snapshot has been loaded
-	Version      string // the snapshot's content fingerprint (graph.Snapshot.Version)
-	StoreVersion int64  // the store's data version of that snapshot, if known (Refresh/SwapVersion)
-	Nodes        int    // nodes in the snapshot
-	Edges        int    // edges in the snapshot
+	Ready        bool       // a snapshot has been loaded
+	Version      string     // the snapshot's content fingerprint (graph.Snapshot.Version)
+	StoreVersion int64      // the store's data version of that snapshot, if known (Refresh/SwapVersion)
+	Nodes        int        // nodes in the snapshot
+	Edges        int        // edges in the snapshot
+	CurrentTo    graph.Date // the latest event date up to today (analysis.Engine.CurrentTo), zero if none
 	NodesByLabel map[string]int
 	BuiltAt      time.Time // when the snapshot was built
 	LoadedAt     time.Time // when it went into service
@@ -147,6 +148,7 @@ func (h *Holder) Status() Status {
 		}
 		st.BuiltAt = v.Snap.Built()
 		st.LoadedAt = v.LoadedAt
+		st.CurrentTo, _ = v.Engine.CurrentTo(graph.Today())
 	}
 	return st
 }

@@ -142,6 +142,12 @@ func (m *metrics) write(w io.Writer, st Status, buildVersion string) error {
 	}
 	family("chipgraph_snapshot_edges", "gauge", "Edges in the snapshot in service.")
 	sample("chipgraph_snapshot_edges", float64(st.Edges))
+	family("chipgraph_data_current_to_timestamp_seconds", "gauge", "The latest day on or before today on which a recorded control event was announced or took effect (Unix time of its midnight UTC), 0 if none: how current the data is.")
+	var cur time.Time
+	if st.CurrentTo != 0 {
+		cur = st.CurrentTo.Time()
+	}
+	sample("chipgraph_data_current_to_timestamp_seconds", seconds(cur))
 	family("chipgraph_snapshot_built_timestamp_seconds", "gauge", "When the snapshot in service was built (Unix time), 0 if none.")
 	sample("chipgraph_snapshot_built_timestamp_seconds", seconds(st.BuiltAt))
 	family("chipgraph_snapshot_loaded_timestamp_seconds", "gauge", "When the snapshot in service was put into service, i.e. the last successful reload (Unix time), 0 if none.")

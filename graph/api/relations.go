@@ -129,3 +129,41 @@ func requirements(snap *graph.Snapshot, es []int32) []*model.Requirement {
 	}
 	return out
 }
+
+// suspensions describes SUSPENDS edges, ordered by the day they start.
+func suspensions(snap *graph.Snapshot, es []int32) []*model.Suspension {
+	out := make([]*model.Suspension, 0, len(es))
+	for _, e := range es {
+		from, to := snap.Ends(e)
+		ed := snap.Edge(e)
+		by, _ := model.NodeAt(snap, from).(*model.ControlEvent)
+		sus, _ := model.NodeAt(snap, to).(*model.ControlEvent)
+		if by == nil || sus == nil {
+			continue
+		}
+		s := &model.Suspension{By: by, Suspended: sus, Sources: sourceModels(snap, ed.Sources), Note: optString(ed.Note)}
+		start := ed.ValidFrom
+		if start == 0 {
+			start = snap.Node(from).EffectiveDate()
+		}
+		if start != 0 {
+			s.From = &start
+		}
+		if ed.ValidTo != 0 {
+			until := ed.ValidTo
+			s.Until = &until
+		}
+		out = append(out, s)
+	}
+	slices.SortStableFunc(out, func(a, b *model.Suspension) int {
+		return cmp.Compare(dateOf(a.From), dateOf(b.From))
+	})
+	return out
+}
+
+func dateOf(d *graph.Date) graph.Date {
+	if d == nil {
+		return 0
+	}
+	return *d
+}

@@ -115,6 +115,7 @@ func ParseReportParams(q url.Values) (ReportParams, error) {
 type ChokepointReport struct {
 	Report         string           `json:"report"`         // "chokepoints"
 	DatasetVersion string           `json:"datasetVersion"` // the snapshot's content fingerprint (graph.Snapshot.Version)
+	DataCurrentTo  string           `json:"dataCurrentTo"`  // the latest event date up to the report day (analysis.Engine.CurrentTo); "" if none
 	AsOf           string           `json:"asOf"`           // the day the figures are read at, YYYY-MM-DD
 	Parameters     ReportParameters `json:"parameters"`     // as given; null when left to the default
 	GeneratedAt    string           `json:"generatedAt"`    // RFC 3339, UTC
@@ -181,6 +182,7 @@ func NewChokepointReport(v *View, p ReportParams, generator string, now time.Tim
 		Report:         "chokepoints",
 		DatasetVersion: snap.Version(),
 		AsOf:           asOf.String(),
+		DataCurrentTo:  currentTo(v.Engine, now),
 		GeneratedAt:    now.UTC().Format(time.RFC3339),
 		Generator:      generator,
 		ScoreFormula:   analysis.ScoreFormula,
@@ -276,13 +278,19 @@ var csvHeader = []string{
 	"topSupplier", "topSupplierName", "topShare", "topCountry", "topCountryShare",
 	"lowerBound", "lowerBoundReason", "supplierCount", "dependents", "exposed", "alternatives",
 	"hasAlternatives", "controls", "shareYear", "shareSources",
-	"datasetVersion", "asOf", "of", "first", "generatedAt",
+	"datasetVersion", "asOf", "of", "first", "dataCurrentTo", "generatedAt",
+}
+
+// currentTo is Engine.CurrentTo as of the day of now, as text.
+func currentTo(e *analysis.Engine, now time.Time) string {
+	day, _ := e.CurrentTo(graph.DateOf(now.UTC()))
+	return day.String()
 }
 
 // WriteCSV writes the report as RFC 4180 CSV (UTF-8 without a BOM, lines ending in LF): one
-// header row, then one row per input. The stamp is carried by the last five
-// columns of every row (datasetVersion, asOf, of, first, generatedAt; of and
-// first empty when not given), so that each row stays attributable after it
+// header row, then one row per input. The stamp is carried by the last six
+// columns of every row (datasetVersion, asOf, of, first, dataCurrentTo,
+// generatedAt; of and first empty when not given), so that each row stays attributable after it
 // is filtered, sorted or appended to other reports. Empty cells are nulls;
 // lists (controls, shareSources) are IDs separated by ";".
 func (r *ChokepointReport) WriteCSV(w io.Writer) error {
@@ -290,7 +298,7 @@ func (r *ChokepointReport) WriteCSV(w io.Writer) error {
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
-	stamp := []string{r.DatasetVersion, r.AsOf, deref(r.Parameters.Of), "", r.GeneratedAt}
+	stamp := []string{r.DatasetVersion, r.AsOf, deref(r.Parameters.Of), "", r.DataCurrentTo, r.GeneratedAt}
 	if r.Parameters.First != nil {
 		stamp[3] = strconv.Itoa(*r.Parameters.First)
 	}

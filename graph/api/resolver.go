@@ -52,7 +52,8 @@ func parseID(arg, s string, kinds ...graph.NodeKind) (graph.ID, error) {
 		for i, k := range kinds {
 			want[i] = string(k) + ":"
 		}
-		return "", userError("%s: %s is a %s ID; want a %s ID", arg, id, id.Kind(), strings.Join(want, " or "))
+		return "", userError("%s: %s is %s %s ID; want %s %s ID", arg, id, article(string(id.Kind())), id.Kind(),
+			article(want[0]), strings.Join(want, " or "))
 	}
 	return id, nil
 }
@@ -238,4 +239,12 @@ func checkControlInputs(snap *graph.Snapshot, arg string, cs []*model.ControlInp
 		}
 	}
 	return nil
+}
+
+// article returns the indefinite article for a kind name: "an input", "a fab".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }

@@ -434,6 +434,7 @@ type readiness struct {
 	Nodes        int            `json:"nodes"`
 	Edges        int            `json:"edges"`
 	NodesByLabel map[string]int `json:"nodesByLabel,omitempty"`
+	CurrentTo    string         `json:"dataCurrentTo,omitempty"` // the latest event date up to today
 	BuiltAt      *time.Time     `json:"builtAt,omitempty"`
 	LoadedAt     *time.Time     `json:"loadedAt,omitempty"`
 	LastError    string         `json:"lastReloadError,omitempty"`
@@ -443,7 +444,7 @@ type readiness struct {
 func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) {
 	st := s.holder.Status()
 	body := readiness{Ready: st.Ready, Version: st.Version, StoreVersion: st.StoreVersion, Nodes: st.Nodes,
-		Edges: st.Edges, NodesByLabel: st.NodesByLabel, LastError: st.LastError,
+		Edges: st.Edges, NodesByLabel: st.NodesByLabel, LastError: st.LastError, CurrentTo: st.CurrentTo.String(),
 		BuiltAt: timePtr(st.BuiltAt), LoadedAt: timePtr(st.LoadedAt), LastErrorAt: timePtr(st.LastErrorAt)}
 	w.Header().Set("Content-Type", "application/json")
 	if !st.Ready {

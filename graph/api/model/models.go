@@ -157,6 +157,42 @@ func (e *ControlEvent) Citation() *string { return opt(e.n().Citation) }
 // URL is the primary record.
 func (e *ControlEvent) URL() *string { return opt(e.n().URL) }
 
+// LicencePolicy is the licence review policy the source states.
+func (e *ControlEvent) LicencePolicy() *string { return opt(e.n().LicencePolicy) }
+
+// Conditions are the stated conditions of a grant or policy.
+func (e *ControlEvent) Conditions() []string {
+	if c := e.n().Conditions; c != nil {
+		return c
+	}
+	return []string{}
+}
+
+// OwnershipThreshold is an ownership rule's threshold in percent.
+func (e *ControlEvent) OwnershipThreshold() *float64 {
+	if t := e.n().OwnershipThreshold; t != 0 {
+		return &t
+	}
+	return nil
+}
+
+// BuyerSide reports whether the event is a measure of the buyer's own
+// jurisdiction.
+func (e *ControlEvent) BuyerSide() bool {
+	b, _ := graph.BuyerSide(e.n().EventKind)
+	return b
+}
+
+// Binding reports whether the event can block a flow.
+func (e *ControlEvent) Binding() bool {
+	n := e.n()
+	if n.EventKind == graph.KindOwnershipRule {
+		return true // it binds as the listings it extends
+	}
+	_, binding := graph.BuyerSide(n.EventKind)
+	return binding || n.Reach == "hq" || n.Reach == "fdp"
+}
+
 // Source is the GraphQL type Source.
 type Source struct{ base }
 
@@ -174,6 +210,9 @@ func (s *Source) Date() graph.Date { return s.n().Date }
 
 // Licence is the source's licence.
 func (s *Source) Licence() *string { return opt(s.n().Licence) }
+
+// Grade is primary, secondary or unset.
+func (s *Source) Grade() *string { return opt(s.n().Grade) }
 
 // EdgeRef locates one edge of a snapshot.
 type EdgeRef struct {

@@ -3,6 +3,11 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+
 	"github.com/chipgraph/chipgraph/graph"
 )
 
@@ -18,7 +23,21 @@ type ActiveControl struct {
 	Expires *graph.Date `json:"expires,omitempty"`
 	// How far it reaches: `hq` (suppliers headquartered in the issuer's jurisdiction) or `fdp` (also products made abroad with tools, software or inputs from there).
 	Reach string `json:"reach"`
-	// What it applies through: for a firm or country, the targets it names among the holder, the firms the holder is a subsidiary of and the holder's country; for an input or product, the item or the categories of it that it covers.
+	// What it applies through: for a firm, fab or country, the targets it names among the holder, the holder's country (for a fab: its operator, the operator's country and its location); for an input or product, the item or the categories of it that it covers.
+	Through []Node `json:"through"`
+	// The licence review policy its source states; `null` if none.
+	LicencePolicy *string `json:"licencePolicy,omitempty"`
+	// How it reaches a holder it does not name: the ownership rule and the listed owners with their shares (e.g. the Affiliates Rule); `null` otherwise.
+	Via *string `json:"via,omitempty"`
+}
+
+// A measure of the buyer's own jurisdiction against acquiring an item.
+type BuyerMeasure struct {
+	// The measure.
+	Event *ControlEvent `json:"event"`
+	// `true` for import bans and customs blocks, `false` for guidance.
+	Binding bool `json:"binding"`
+	// The item, or the categories of it, that the measure covers.
 	Through []Node `json:"through"`
 }
 
@@ -142,7 +161,7 @@ type ControlInput struct {
 	Issuer string `json:"issuer"`
 	// The inputs or products it covers (their instances and subtypes are covered too); may be empty only with `coversAll: true`.
 	Covers []string `json:"covers"`
-	// The firms or countries it targets (a firm's subsidiaries are covered through it; a country means firms headquartered there).
+	// The firms, fabs or countries it targets (a firm's subsidiaries are covered through it; a country means firms headquartered there and fabs standing there).
 	Targets []string `json:"targets"`
 	// The day it takes effect (default: `asOf`, i.e. already in effect).
 	Effective *graph.Date `json:"effective,omitempty"`
@@ -160,6 +179,22 @@ type ControlInput struct {
 	Rescinds []string `json:"rescinds,omitempty"`
 	// `null` for an ordinary control (restricting new flows), or `servicing-ban`: it withdraws servicing and spare parts, so that installed tools of the covered categories become unusable for the targets.
 	Kind *string `json:"kind,omitempty"`
+	// The licence review policy: `presumption-of-denial` or `null` (the flow is blocked), `case-by-case` (the answer becomes `CASE_BY_CASE`) or `presumption-of-approval` (`LICENSED`).
+	LicencePolicy *string `json:"licencePolicy,omitempty"`
+}
+
+// How current the data served is.
+type DatasetInfo struct {
+	// The content fingerprint of the data (the `datasetVersion` stamped on reports).
+	Version string `json:"version"`
+	// The latest day any recorded control event was announced or took effect, up to today: the data is current to this day at best. `null` for a graph without events.
+	CurrentTo *graph.Date `json:"currentTo,omitempty"`
+	// The events dated `currentTo`.
+	LatestEvents []*ControlEvent `json:"latestEvents"`
+	// Number of nodes.
+	Nodes int `json:"nodes"`
+	// Number of edges.
+	Edges int `json:"edges"`
 }
 
 // One path of dependency edges.
@@ -210,8 +245,14 @@ type Feasibility struct {
 	Holder Node `json:"holder"`
 	// The day evaluated.
 	AsOf graph.Date `json:"asOf"`
-	// Whether the holder can obtain or make the item at `asOf`.
+	// Whether the holder can obtain or make the item at `asOf`: `status` is `OPEN` or `LICENSED`. `CASE_BY_CASE` and `BLOCKED` are `false`: the law does not assure the flow (see `status`).
 	Feasible bool `json:"feasible"`
+	// The graded answer: `OPEN` (no control applies on the best way), `LICENSED` (licences are required and granted, or approval is presumed), `CASE_BY_CASE` (possible only if licences reviewed case by case are granted; none is recorded) or `BLOCKED`. A way is as good as its worst flow; the item as good as its best way. Binding measures of the buyer's own jurisdiction count like controls; guidance does not (see `buyerMeasures`).
+	Status FeasibilityStatus `json:"status"`
+	// The licences the way found relies on at its top level, with the grant or policy answering each and the stated conditions; empty when `OPEN` or `BLOCKED`.
+	Licences []*LicenceUse `json:"licences"`
+	// Measures of the buyer's own jurisdiction in force at `asOf` against acquiring the item (or a category of it): import bans and customs blocks (binding: they count in `status`) and official guidance (not binding: reported only).
+	BuyerMeasures []*BuyerMeasure `json:"buyerMeasures"`
 	// Active controls (recorded or assumed) that block a flow needed for the item, in the order they were met; empty when feasible. See `ControlInput` for how assumed ones appear.
 	BlockedBy []*ControlEvent `json:"blockedBy"`
 	// Human-readable steps of the reasoning, one sentence each, indented by depth: which routes were tried, which supplier, which control blocked it and why it reaches the supplier.
@@ -308,6 +349,24 @@ type InputWhere struct {
 	Type *string `json:"type,omitempty"`
 	// Only direct subtypes of this input (`input:` ID, edge `TYPE_OF`).
 	TypeOf *string `json:"typeOf,omitempty"`
+}
+
+// A flow that needs a licence, and how the law answers it.
+type LicenceUse struct {
+	// The control requiring the licence.
+	Control *ControlEvent `json:"control"`
+	// Its licence review policy; `null` if not stated.
+	Policy *string `json:"policy,omitempty"`
+	// The `licence-grant` event answering it; `null` if approval is presumed or the licence is under case-by-case review.
+	Grant *ControlEvent `json:"grant,omitempty"`
+	// `LICENSED` or `CASE_BY_CASE`.
+	Status FeasibilityStatus `json:"status"`
+	// The supplier whose flow needs the licence.
+	Supplier Node `json:"supplier"`
+	// The item flowing (the item asked for, or an instance or subtype of it).
+	Item Node `json:"item"`
+	// Conditions stated by the grant (or, without one, by the control).
+	Conditions []string `json:"conditions"`
 }
 
 // Relay page information for a connection.
@@ -414,4 +473,84 @@ type ScenarioResult struct {
 	NewlyFeasible []*FeasibilityChange `json:"newlyFeasible"`
 	// Chokepoints whose score changes (through the control factor `k` of `Chokepoint.score`), largest change first, then by input ID.
 	ChokepointChanges []*ChokepointChange `json:"chokepointChanges"`
+}
+
+// A suspension of one event by another (edge `SUSPENDS`).
+type Suspension struct {
+	// The suspending event.
+	By *ControlEvent `json:"by"`
+	// The suspended event.
+	Suspended *ControlEvent `json:"suspended"`
+	// The first day it is suspended: the edge's `valid_from`, else the suspending event's effective date.
+	From *graph.Date `json:"from,omitempty"`
+	// The first day the suspended event applies again; `null` if suspended indefinitely.
+	Until *graph.Date `json:"until,omitempty"`
+	// Sources for the suspension.
+	Sources []*Source `json:"sources"`
+	// Curator's remark.
+	Note *string `json:"note,omitempty"`
+}
+
+// How far the law lets a flow through (see `Feasibility.status`).
+type FeasibilityStatus string
+
+const (
+	// No control applies.
+	FeasibilityStatusOpen FeasibilityStatus = "OPEN"
+	// A licence is required and was granted (a `licence-grant` event), or the policy presumes approval.
+	FeasibilityStatusLicensed FeasibilityStatus = "LICENSED"
+	// A licence is required and reviewed case by case; none is recorded as granted.
+	FeasibilityStatusCaseByCase FeasibilityStatus = "CASE_BY_CASE"
+	// Prohibited, or a licence under a presumption of denial (or no stated policy) and none granted.
+	FeasibilityStatusBlocked FeasibilityStatus = "BLOCKED"
+)
+
+var AllFeasibilityStatus = []FeasibilityStatus{
+	FeasibilityStatusOpen,
+	FeasibilityStatusLicensed,
+	FeasibilityStatusCaseByCase,
+	FeasibilityStatusBlocked,
+}
+
+func (e FeasibilityStatus) IsValid() bool {
+	switch e {
+	case FeasibilityStatusOpen, FeasibilityStatusLicensed, FeasibilityStatusCaseByCase, FeasibilityStatusBlocked:
+		return true
+	}
+	return false
+}
+
+func (e FeasibilityStatus) String() string {
+	return string(e)
+}
+
+func (e *FeasibilityStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FeasibilityStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FeasibilityStatus", str)
+	}
+	return nil
+}
+
+func (e FeasibilityStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FeasibilityStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FeasibilityStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
