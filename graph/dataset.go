@@ -40,6 +40,7 @@ func (d *Dataset) Canonicalize() {
 		n.Sources = nilIfEmpty(n.Sources)
 		n.Roles = nilIfEmpty(n.Roles)
 		n.Nodes = nilIfEmpty(n.Nodes)
+		n.Conditions = nilIfEmpty(n.Conditions)
 	}
 	for i := range d.Edges {
 		d.Edges[i].Sources = nilIfEmpty(d.Edges[i].Sources)
@@ -141,6 +142,10 @@ func (w *fingerprinter) node(n *Node) {
 	w.str(string(n.Issuer), n.Authority, n.EventKind, n.Reach)
 	w.bool(n.CoversAll)
 	w.str(n.Citation, n.URL, n.Publisher, n.Licence)
+	w.str(n.LicencePolicy)
+	w.strs(n.Conditions)
+	w.num(int64(math.Float64bits(n.OwnershipThreshold)))
+	w.str(n.Grade)
 }
 
 func (w *fingerprinter) edge(e *Edge) {

@@ -21,15 +21,18 @@ const (
 	EquippedWith    EdgeKind = "EQUIPPED_WITH"    // fab -> input (installed base), ValidFrom = since
 	Supplies        EdgeKind = "SUPPLIES"         // firm|country -> input|product, Share in percent, Year
 	Covers          EdgeKind = "COVERS"           // event -> input|product
-	Targets         EdgeKind = "TARGETS"          // event -> country|firm
-	Exempts         EdgeKind = "EXEMPTS"          // event -> firm|country|product|input
+	Targets         EdgeKind = "TARGETS"          // event -> country|firm|fab
+	Exempts         EdgeKind = "EXEMPTS"          // event -> firm|country|product|input|fab
 	Rescinds        EdgeKind = "RESCINDS"         // event -> event (rescinded from the rescinding event's effective date)
 	Amends          EdgeKind = "AMENDS"           // event -> event
+	Licenses        EdgeKind = "LICENSES"         // licence-grant event -> the control event it grants licences under
+	Suspends        EdgeKind = "SUSPENDS"         // event -> event it suspends for the edge's validity
 )
 
 // EdgeKinds lists every edge kind.
 var EdgeKinds = []EdgeKind{HeadquarteredIn, SubsidiaryOf, LocatedIn, OperatedBy, Makes, FabricatedAt,
-	InstanceOf, TypeOf, Requires, EquippedWith, Supplies, Covers, Targets, Exempts, Rescinds, Amends}
+	InstanceOf, TypeOf, Requires, EquippedWith, Supplies, Covers, Targets, Exempts, Rescinds, Amends,
+	Licenses, Suspends}
 
 // Endpoints gives the node kinds an edge kind may connect.
 var Endpoints = map[EdgeKind]struct{ From, To []NodeKind }{
@@ -45,10 +48,12 @@ var Endpoints = map[EdgeKind]struct{ From, To []NodeKind }{
 	EquippedWith:    {[]NodeKind{KindFab}, []NodeKind{KindInput, KindProduct}},
 	Supplies:        {[]NodeKind{KindFirm, KindCountry}, []NodeKind{KindInput, KindProduct}},
 	Covers:          {[]NodeKind{KindControlEvent}, []NodeKind{KindInput, KindProduct}},
-	Targets:         {[]NodeKind{KindControlEvent}, []NodeKind{KindCountry, KindFirm}},
-	Exempts:         {[]NodeKind{KindControlEvent}, []NodeKind{KindFirm, KindCountry, KindProduct, KindInput}},
+	Targets:         {[]NodeKind{KindControlEvent}, []NodeKind{KindCountry, KindFirm, KindFab}},
+	Exempts:         {[]NodeKind{KindControlEvent}, []NodeKind{KindFirm, KindCountry, KindProduct, KindInput, KindFab}},
 	Rescinds:        {[]NodeKind{KindControlEvent}, []NodeKind{KindControlEvent}},
 	Amends:          {[]NodeKind{KindControlEvent}, []NodeKind{KindControlEvent}},
+	Licenses:        {[]NodeKind{KindControlEvent}, []NodeKind{KindControlEvent}},
+	Suspends:        {[]NodeKind{KindControlEvent}, []NodeKind{KindControlEvent}},
 }
 
 // NoShare marks an edge without a market share (Share is NaN).
@@ -60,7 +65,7 @@ type Edge struct {
 	From, To  ID
 	Kind      EdgeKind
 	Group     string  // REQUIRES: requirements of one node sharing a non-empty Group are alternatives (OR)
-	Share     float64 // SUPPLIES: market share in percent, NaN when unknown
+	Share     float64 // SUPPLIES: market share in percent; SUBSIDIARY_OF: ownership in percent; NaN when unknown
 	Year      int     // SUPPLIES: the year the share refers to
 	Basis     string  // SUPPLIES: "firm-hq", "country-hq", "capacity", "aggregate" (residual "various/other" providers)
 	Node      string  // FABRICATED_AT: process node, e.g. "N7+", "N+2"

@@ -42,11 +42,74 @@ type Node struct {
 	CoversAll bool   // covers every item (e.g. "all items subject to the EAR")
 	Citation  string // legal citation, e.g. "84 FR 22961"
 	URL       string // primary record; for a Source, its address
+	// LicencePolicy is the licence review policy the source states for the
+	// control: PresumptionOfDenial, CaseByCase, PresumptionOfApproval, or
+	// "" (not stated: a licence requirement that blocks, as before).
+	LicencePolicy string
+	// Conditions are the stated conditions of a licence grant or of a
+	// licensing policy (revenue share, volume caps, testing), as text.
+	Conditions []string
+	// OwnershipThreshold is, for an ownership rule, the percentage of
+	// ownership by listed parties at or above which a firm is treated as
+	// listed too (the BIS Affiliates Rule: 50). Zero elsewhere.
+	OwnershipThreshold float64
 
 	// Source (Name is the title)
 	Publisher string
 	Licence   string
+	// Grade is "primary" (the issuing authority's or company's own record),
+	// "secondary" (press, analysts) or "" (not graded).
+	Grade string
 	// Date (above) is the source's publication date.
+}
+
+// Licence review policies (Node.LicencePolicy).
+const (
+	PresumptionOfDenial   = "presumption-of-denial"
+	CaseByCase            = "case-by-case"
+	PresumptionOfApproval = "presumption-of-approval"
+)
+
+// LicencePolicies lists the licence review policies an event may state.
+var LicencePolicies = []string{PresumptionOfDenial, CaseByCase, PresumptionOfApproval}
+
+// Event kinds with a meaning of their own in the analysis (Node.EventKind).
+// The other kinds (entity-listing, rule, licence-requirement, ...) block
+// through their reach.
+const (
+	// KindLicenceGrant records licences granted (or approvals announced):
+	// it COVERS the items, TARGETS the buyers and LICENSES the controls it
+	// grants under.
+	KindLicenceGrant = "licence-grant"
+	// KindSuspension suspends other events for the validity of its
+	// SUSPENDS edges.
+	KindSuspension = "suspension"
+	// KindImportBan and KindCustomsBlock are binding measures of the
+	// buyer's own jurisdiction against acquiring the covered items from
+	// suppliers outside it.
+	KindImportBan    = "import-ban"
+	KindCustomsBlock = "customs-block"
+	// KindBuyerGuidance is official guidance to the buyers of the issuer's
+	// jurisdiction to avoid the covered items: recorded and reported, never
+	// a legal block.
+	KindBuyerGuidance = "buyer-guidance"
+	// KindOwnershipRule extends the issuer's entity listings to firms owned
+	// at or above OwnershipThreshold percent by listed parties.
+	KindOwnershipRule = "ownership-rule"
+	// KindTariff is a duty on imports: recorded, never a block.
+	KindTariff = "tariff"
+)
+
+// BuyerSide reports whether an event kind is a measure of the buyer's own
+// jurisdiction, and whether it binds.
+func BuyerSide(kind string) (buyer, binding bool) {
+	switch kind {
+	case KindImportBan, KindCustomsBlock:
+		return true, true
+	case KindBuyerGuidance:
+		return true, false
+	}
+	return false, false
 }
 
 // EffectiveDate returns the day a control event starts to apply.

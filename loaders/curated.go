@@ -15,14 +15,16 @@ import (
 
 // The closed vocabularies of the curated format (data/README.md).
 var (
-	firmRoles     = []string{"designer", "foundry", "idm", "memory", "equipment", "materials", "eda", "ip", "osat", "systems"}
-	inputTypes    = []string{"tool", "material", "process", "design", "ip", "component", "output"}
-	fabStatuses   = []string{"operating", "construction", "planned", "closed"}
-	eventKinds    = []string{"entity-listing", "rule", "licence-requirement", "licence-revocation", "rescission", "counter-control", "unverified-listing", "industry-event", "funding", "servicing-ban"}
+	firmRoles   = []string{"designer", "foundry", "idm", "memory", "equipment", "materials", "eda", "ip", "osat", "systems"}
+	inputTypes  = []string{"tool", "material", "process", "design", "ip", "component", "output"}
+	fabStatuses = []string{"operating", "construction", "planned", "closed"}
+	eventKinds  = []string{"entity-listing", "rule", "licence-requirement", "licence-revocation", "rescission", "counter-control", "unverified-listing", "industry-event", "funding", "servicing-ban",
+		graph.KindLicenceGrant, graph.KindSuspension, graph.KindImportBan, graph.KindCustomsBlock, graph.KindBuyerGuidance, graph.KindOwnershipRule, graph.KindTariff}
+	sourceGrades  = []string{"primary", "secondary"}
 	reaches       = []string{"hq", "fdp"}
 	shareBases    = []string{"firm-hq", "country-hq", "capacity", "aggregate"}
 	relationTypes = []graph.EdgeKind{graph.FabricatedAt, graph.EquippedWith, graph.Covers, graph.Targets, graph.Exempts,
-		graph.Rescinds, graph.Amends, graph.Makes, graph.TypeOf, graph.InstanceOf, graph.SubsidiaryOf}
+		graph.Rescinds, graph.Amends, graph.Makes, graph.TypeOf, graph.InstanceOf, graph.SubsidiaryOf, graph.Licenses, graph.Suspends}
 	// elsewhere says where the edge kinds that relations.csv does not take are written.
 	elsewhere = map[graph.EdgeKind]string{
 		graph.HeadquarteredIn: "firms.csv (column country)",
@@ -46,16 +48,16 @@ type curatedFile struct {
 }
 
 var curatedFiles = []curatedFile{
-	{"sources.csv", []string{"id", "title"}, []string{"publisher", "url", "date", "licence", "note"}, (*curatedLoader).source},
+	{"sources.csv", []string{"id", "title"}, []string{"publisher", "url", "date", "licence", "grade", "note"}, (*curatedLoader).source},
 	{"countries.csv", []string{"id", "name", "sources"}, []string{"aliases", "eto_id", "note"}, (*curatedLoader).country},
-	{"firms.csv", []string{"id", "name", "sources"}, []string{"aliases", "country", "roles", "parent", "eto_id", "note"}, (*curatedLoader).firm},
+	{"firms.csv", []string{"id", "name", "sources"}, []string{"aliases", "country", "roles", "parent", "parent_share", "eto_id", "note"}, (*curatedLoader).firm},
 	{"inputs.csv", []string{"id", "name", "sources"}, []string{"type", "aliases", "type_of", "eto_id", "description", "note"}, (*curatedLoader).input},
 	{"products.csv", []string{"id", "name", "sources"}, []string{"type", "maker", "instance_of", "announced", "specs", "aliases", "note"}, (*curatedLoader).product},
 	{"fabs.csv", []string{"id", "name", "sources"}, []string{"operator", "country", "location", "nodes", "capacity_wpm", "status", "aliases", "note"}, (*curatedLoader).fab},
-	{"events.csv", []string{"id", "name", "date", "kind", "sources"}, []string{"effective", "expires", "issuer", "authority", "reach", "covers_all", "citation", "url", "aliases", "note"}, (*curatedLoader).event},
+	{"events.csv", []string{"id", "name", "date", "kind", "sources"}, []string{"effective", "expires", "issuer", "authority", "reach", "covers_all", "citation", "url", "licence_policy", "conditions", "ownership_threshold", "aliases", "note"}, (*curatedLoader).event},
 	{"requires.csv", []string{"item", "requires", "sources"}, []string{"group", "valid_from", "valid_to", "note"}, (*curatedLoader).requires},
 	{"supplies.csv", []string{"supplier", "item", "year", "sources"}, []string{"share", "basis", "valid_from", "valid_to", "note"}, (*curatedLoader).supplies},
-	{"relations.csv", []string{"from", "type", "to", "sources"}, []string{"node", "valid_from", "valid_to", "note"}, (*curatedLoader).relation},
+	{"relations.csv", []string{"from", "type", "to", "sources"}, []string{"node", "share", "valid_from", "valid_to", "note"}, (*curatedLoader).relation},
 }
 
 // CuratedFiles lists the files of the curated format, in the order
@@ -141,11 +143,15 @@ func (l *curatedLoader) source(r *Record) {
 	if !ok {
 		return
 	}
-	l.b.AddNode(graph.Node{
+	n := graph.Node{
 		ID: id, Kind: graph.KindSource, Name: l.text(r, "title", true),
 		Publisher: r.Get("publisher"), URL: r.Get("url"), Date: l.date(r, "date", false),
 		Licence: r.Get("licence"), Note: r.Get("note"),
-	}, r.Pos())
+	}
+	if g := r.Get("grade"); g != "" && l.oneOf(r, "grade", "source grade", g, sourceGrades, true) {
+		n.Grade = g
+	}
+	l.b.AddNode(n, r.Pos())
 }
 
 func (l *curatedLoader) country(r *Record) {
@@ -166,7 +172,19 @@ func (l *curatedLoader) firm(r *Record) {
 	}
 	l.b.AddNode(n, r.Pos())
 	l.refEdge(r, n, "country", graph.HeadquarteredIn, graph.KindCountry)
-	l.refEdge(r, n, "parent", graph.SubsidiaryOf, graph.KindFirm)
+	if r.Get("parent") == "" {
+		if r.Get("parent_share") != "" {
+			l.problem(r, "parent_share", "parent_share without a parent")
+		}
+		return
+	}
+	parent, ok := l.ref(r, "parent", false, graph.KindFirm)
+	if !ok {
+		return
+	}
+	e := newEdge(n.ID, graph.SubsidiaryOf, parent, n.Sources)
+	e.Share = l.share(r, "parent_share")
+	l.edge(r, e, "id", "parent")
 }
 
 func (l *curatedLoader) input(r *Record) {
@@ -250,7 +268,35 @@ func (l *curatedLoader) event(r *Record) {
 	n.CoversAll = l.boolean(r, "covers_all")
 	n.Citation = r.Get("citation")
 	n.URL = r.Get("url")
+	if p := r.Get("licence_policy"); p != "" && l.oneOf(r, "licence_policy", "licence policy", p, graph.LicencePolicies, true) {
+		n.LicencePolicy = p
+	}
+	n.Conditions = list(r, "conditions")
+	switch t := l.share(r, "ownership_threshold"); {
+	case n.EventKind == graph.KindOwnershipRule && math.IsNaN(t):
+		l.problem(r, "ownership_threshold", "an %s needs an ownership threshold (percent)", graph.KindOwnershipRule)
+	case n.EventKind != graph.KindOwnershipRule && !math.IsNaN(t):
+		l.problem(r, "ownership_threshold", "ownership_threshold applies only to kind %s", graph.KindOwnershipRule)
+	case !math.IsNaN(t):
+		n.OwnershipThreshold = t
+	}
+	if n.Reach != "" && n.EventKind != "" && !blocksThroughReach(n.EventKind) {
+		l.problem(r, "reach", "an event of kind %s blocks nothing through a reach: leave reach blank", n.EventKind)
+	}
 	l.b.AddNode(n, r.Pos())
+}
+
+// blocksThroughReach reports whether events of a kind may carry a reach:
+// the kinds whose meaning is their own (grants, suspensions, buyer-side
+// measures, tariffs) may not; an ownership rule reaches as the listings it
+// extends.
+func blocksThroughReach(kind string) bool {
+	switch kind {
+	case graph.KindLicenceGrant, graph.KindSuspension, graph.KindImportBan, graph.KindCustomsBlock,
+		graph.KindBuyerGuidance, graph.KindTariff:
+		return false
+	}
+	return true
 }
 
 func (l *curatedLoader) requires(r *Record) {
@@ -269,7 +315,7 @@ func (l *curatedLoader) supplies(r *Record) {
 	supplier, ok1 := l.ref(r, "supplier", true, graph.KindFirm, graph.KindCountry)
 	item, ok2 := l.ref(r, "item", true, graph.KindInput, graph.KindProduct)
 	e := newEdge(supplier, graph.Supplies, item, l.sources(r))
-	e.Share = l.share(r)
+	e.Share = l.share(r, "share")
 	e.Year = l.year(r)
 	switch b := r.Get("basis"); {
 	case b != "":
@@ -311,6 +357,13 @@ func (l *curatedLoader) relation(r *Record) {
 			e.Node = node
 		} else if known {
 			l.warn(r, "node", "node applies only to %s", graph.FabricatedAt)
+		}
+	}
+	if r.Get("share") != "" {
+		if kind == graph.SubsidiaryOf {
+			e.Share = l.share(r, "share")
+		} else if known {
+			l.problem(r, "share", "share applies only to %s (ownership percent)", graph.SubsidiaryOf)
 		}
 	}
 	e.ValidFrom, e.ValidTo = l.validity(r)
@@ -450,17 +503,17 @@ func (l *curatedLoader) validity(r *Record) (from, to graph.Date) {
 	return from, to
 }
 
-func (l *curatedLoader) share(r *Record) float64 {
-	s := r.Get("share")
+func (l *curatedLoader) share(r *Record, col string) float64 {
+	s := r.Get(col)
 	if s == "" {
 		return graph.NoShare
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	switch {
 	case err != nil || math.IsNaN(f) || math.IsInf(f, 0):
-		l.problem(r, "share", "share %q is not a number (write percent as a plain number, e.g. 45.5)", s)
+		l.problem(r, col, "%s %q is not a number (write percent as a plain number, e.g. 45.5)", col, s)
 	case f < 0 || f > 100:
-		l.problem(r, "share", "share %s is outside 0-100", s)
+		l.problem(r, col, "%s %s is outside 0-100", col, s)
 	default:
 		return f
 	}

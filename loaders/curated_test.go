@@ -103,7 +103,7 @@ func TestCuratedRules(t *testing.T) {
 		{
 			name:  "unknown column",
 			files: map[string]string{"firms.csv": "id,name,contry,sources\nfirm:a,A,country:USA,source:s\n"},
-			want:  []string{"d/firms.csv:1: contry: unknown column (want id, name, sources, aliases, country, roles, parent, eto_id, note)"},
+			want:  []string{"d/firms.csv:1: contry: unknown column (want id, name, sources, aliases, country, roles, parent, parent_share, eto_id, note)"},
 		},
 		{
 			name: "unknown reference",
@@ -308,7 +308,7 @@ func TestCuratedRules(t *testing.T) {
 				"relations.csv": "from,type,to,sources\nevent:e,BANS,input:a,source:s\nevent:e,covers,input:a,source:s\nfab:f,LOCATED_IN,country:USA,source:s\n",
 			},
 			want: []string{
-				`d/events.csv:2: kind: unknown event kind "ban" (want one of entity-listing, rule, licence-requirement, licence-revocation, rescission, counter-control, unverified-listing, industry-event, funding, servicing-ban)`,
+				`d/events.csv:2: kind: unknown event kind "ban" (want one of entity-listing, rule, licence-requirement, licence-revocation, rescission, counter-control, unverified-listing, industry-event, funding, servicing-ban, licence-grant, suspension, import-ban, customs-block, buyer-guidance, ownership-rule, tariff)`,
 				`d/events.csv:2: reach: unknown reach "global" (want one of hq, fdp, or blank)`,
 				`d/events.csv:3: covers_all: bad boolean "yes": want true or false`,
 				`d/fabs.csv:2: capacity_wpm: capacity_wpm "10k" is not a whole number`,
@@ -317,10 +317,35 @@ func TestCuratedRules(t *testing.T) {
 				`d/firms.csv:2: roles: unknown role "fabless" (want one of designer, foundry, idm, memory, equipment, materials, eda, ip, osat, systems)`,
 				`d/inputs.csv:2: type: unknown input type "chip" (want one of tool, material, process, design, ip, component, output)`,
 				`d/inputs.csv:3: type: unknown input type "Tool" (want one of tool, material, process, design, ip, component, output)`,
-				`d/relations.csv:2: type: unknown relation type "BANS" (want one of FABRICATED_AT, EQUIPPED_WITH, COVERS, TARGETS, EXEMPTS, RESCINDS, AMENDS, MAKES, TYPE_OF, INSTANCE_OF, SUBSIDIARY_OF)`,
-				`d/relations.csv:3: type: unknown relation type "covers" (want one of FABRICATED_AT, EQUIPPED_WITH, COVERS, TARGETS, EXEMPTS, RESCINDS, AMENDS, MAKES, TYPE_OF, INSTANCE_OF, SUBSIDIARY_OF)`,
+				`d/relations.csv:2: type: unknown relation type "BANS" (want one of FABRICATED_AT, EQUIPPED_WITH, COVERS, TARGETS, EXEMPTS, RESCINDS, AMENDS, MAKES, TYPE_OF, INSTANCE_OF, SUBSIDIARY_OF, LICENSES, SUSPENDS)`,
+				`d/relations.csv:3: type: unknown relation type "covers" (want one of FABRICATED_AT, EQUIPPED_WITH, COVERS, TARGETS, EXEMPTS, RESCINDS, AMENDS, MAKES, TYPE_OF, INSTANCE_OF, SUBSIDIARY_OF, LICENSES, SUSPENDS)`,
 				`d/relations.csv:4: type: relation type LOCATED_IN belongs in fabs.csv (column country)`,
 				`d/supplies.csv:2: basis: unknown basis "firm" (want one of firm-hq, country-hq, capacity, aggregate, or blank)`,
+			},
+		},
+		{
+			name: "licences, suspensions, ownership and buyer-side measures",
+			files: map[string]string{
+				"firms.csv": "id,name,parent,parent_share,sources\nfirm:a,A,,,source:s\nfirm:b,B,firm:a,150,source:s\nfirm:c,C,,50,source:s\nfirm:d,D,firm:a,60,source:s\n",
+				"events.csv": "id,name,date,kind,reach,licence_policy,ownership_threshold,conditions,sources\n" +
+					"event:e,E,2025-01-01,rule,hq,presumption-of-refusal,,,source:s\n" +
+					"event:f,F,2025-01-01,ownership-rule,hq,,,,source:s\n" +
+					"event:g,G,2025-01-01,rule,hq,case-by-case,50,,source:s\n" +
+					"event:h,H,2025-01-01,licence-grant,hq,,,15% of revenue,source:s\n" +
+					"event:i,I,2025-01-01,licence-grant,,,,15% of revenue;volume cap,source:s\n",
+				"sources.csv":   "id,title,grade\nsource:s,S,primary\nsource:t,T,tertiary\n",
+				"relations.csv": "from,type,to,share,sources\nevent:i,LICENSES,event:g,,source:s\nevent:i,COVERS,input:a,40,source:s\nfirm:b,SUBSIDIARY_OF,firm:d,30,source:s\n",
+			},
+			want: []string{
+				`d/events.csv:2: licence_policy: unknown licence policy "presumption-of-refusal" (want one of presumption-of-denial, case-by-case, presumption-of-approval, or blank)`,
+				"d/events.csv:3: ownership_threshold: an ownership-rule needs an ownership threshold (percent)",
+				"d/events.csv:4: ownership_threshold: ownership_threshold applies only to kind ownership-rule",
+				"d/events.csv:5: reach: an event of kind licence-grant blocks nothing through a reach: leave reach blank",
+				"d/firms.csv:3: parent_share: parent_share 150 is outside 0-100",
+				"d/firms.csv:4: parent_share: parent_share without a parent",
+				"d/relations.csv:3: share: share applies only to SUBSIDIARY_OF (ownership percent)",
+				"d/relations.csv:3: to: unknown reference input:a",
+				`d/sources.csv:3: grade: unknown source grade "tertiary" (want one of primary, secondary, or blank)`,
 			},
 		},
 		{

@@ -75,17 +75,17 @@ func writeCSVFile(path string, rows [][]string) (err error) {
 // writeHeaders are the columns WriteCurated writes per file: every column
 // the loader accepts, in the order of data/README.md.
 var writeHeaders = map[string][]string{
-	"sources.csv":   {"id", "title", "publisher", "url", "date", "licence", "note"},
+	"sources.csv":   {"id", "title", "publisher", "url", "date", "licence", "grade", "note"},
 	"countries.csv": {"id", "name", "aliases", "eto_id", "sources", "note"},
-	"firms.csv":     {"id", "name", "aliases", "country", "roles", "parent", "eto_id", "sources", "note"},
+	"firms.csv":     {"id", "name", "aliases", "country", "roles", "parent", "parent_share", "eto_id", "sources", "note"},
 	"inputs.csv":    {"id", "name", "type", "aliases", "type_of", "eto_id", "description", "sources", "note"},
 	"products.csv":  {"id", "name", "type", "maker", "instance_of", "announced", "specs", "aliases", "sources", "note"},
 	"fabs.csv":      {"id", "name", "operator", "country", "location", "nodes", "capacity_wpm", "status", "aliases", "sources", "note"},
 	"events.csv": {"id", "name", "date", "effective", "expires", "issuer", "authority", "kind", "reach", "covers_all",
-		"citation", "url", "aliases", "sources", "note"},
+		"citation", "url", "licence_policy", "conditions", "ownership_threshold", "aliases", "sources", "note"},
 	"requires.csv":  {"item", "requires", "group", "valid_from", "valid_to", "sources", "note"},
 	"supplies.csv":  {"supplier", "item", "share", "year", "basis", "valid_from", "valid_to", "sources", "note"},
-	"relations.csv": {"from", "type", "to", "node", "valid_from", "valid_to", "sources", "note"},
+	"relations.csv": {"from", "type", "to", "node", "share", "valid_from", "valid_to", "sources", "note"},
 }
 
 // nodeFile is the file holding nodes of each kind.
@@ -259,6 +259,7 @@ func (w *rowWriter) node(n *graph.Node, cols map[string][]graph.ID) {
 		text("url", &rest.URL)
 		date("date", &rest.Date)
 		text("licence", &rest.Licence)
+		text("grade", &rest.Grade)
 		text("note", &rest.Note)
 	default:
 		text("name", &rest.Name)
@@ -304,6 +305,12 @@ func (w *rowWriter) node(n *graph.Node, cols map[string][]graph.ID) {
 			rest.CoversAll = false
 			text("citation", &rest.Citation)
 			text("url", &rest.URL)
+			text("licence_policy", &rest.LicencePolicy)
+			strs("conditions", &rest.Conditions)
+			if rest.OwnershipThreshold != 0 {
+				c["ownership_threshold"] = strconv.FormatFloat(rest.OwnershipThreshold, 'g', -1, 64)
+			}
+			rest.OwnershipThreshold = 0
 		}
 	}
 	if !reflect.ValueOf(rest).IsZero() {
@@ -350,12 +357,16 @@ func (w *rowWriter) edge(e *graph.Edge) {
 			c["node"] = w.cell(id, "node", rest.Node)
 			rest.Node = ""
 		}
+		if e.Kind == graph.SubsidiaryOf && !math.IsNaN(rest.Share) {
+			c["share"] = strconv.FormatFloat(rest.Share, 'g', -1, 64)
+			rest.Share = math.NaN()
+		}
 	default:
 		w.problem("%s: edge kind %q has no place in the curated format", id, e.Kind)
 		return
 	}
 	if !math.IsNaN(rest.Share) && e.Kind != graph.Supplies {
-		w.problem("%s: only SUPPLIES edges carry a share", id)
+		w.problem("%s: only SUPPLIES and SUBSIDIARY_OF edges carry a share", id)
 	}
 	rest.Share = 0
 	if !reflect.ValueOf(rest).IsZero() {

@@ -94,7 +94,7 @@ func TestWriteCuratedRoundTrip(t *testing.T) {
 	ds := &graph.Dataset{
 		Nodes: []graph.Node{
 			{ID: s, Kind: graph.KindSource, Name: `Title, with "quotes"`, Publisher: "P", URL: "https://example.org/a?b=c,d",
-				Date: graph.MustDate("2024-02-29"), Licence: "CC BY 4.0", Note: "line one\nline two"},
+				Date: graph.MustDate("2024-02-29"), Licence: "CC BY 4.0", Grade: "primary", Note: "line one\nline two"},
 			{ID: s2, Kind: graph.KindSource, Name: "T"},
 			{ID: "country:USA", Kind: graph.KindCountry, Name: "United States", Aliases: []string{"US", "USA"}, ETOID: "P1", Sources: []graph.ID{s}},
 			{ID: "country:S-01", Kind: graph.KindCountry, Name: "Synthland", Sources: []graph.ID{s, s2}},
@@ -112,7 +112,10 @@ func TestWriteCuratedRoundTrip(t *testing.T) {
 			{ID: "event:e", Kind: graph.KindControlEvent, Name: "E", Date: graph.MustDate("2022-10-07"),
 				Effective: graph.MustDate("2022-10-21"), Expires: graph.MustDate("2030-01-01"), Issuer: "country:USA",
 				Authority: "BIS", EventKind: "rule", Reach: "fdp", CoversAll: true, Citation: "87 FR 62186",
-				URL: "https://example.org/e", Sources: []graph.ID{s}},
+				URL: "https://example.org/e", LicencePolicy: "case-by-case", Conditions: []string{"15% of revenue", "testing, in the US"},
+				Sources: []graph.ID{s}},
+			{ID: "event:o", Kind: graph.KindControlEvent, Name: "O", Date: graph.MustDate("2025-09-29"), EventKind: "ownership-rule",
+				Reach: "hq", CoversAll: true, OwnershipThreshold: 50, Sources: []graph.ID{s}},
 			{ID: "event:r", Kind: graph.KindControlEvent, Name: "R", Date: graph.MustDate("2023-01-01"), EventKind: "rescission", Sources: []graph.ID{s}},
 		},
 		Edges: []graph.Edge{
@@ -120,6 +123,8 @@ func TestWriteCuratedRoundTrip(t *testing.T) {
 			edgeOf("firm:b", graph.HeadquarteredIn, "country:S-01", s),
 			edgeOf("firm:b", graph.SubsidiaryOf, "firm:a", s),
 			edgeOf("firm:c", graph.SubsidiaryOf, "firm:a", s), // other sources than firm:c's: relations.csv
+			func() graph.Edge { e := edgeOf("firm:c", graph.SubsidiaryOf, "firm:b", s2); e.Share = 49.5; return e }(),
+			edgeOf("event:r", graph.Suspends, "event:o", s),
 			edgeOf("firm:a", graph.Makes, "product:p", s),
 			edgeOf("firm:b", graph.Makes, "product:p", s), // a second maker: relations.csv
 			edgeOf("firm:a", graph.Makes, "input:y", s),
@@ -172,9 +177,10 @@ func TestWriteCuratedRoundTrip(t *testing.T) {
 
 	rel, _ := os.ReadFile(filepath.Join(dir, "relations.csv"))
 	for _, line := range []string{
-		"firm:c,SUBSIDIARY_OF,firm:a,,,,source:s,",
-		"firm:b,MAKES,product:p,,,,source:s,",
-		"input:x,TYPE_OF,input:z,,,,source:t,",
+		"firm:c,SUBSIDIARY_OF,firm:a,,,,,source:s,",
+		"firm:c,SUBSIDIARY_OF,firm:b,,49.5,,,source:t,",
+		"firm:b,MAKES,product:p,,,,,source:s,",
+		"input:x,TYPE_OF,input:z,,,,,source:t,",
 	} {
 		if !strings.Contains(string(rel), line+"\n") {
 			t.Errorf("relations.csv lacks %q:\n%s", line, rel)
@@ -215,7 +221,7 @@ func TestWriteCuratedInexpressible(t *testing.T) {
 		"firm:a: fields that firms.csv has no column for: Type",
 		"firm:a HEADQUARTERED_IN country:USA: a HEADQUARTERED_IN edge is written in the country column",
 		"firm:a SUPPLIES input:x in 2020: a SUPPLIES edge needs a basis",
-		"firm:a COVERS input:x: only SUPPLIES edges carry a share",
+		"firm:a COVERS input:x: only SUPPLIES and SUBSIDIARY_OF edges carry a share",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)

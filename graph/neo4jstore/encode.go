@@ -189,6 +189,24 @@ var nodeFields = []field[nodeT]{
 	strField("url", func(n *nodeT) *string { return &n.URL }),
 	strField("publisher", func(n *nodeT) *string { return &n.Publisher }),
 	strField("licence", func(n *nodeT) *string { return &n.Licence }),
+	strField("licencePolicy", func(n *nodeT) *string { return &n.LicencePolicy }),
+	listField("conditions", func(n *nodeT) *[]string { return &n.Conditions }),
+	{"ownershipThreshold",
+		func(n *nodeT) any {
+			if n.OwnershipThreshold == 0 {
+				return nil
+			}
+			return n.OwnershipThreshold
+		},
+		func(n *nodeT, v any) error {
+			f, ok := v.(float64)
+			if !ok {
+				return typeError("ownershipThreshold", "FLOAT", v)
+			}
+			n.OwnershipThreshold = f
+			return nil
+		}},
+	strField("grade", func(n *nodeT) *string { return &n.Grade }),
 }
 
 type edgeT = graph.Edge

@@ -19,7 +19,7 @@ func Sample() *graph.Dataset {
 		Nodes: []graph.Node{
 			{ID: "source:s1", Kind: graph.KindSource, Name: "A report on \"lithography\"\nsecond line",
 				Publisher: "Publisher Ltd", URL: "https://example.org/r?a=1&b=2", Date: d("2024-02-29"),
-				Licence: "CC BY 4.0", Note: `back\slash`},
+				Licence: "CC BY 4.0", Grade: "primary", Note: `back\slash`},
 			{ID: "source:s2", Kind: graph.KindSource, Name: "Second source"},
 			{ID: "country:USA", Kind: graph.KindCountry, Name: "United States", Aliases: []string{"US", "USA"}},
 			{ID: "country:CHN", Kind: graph.KindCountry, Name: "China", ETOID: "CHN"},
@@ -38,13 +38,16 @@ func Sample() *graph.Dataset {
 			{ID: "event:e1", Kind: graph.KindControlEvent, Name: "Rule 1", Date: d("2022-10-07"),
 				Effective: d("2022-10-21"), Expires: d("2100-12-31"), Issuer: "country:USA", Authority: "BIS",
 				EventKind: "rule", Reach: "fdp", CoversAll: true, Citation: "87 FR 62186",
-				URL: "https://www.federalregister.gov/x"},
+				URL: "https://www.federalregister.gov/x", LicencePolicy: "case-by-case",
+				Conditions: []string{"third-party testing", "≤ 50 % of US volume"}},
 			{ID: "event:e2", Kind: graph.KindControlEvent, Name: "Rule 2", Date: d("2023-10-17")},
+			{ID: "event:e3", Kind: graph.KindControlEvent, Name: "Affiliates", Date: d("2025-09-29"),
+				EventKind: "ownership-rule", OwnershipThreshold: 50, Reach: "hq", CoversAll: true},
 		},
 		Edges: []graph.Edge{
 			{From: "firm:acme", To: "country:USA", Kind: graph.HeadquarteredIn, Share: graph.NoShare,
 				Sources: []graph.ID{"source:s1"}, ValidFrom: d("1990-01-01")},
-			{From: "firm:beta", To: "firm:acme", Kind: graph.SubsidiaryOf, Share: graph.NoShare, Note: "since \"2001\""},
+			{From: "firm:beta", To: "firm:acme", Kind: graph.SubsidiaryOf, Share: 50, Note: "since \"2001\""},
 			{From: "fab:f1", To: "country:NLD", Kind: graph.LocatedIn, Share: graph.NoShare,
 				ValidFrom: d("2001-01-01"), ValidTo: d("2030-01-01")},
 			{From: "fab:f1", To: "firm:acme", Kind: graph.OperatedBy}, // Share 0 on a non-SUPPLIES edge
@@ -65,6 +68,8 @@ func Sample() *graph.Dataset {
 			{From: "event:e1", To: "firm:beta", Kind: graph.Exempts, Share: graph.NoShare, Sources: []graph.ID{}},
 			{From: "event:e2", To: "event:e1", Kind: graph.Amends, Share: graph.NoShare},
 			{From: "event:e2", To: "event:e1", Kind: graph.Rescinds, Share: graph.NoShare, ValidFrom: d("2023-11-17")},
+			{From: "event:e2", To: "event:e3", Kind: graph.Suspends, Share: graph.NoShare, ValidTo: d("2026-11-10")},
+			{From: "event:e2", To: "event:e1", Kind: graph.Licenses, Share: graph.NoShare},
 		},
 	}
 }
