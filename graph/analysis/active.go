@@ -18,6 +18,12 @@ type ActiveControl struct {
 	Reach     string     // "hq" or "fdp"
 	Kind      string     // the event kind ("rule", "entity-listing", ServicingBan, ...)
 	CoversAll bool
+	// LicencePolicy is the licence review policy the event states ("" if
+	// none); Binding is false only for buyer-side guidance.
+	LicencePolicy string
+	// Via says how a control reaches a holder it does not name: the
+	// ownership rule and the listed owners (ControlsOn only).
+	Via string
 	// Through lists what it applies through: for ControlsOn, the holder's
 	// keys it targets (the firm, a parent, its country); for
 	// ControlsCovering, the item or the categories of it that it covers.
@@ -25,8 +31,10 @@ type ActiveControl struct {
 }
 
 // ControlsOn returns the controls active at asOf (zero: today) that bind
-// holder, a firm or a country: they target it, a parent of it (through
-// SUBSIDIARY_OF) or its headquarters country, and exempt none of these.
+// holder, a firm, fab or country: they target it, its headquarters country
+// (for a fab: its operator, the operator's country or the fab's location),
+// or reach it through an ownership rule (the Affiliates Rule), and exempt
+// none of these nor a parent of it.
 // Only controls that can block (reach "hq" or "fdp") count; listings
 // without a reach (an Unverified List entry, an industry event) do not.
 // Ordered by effective date, then ID. Unknown IDs fail with
@@ -38,14 +46,14 @@ func (e *Engine) ControlsOn(holder graph.ID, asOf graph.Date) ([]ActiveControl, 
 	if err != nil {
 		return nil, err
 	}
-	if k := e.s.Node(h).Kind; k != graph.KindFirm && k != graph.KindCountry {
-		return nil, graph.Errorf(graph.Invalid, op, "%s is a %s, want a firm or country", holder, k)
+	if k := e.s.Node(h).Kind; k != graph.KindFirm && k != graph.KindCountry && k != graph.KindFab {
+		return nil, graph.Errorf(graph.Invalid, op, "%s is a %s, want a firm, fab or country", holder, k)
 	}
 	w := e.newWorld(dateOr(asOf), nil)
 	keys := w.keys(h)
 	var out []ActiveControl
 	for _, c := range w.ctls {
-		if !intersects(c.targets, keys) || intersects(c.exempts, keys) {
+		if !w.targeted(c, h, -1) || w.exempted(c, h, -1) {
 			continue
 		}
 		var through []int32
@@ -54,7 +62,13 @@ func (e *Engine) ControlsOn(holder graph.ID, asOf graph.Date) ([]ActiveControl, 
 				through = append(through, k)
 			}
 		}
-		out = append(out, e.activeControl(w, c, through))
+		a := e.activeControl(w, c, through)
+		for _, k := range keys {
+			if why, ok := c.via[k]; ok {
+				a.Via = why
+			}
+		}
+		out = append(out, a)
 	}
 	sortActive(out)
 	return out, nil
@@ -99,7 +113,7 @@ func (e *Engine) ControlsCovering(item graph.ID, asOf graph.Date) ([]ActiveContr
 func (e *Engine) activeControl(w *world, c *ctl, through []int32) ActiveControl {
 	n := e.s.Node(mustIndex(e.s, c.id))
 	a := ActiveControl{Event: c.id, Title: c.title, Issuer: n.Issuer, Effective: c.effective, Expires: n.Expires,
-		Reach: n.Reach, Kind: n.EventKind, CoversAll: c.coversAll}
+		Reach: n.Reach, Kind: n.EventKind, CoversAll: c.coversAll, LicencePolicy: n.LicencePolicy}
 	for _, t := range through {
 		a.Through = append(a.Through, w.id(t))
 	}

@@ -154,7 +154,7 @@ func (e *Engine) epochBounds() []graph.Date {
 		ed := e.s.Edge(int32(i))
 		switch ed.Kind {
 		case graph.Requires, graph.InstanceOf, graph.TypeOf, graph.Makes, graph.Supplies, graph.HeadquarteredIn,
-			graph.Covers, graph.Targets, graph.Rescinds, graph.SubsidiaryOf, graph.Exempts:
+			graph.Covers, graph.Targets, graph.Rescinds, graph.SubsidiaryOf, graph.Exempts, graph.Suspends, graph.Licenses:
 			add(ed.ValidFrom)
 			add(ed.ValidTo)
 			if ed.Kind == graph.Supplies && ed.Year > 0 {

@@ -17,7 +17,7 @@ type Control struct {
 	Issuer    graph.ID   // the issuing jurisdiction (a country)
 	Covers    []graph.ID // inputs or products; their instances and subtypes are covered too
 	CoversAll bool       // covers every item
-	Targets   []graph.ID // firms or countries; a firm's subsidiaries are covered through it
+	Targets   []graph.ID // firms, countries or fabs; a firm's subsidiaries are covered through it
 	Exempts   []graph.ID // firms, countries, products or inputs exempted
 	// Rescinds lists recorded control events that this hypothetical one
 	// rescinds from Effective on: a scenario can remove controls too.
@@ -31,6 +31,9 @@ type Control struct {
 	Reach string
 	// Kind is "" for an ordinary control, or ServicingBan.
 	Kind string
+	// LicencePolicy is the licence review policy (graph.PresumptionOfDenial,
+	// graph.CaseByCase, graph.PresumptionOfApproval) or "" (blocks).
+	LicencePolicy string
 }
 
 // ServicingBan is the event kind (Node.EventKind, Control.Kind) of a control
@@ -43,6 +46,8 @@ const ServicingBan = "servicing-ban"
 // ctl is a control, recorded or hypothetical, active on the evaluation day.
 type ctl struct {
 	id        graph.ID
+	ev        int32 // the event's node index; -1 for a hypothetical control
+	kind      string
 	title     string
 	issuer    int32 // -1: unknown, reaches nobody
 	covers    []int32
@@ -53,6 +58,15 @@ type ctl struct {
 	servicing bool
 	effective graph.Date // zero: always
 	hypo      bool
+	// group: a targeted firm's subsidiaries are bound too (hypothetical
+	// controls). Recorded listings name each party they bind; ownership
+	// rules add affiliates to targets (via says why).
+	group  bool
+	policy string // licence review policy, "" if not stated
+	buyer  bool   // a binding measure of the buyer's jurisdiction: reaches every supplier outside it
+	// licenses: for a licence grant, the control events it grants under.
+	licenses []int32
+	via      map[int32]string // targets added by an ownership rule -> why
 }
 
 // hypo is a validated, resolved hypothetical control (not yet filtered by date).
@@ -66,7 +80,8 @@ type hypo struct {
 func (e *Engine) resolveControls(op string, cs []Control) ([]hypo, error) {
 	out := make([]hypo, 0, len(cs))
 	for i, c := range cs {
-		h := hypo{ctl: ctl{id: c.ID, title: c.Title, coversAll: c.CoversAll, effective: c.Effective, hypo: true}, expires: c.Expires}
+		h := hypo{ctl: ctl{id: c.ID, ev: -1, title: c.Title, coversAll: c.CoversAll, effective: c.Effective, hypo: true,
+			group: true, kind: c.Kind}, expires: c.Expires}
 		if h.id == "" {
 			h.id = graph.ID(fmt.Sprintf("event:scenario-%d", i+1))
 		}
@@ -81,6 +96,13 @@ func (e *Engine) resolveControls(op string, cs []Control) ([]hypo, error) {
 			return nil, graph.Errorf(graph.Invalid, op, "control %d: reach %q: want hq or fdp", i+1, c.Reach)
 		}
 		h.servicing = c.Kind == ServicingBan
+		switch c.LicencePolicy {
+		case "", graph.PresumptionOfDenial, graph.CaseByCase, graph.PresumptionOfApproval:
+			h.policy = c.LicencePolicy
+		default:
+			return nil, graph.Errorf(graph.Invalid, op, "control %d: licence policy %q: want one of %s", i+1,
+				c.LicencePolicy, strings.Join(graph.LicencePolicies, ", "))
+		}
 		var err error
 		if h.issuer, err = e.resolveOne(op, i, "issuer", c.Issuer, graph.KindCountry); err != nil {
 			return nil, err
@@ -88,10 +110,10 @@ func (e *Engine) resolveControls(op string, cs []Control) ([]hypo, error) {
 		if h.covers, err = e.resolveMany(op, i, "covers", c.Covers, graph.KindInput, graph.KindProduct); err != nil {
 			return nil, err
 		}
-		if h.targets, err = e.resolveMany(op, i, "targets", c.Targets, graph.KindFirm, graph.KindCountry); err != nil {
+		if h.targets, err = e.resolveMany(op, i, "targets", c.Targets, graph.KindFirm, graph.KindCountry, graph.KindFab); err != nil {
 			return nil, err
 		}
-		if h.exempts, err = e.resolveMany(op, i, "exempts", c.Exempts, graph.KindFirm, graph.KindCountry, graph.KindInput, graph.KindProduct); err != nil {
+		if h.exempts, err = e.resolveMany(op, i, "exempts", c.Exempts, graph.KindFirm, graph.KindCountry, graph.KindFab, graph.KindInput, graph.KindProduct); err != nil {
 			return nil, err
 		}
 		if h.rescinds, err = e.resolveMany(op, i, "rescinds", c.Rescinds, graph.KindControlEvent); err != nil {
@@ -151,6 +173,15 @@ type world struct {
 	ctls     []*ctl
 	byCover  map[int32][]int // covered node -> controls (indexes into ctls)
 	coverAll []int
+
+	// Licensing: the licence grants in force, the tolerance at which flows
+	// pass (see Level; Licensed unless a graded verdict asks otherwise),
+	// and whether any control could grade a flow above Blocked.
+	grants     []*ctl
+	tol        Level
+	lenient    bool          // a grant in force or a control presuming approval
+	caseByCase bool          // a control reviewing case by case
+	profGrants map[int][]int // profile -> the grants (indexes into grants) binding its holders
 
 	hqs      map[int32]int32
 	keySets  map[int32][]int32
@@ -218,6 +249,7 @@ func (e *Engine) newWorld(asOf graph.Date, hs []hypo) *world {
 		taints: map[[3]int32]taint{}, from: map[[2]int32]int32{},
 		profOf: map[int32]int{}, profSets: [][]bool{nil}, profIndex: map[string]int{"": 0},
 		heldBy: map[int32]map[int32][]held{},
+		tol:    Licensed, profGrants: map[int][]int{},
 	}
 	rescinded := map[int32]bool{}
 	for _, h := range hs {
@@ -228,8 +260,14 @@ func (e *Engine) newWorld(asOf graph.Date, hs []hypo) *world {
 		}
 	}
 	for _, ev := range e.events {
-		if c := e.recordedControl(ev, asOf); c != nil && !rescinded[ev] {
+		if rescinded[ev] {
+			continue
+		}
+		if c := e.recordedControl(ev, asOf); c != nil {
 			w.add(c)
+		} else if g := e.recordedGrant(ev, asOf); g != nil {
+			w.grants = append(w.grants, g)
+			w.lenient = true
 		}
 	}
 	for i := range hs {
@@ -242,6 +280,11 @@ func (e *Engine) newWorld(asOf graph.Date, hs []hypo) *world {
 			w.add(&c)
 		}
 	}
+	w.extendToAffiliates()
+	for _, c := range w.ctls {
+		w.lenient = w.lenient || c.policy == graph.PresumptionOfApproval
+		w.caseByCase = w.caseByCase || c.policy == graph.CaseByCase
+	}
 	return w
 }
 
@@ -249,14 +292,15 @@ func (e *Engine) newWorld(asOf graph.Date, hs []hypo) *world {
 // anything and is active at asOf, else nil.
 func (e *Engine) recordedControl(ev int32, asOf graph.Date) *ctl {
 	n := e.s.Node(ev)
-	if n.Reach != "hq" && n.Reach != "fdp" {
+	_, buyer := graph.BuyerSide(n.EventKind) // binding buyer-side measures block too
+	if (n.Reach != "hq" && n.Reach != "fdp" && !buyer) || n.EventKind == graph.KindOwnershipRule {
 		return nil
 	}
 	if !e.active(ev, asOf) {
 		return nil
 	}
-	c := &ctl{id: n.ID, title: n.Name, issuer: -1, coversAll: n.CoversAll, fdp: n.Reach == "fdp",
-		servicing: n.EventKind == ServicingBan, effective: n.EffectiveDate()}
+	c := &ctl{id: n.ID, ev: ev, kind: n.EventKind, title: n.Name, issuer: -1, coversAll: n.CoversAll, fdp: n.Reach == "fdp",
+		servicing: n.EventKind == ServicingBan, effective: n.EffectiveDate(), policy: n.LicencePolicy, buyer: buyer}
 	if i, ok := e.s.Index(n.Issuer); ok {
 		c.issuer = i
 	}
@@ -267,12 +311,15 @@ func (e *Engine) recordedControl(ev int32, asOf graph.Date) *ctl {
 }
 
 // active reports whether control event ev applies on day: effective on or
-// before it, not expired, and not rescinded by an event effective on or
-// before it.
+// before it, not expired, not rescinded by an event effective on or before
+// it, and not suspended on it (see suspended).
 func (e *Engine) active(ev int32, day graph.Date) bool {
 	n := e.s.Node(ev)
 	eff := n.EffectiveDate()
 	if eff == 0 || day < eff || (n.Expires != 0 && day >= n.Expires) {
+		return false
+	}
+	if e.suspended(ev, day) {
 		return false
 	}
 	for _, ed := range e.in(ev, graph.Rescinds) {
@@ -325,9 +372,11 @@ func (w *world) hq(f int32) int32 {
 	return c
 }
 
-// keys returns what a control must target to bind holder h: the firm, its
-// parents (SUBSIDIARY_OF, transitively) and its headquarters country; a
-// country holder is itself.
+// keys returns what a recorded control must target to bind holder h: a
+// firm and its headquarters country; a fab, its operator, the operator's
+// headquarters country and the country the fab stands in; a country holder
+// is itself. A listing of a parent firm does not bind its subsidiaries by
+// itself (the listing names each party; ownership rules add affiliates).
 func (w *world) keys(h int32) []int32 {
 	if h < 0 {
 		return nil
@@ -336,26 +385,78 @@ func (w *world) keys(h int32) []int32 {
 		return ks
 	}
 	ks := []int32{h}
-	if w.s.Node(h).Kind == graph.KindFirm {
-		for i := 0; i < len(ks); i++ {
-			for _, p := range w.e.outVisible(ks[i], graph.SubsidiaryOf, w.asOf) {
-				if !slices.Contains(ks, p) {
-					ks = append(ks, p)
-				}
-			}
+	add := func(k int32) {
+		if k >= 0 && !slices.Contains(ks, k) {
+			ks = append(ks, k)
 		}
-		if c := w.hq(h); c >= 0 {
-			ks = append(ks, c)
+	}
+	switch w.s.Node(h).Kind {
+	case graph.KindFirm:
+		add(w.hq(h))
+	case graph.KindFab:
+		if op := w.operator(h); op >= 0 {
+			add(op)
+			add(w.hq(op))
 		}
+		add(w.location(h))
 	}
 	w.keySets[h] = ks
 	return ks
+}
+
+// parents returns the firms h (a firm, or a fab's operator) is a subsidiary
+// of, transitively.
+func (w *world) parents(h int32) []int32 {
+	if h >= 0 && w.s.Node(h).Kind == graph.KindFab {
+		h = w.operator(h)
+	}
+	if h < 0 || w.s.Node(h).Kind != graph.KindFirm {
+		return nil
+	}
+	var ps []int32
+	for i, f := -1, h; ; i++ {
+		for _, p := range w.e.outVisible(f, graph.SubsidiaryOf, w.asOf) {
+			if p != h && !slices.Contains(ps, p) {
+				ps = append(ps, p)
+			}
+		}
+		if i+1 >= len(ps) {
+			return ps
+		}
+		f = ps[i+1]
+	}
+}
+
+// targeted reports whether control c targets holder h: one of h's keys (or
+// extra, a fab's location when its installed base is in question), or, for
+// a control binding whole groups, a parent of h.
+func (w *world) targeted(c *ctl, h, extra int32) bool {
+	if intersects(c.targets, w.keys(h)) || (extra >= 0 && slices.Contains(c.targets, extra)) {
+		return true
+	}
+	return c.group && intersects(c.targets, w.parents(h))
+}
+
+// exempted reports whether control c exempts holder h: one of its keys,
+// extra, or a parent of h (an exemption of a group covers its members).
+func (w *world) exempted(c *ctl, h, extra int32) bool {
+	if len(c.exempts) == 0 {
+		return false
+	}
+	return intersects(c.exempts, w.keys(h)) || (extra >= 0 && slices.Contains(c.exempts, extra)) ||
+		intersects(c.exempts, w.parents(h))
 }
 
 // house returns the firms of h's group whose capabilities h has in-house:
 // h and its subsidiaries, transitively. Countries and the anonymous buyer
 // have none.
 func (w *world) house(h int32) []int32 {
+	if h >= 0 && w.s.Node(h).Kind == graph.KindFab {
+		if op := w.operator(h); op >= 0 {
+			return w.house(op) // a fab draws on its operator's group
+		}
+		return nil
+	}
 	if h < 0 || w.s.Node(h).Kind != graph.KindFirm {
 		return nil
 	}
@@ -382,6 +483,11 @@ func (w *world) fabs(h int32) []int32 {
 		return fs
 	}
 	var fs []int32
+	if w.s.Node(h).Kind == graph.KindFab {
+		fs = []int32{h} // a fab holder holds its own installed base
+		w.fabSets[h] = fs
+		return fs
+	}
 	for _, f := range w.house(h) {
 		for _, ed := range w.e.in(f, graph.OperatedBy) {
 			if visible(w.s.Edge(ed), w.asOf) {
@@ -683,24 +789,10 @@ func intersects(a, b []int32) bool {
 	return false
 }
 
-// binds reports whether control c targets one of keys and exempts none of
-// them nor item y (or a category y belongs to).
-func (w *world) binds(c *ctl, keys []int32, y int32) bool {
-	if !intersects(c.targets, keys) {
-		return false
-	}
-	if len(c.exempts) == 0 {
-		return true
-	}
-	if intersects(c.exempts, keys) {
-		return false
-	}
-	for _, u := range w.up(y) {
-		if slices.Contains(c.exempts, u.node) {
-			return false
-		}
-	}
-	return true
+// binds reports whether control c targets holder h (or extra) and exempts
+// neither it nor item y (or a category y belongs to).
+func (w *world) binds(c *ctl, h, extra, y int32) bool {
+	return w.targeted(c, h, extra) && !w.exempted(c, h, extra) && !w.exemptsItem(c, y)
 }
 
 // profile returns the id of holder h's control profile: the controls other
@@ -715,15 +807,21 @@ func (w *world) profile(h int32) int {
 	if p, ok := w.profOf[h]; ok {
 		return p
 	}
-	keys := w.keys(h)
 	var sb strings.Builder
-	var binds []int
+	var binds, grants []int
 	for ci, c := range w.ctls {
-		if !c.servicing && intersects(c.targets, keys) && !intersects(c.exempts, keys) {
+		if !c.servicing && w.targeted(c, h, -1) && !w.exempted(c, h, -1) {
 			binds = append(binds, ci)
 			fmt.Fprintf(&sb, "%d,", ci)
 		}
 	}
+	for gi, g := range w.grants {
+		if w.targeted(g, h, -1) && !w.exempted(g, h, -1) {
+			grants = append(grants, gi)
+			fmt.Fprintf(&sb, "g%d,", gi)
+		}
+	}
+	defer func() { w.profGrants[w.profOf[h]] = grants }()
 	if w.shared != nil {
 		p, set := w.shared.intern(sb.String(), binds, len(w.ctls))
 		for len(w.profSets) <= p {
@@ -770,7 +868,7 @@ func (w *world) blockersP(sup int32, p int, y int32) []int {
 		if c.servicing || !set[ci] || w.exemptsItem(c, y) {
 			continue
 		}
-		if ok, _ := w.reaches(c, sup, y); ok {
+		if ok, _ := w.reaches(c, sup, y); ok && !w.passes(c, p, y) {
 			out = append(out, ci)
 		}
 	}
@@ -796,6 +894,12 @@ func (w *world) exemptsItem(c *ctl, y int32) bool {
 // (see taint).
 func (w *world) reaches(c *ctl, sup, y int32) (bool, string) {
 	if c.issuer < 0 {
+		return false, ""
+	}
+	if c.buyer {
+		if hq := w.hq(sup); hq != c.issuer {
+			return true, fmt.Sprintf("%s is outside %s, whose measure restricts acquiring it", w.id(sup), w.id(c.issuer))
+		}
 		return false, ""
 	}
 	if w.hq(sup) == c.issuer {
@@ -917,10 +1021,8 @@ search:
 //
 // It returns the controls that withdraw it, if any, and why.
 func (w *world) installed(fab, tool, ed, h int32) (bool, []int, string) {
-	keys := w.keys(h)
-	if loc := w.location(fab); loc >= 0 && !slices.Contains(keys, loc) {
-		keys = append(slices.Clip(keys), loc)
-	}
+	loc := w.location(fab)
+	p := w.profile(h)
 	var vendors []int32
 	for _, r := range w.sources(tool) {
 		if !slices.Contains(vendors, r.sup.node) {
@@ -931,13 +1033,13 @@ func (w *world) installed(fab, tool, ed, h int32) (bool, []int, string) {
 	var bans, later []int
 	for _, ci := range w.coveringCtls(tool) {
 		c := w.ctls[ci]
-		if !w.binds(c, keys, tool) {
+		if !w.binds(c, h, loc, tool) {
 			continue
 		}
 		switch {
 		case c.servicing:
 			bans = append(bans, ci)
-		case since != 0 && c.effective <= since:
+		case since != 0 && c.effective <= since && !w.passes(c, p, tool):
 			later = append(later, ci)
 		}
 	}

@@ -41,7 +41,7 @@ import (
 //
 // Controls (issuer, effective, reach, covers -> targets):
 //
-//	event:us-fdp-2020     USA 2020-09-15 fdp  all items        -> firm:huawei
+//	event:us-fdp-2020     USA 2020-09-15 fdp  all items        -> firm:huawei, firm:hisilicon (a listing names each party)
 //	event:us-ai-2022      USA 2022-10-21 hq   input:ai-chip    -> country:CHN
 //	event:us-h20-2025     USA 2025-04-09 hq   product:h20      -> country:CHN
 //	event:nl-euv-2019     NLD 2019-06-01 hq   input:euv        -> country:CHN
@@ -92,6 +92,7 @@ func storyGraph(t testing.TB, duvSince string) *graph.Snapshot {
 
 	b.event("event:us-fdp-2020", "country:USA", "2020-09-15", "fdp").CoversAll = true
 	b.edge("event:us-fdp-2020", graph.Targets, "firm:huawei")
+	b.edge("event:us-fdp-2020", graph.Targets, "firm:hisilicon")
 	b.event("event:us-ai-2022", "country:USA", "2022-10-21", "hq")
 	b.edge("event:us-ai-2022", graph.Covers, "input:ai-chip").edge("event:us-ai-2022", graph.Targets, "country:CHN")
 	b.event("event:us-h20-2025", "country:USA", "2025-04-09", "hq")
