@@ -247,7 +247,10 @@ func TestQuestionSMIC7nm(t *testing.T) {
 // source:ymtc-cxmt), directly and by HBM being a kind of DRAM chip.
 func TestQuestionAscendEUVPaths(t *testing.T) {
 	e := bundledEngine(t)
-	ps, err := e.DependencyPaths("product:ascend-910c", "input:euv-lithography-tools", 8, 5, date("2025-01-01"))
+	// 2024-10-01: before TSMC halted the dies it made via Sophgo (issue 11's
+	// correction: the TSMC edge ends 2024-10-23, Reuters' first report of the
+	// halt, no longer at Sophgo's listing of 2025-01-16).
+	ps, err := e.DependencyPaths("product:ascend-910c", "input:euv-lithography-tools", 8, 5, date("2024-10-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,11 +267,11 @@ func TestQuestionAscendEUVPaths(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	// The TSMC-die edge holds until 2025-01-15 (valid_to: Sophgo's Entity
-	// List date); afterwards only the SMIC account remains.
+	// The TSMC-die edge holds until 2024-10-23 (valid_to); afterwards only
+	// the SMIC account remains.
 	later, err := e.DependencyPaths("product:ascend-910c", "input:euv-lithography-tools", 8, 5, date("2025-06-01"))
 	if err != nil || len(later) != 3 || render(later[0]) != want[1] {
-		t.Errorf("after 2025-01-15: %d paths, %v", len(later), err)
+		t.Errorf("after 2024-10-23: %d paths, %v", len(later), err)
 	}
 	// Every step cites its sources.
 	for _, p := range ps {
