@@ -359,6 +359,11 @@ func (l *curatedLoader) relation(r *Record) {
 			l.warn(r, "node", "node applies only to %s", graph.FabricatedAt)
 		}
 	}
+	if kind == graph.Licenses && ok1 {
+		if n := l.b.Node(from); n != nil && n.EventKind != graph.KindLicenceGrant {
+			l.problem(r, "from", "%s is a %s event; LICENSES starts at a %s event", from, n.EventKind, graph.KindLicenceGrant)
+		}
+	}
 	if r.Get("share") != "" {
 		if kind == graph.SubsidiaryOf {
 			e.Share = l.share(r, "share")

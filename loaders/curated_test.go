@@ -334,7 +334,7 @@ func TestCuratedRules(t *testing.T) {
 					"event:h,H,2025-01-01,licence-grant,hq,,,15% of revenue,source:s\n" +
 					"event:i,I,2025-01-01,licence-grant,,,,15% of revenue;volume cap,source:s\n",
 				"sources.csv":   "id,title,grade\nsource:s,S,primary\nsource:t,T,tertiary\n",
-				"relations.csv": "from,type,to,share,sources\nevent:i,LICENSES,event:g,,source:s\nevent:i,COVERS,input:a,40,source:s\nfirm:b,SUBSIDIARY_OF,firm:d,30,source:s\n",
+				"relations.csv": "from,type,to,share,sources\nevent:i,LICENSES,event:g,,source:s\nevent:i,COVERS,input:a,40,source:s\nfirm:b,SUBSIDIARY_OF,firm:d,30,source:s\nevent:g,LICENSES,event:e,,source:s\n",
 			},
 			want: []string{
 				`d/events.csv:2: licence_policy: unknown licence policy "presumption-of-refusal" (want one of presumption-of-denial, case-by-case, presumption-of-approval, or blank)`,
@@ -345,6 +345,7 @@ func TestCuratedRules(t *testing.T) {
 				"d/firms.csv:4: parent_share: parent_share without a parent",
 				"d/relations.csv:3: share: share applies only to SUBSIDIARY_OF (ownership percent)",
 				"d/relations.csv:3: to: unknown reference input:a",
+				"d/relations.csv:5: from: event:g is a rule event; LICENSES starts at a licence-grant event",
 				`d/sources.csv:3: grade: unknown source grade "tertiary" (want one of primary, secondary, or blank)`,
 			},
 		},

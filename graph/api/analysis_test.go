@@ -25,7 +25,9 @@ const (
 		topCountry { id } topCountryShare lowerBound lowerBoundReason shareYear shareSources { id } supplierCount
 		dependents exposed alternatives hasAlternatives controls { id } score`
 	feasibilitySel = `item { id name } holder { id name } asOf feasible blockedBy { ` + eventSel + ` } explanation
-		routes { kind item { id } via { id } feasible blockedBy { id } reason } paths { ` + pathSel + ` }`
+		routes { kind item { id } via { id } feasible blockedBy { id } reason } paths { ` + pathSel + ` }
+		status licences { control { id licencePolicy } policy grant { id kind conditions licenses { id } } status supplier { id } item { id } conditions }
+		buyerMeasures { event { id kind buyerSide binding issuer { id } sources { id grade } } binding through { id } }`
 	scenarioSel = `asOf controls { ` + eventSel + ` reach coversAll note sources { id } covers { id name } targets { id name }
 		exempts { id } rescinds { id } } targets { id } items { id }
 		newlyInfeasible { item { id } holder { id } before after blockedBy { id } explanation }
@@ -61,6 +63,25 @@ var analysisQueries = map[string]string{
 		feasibilitySel + ` } }`,
 	"analysis/feasibility-h20-chn-2025-06-01.json": `{ feasibility(item: "product:h20", for: "country:CHN", asOf: "2025-06-01") { ` +
 		feasibilitySel + ` } }`,
+	// Issue 11's graded answers. The H20 on 2025-09-01: licensed (US licences
+	// from 2025-08-08, reported 15 % revenue condition), with China's
+	// non-binding guidance to avoid it (Bloomberg, 2025-08-12).
+	"analysis/feasibility-h20-chn-2025-09-01.json": `{ feasibility(item: "product:h20", for: "country:CHN", asOf: "2025-09-01") { ` +
+		feasibilitySel + ` } }`,
+	// The H200 for ByteDance on 2026-02-01: case-by-case under 91 FR 1684
+	// with its conditions; China's customs block exempts ByteDance from
+	// 2026-01-28 (Reuters).
+	"analysis/feasibility-h200-bytedance-2026-02-01.json": `{ feasibility(item: "product:h200", for: "firm:bytedance", asOf: "2026-02-01") { ` +
+		feasibilitySel + ` } }`,
+	// The Affiliates Rule, its suspension, and Nexperia's controls while it
+	// was in force.
+	"analysis/affiliates-rule.json": `{ rule: node(id: "event:us-bis-2025-09-29-affiliates-rule") { ... on ControlEvent { id kind
+		ownershipThreshold binding citation suspendedBy { by { id citation } suspended { id } from until sources { id grade } } } }
+		nexperia: node(id: "firm:nexperia") { ... on Firm { parent { id } parentShare
+		during: activeControls(asOf: "2025-10-01") { event { id } via licencePolicy }
+		suspended: activeControls(asOf: "2025-12-01") { event { id } via } } }
+		wuxi: node(id: "fab:sk-hynix-wuxi") { ... on Fab { before: activeControls(asOf: "2025-12-30") { event { id } through { id } }
+		after: activeControls(asOf: "2026-01-02") { event { id } through { id } } } } }`,
 	// "If Japan restricted photoresist exports to China, which products
 	// become infeasible for Chinese firms?" None: US and Korean firms also
 	// supply photoresists (source:eto-2022, source:cset-2021), and no share
