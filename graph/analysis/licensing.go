@@ -261,16 +261,22 @@ func (w *world) buyerMeasures(x, h int32) []BuyerMeasure {
 }
 
 // CurrentTo returns how current the recorded events are as of today: the
-// latest day on or before today on which a control event was announced or
-// took effect, and the events of that day (by ID). Zero if there are none.
-// Events dated after today (announced effective dates to come) do not make
-// the data more current.
+// latest day on or before today on which a control event was announced,
+// took effect, or started to cover, target or exempt something (an edge's
+// valid_from: the approval of named importers), and the events of that
+// day (by ID). Zero if there are none. Dates after today (effective dates
+// to come, the planned end of a suspension) do not make the data more
+// current.
 func (e *Engine) CurrentTo(today graph.Date) (graph.Date, []graph.ID) {
 	var day graph.Date
 	var ids []graph.ID
 	for _, ev := range e.events {
 		n := e.s.Node(ev)
-		for _, d := range []graph.Date{n.Date, n.EffectiveDate()} {
+		dates := []graph.Date{n.Date, n.EffectiveDate()}
+		for _, ed := range e.s.Out(ev) {
+			dates = append(dates, e.s.Edge(ed).ValidFrom)
+		}
+		for _, d := range dates {
 			switch {
 			case d == 0 || d > today || d < day:
 			case d > day:
