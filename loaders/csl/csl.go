@@ -51,7 +51,11 @@ func listOf(source string) (list, string, bool) {
 var (
 	allItems = regexp.MustCompile(`(?i)\ball items subject to the EAR\b`)
 	fdpRule  = regexp.MustCompile(`734\.9`)
-	paren    = regexp.MustCompile(`\(([^()]*)\)`)
+	// Licence review policies as the CSL's license_policy column words them.
+	denialPolicy   = regexp.MustCompile(`(?i)\bpresumption of denial\b`)
+	caseByCase     = regexp.MustCompile(`(?i)\bcase[- ]by[- ]case\b`)
+	approvalPolicy = regexp.MustCompile(`(?i)\bpresumption of approval\b`)
+	paren          = regexp.MustCompile(`\(([^()]*)\)`)
 )
 
 // Load reads the Consolidated Screening List file spec.Path (.csv or .json)
@@ -295,6 +299,7 @@ func (l *loader) event(e entry, li list, start graph.Date, target graph.ID) {
 	if e.licensePolicy != "" {
 		notes = append(notes, "License review policy: "+e.licensePolicy)
 	}
+	n.LicencePolicy = reviewPolicy(e.licensePolicy)
 	n.Note = strings.Join(notes, " ")
 	l.b.AddNode(n, e.pos)
 	l.b.AddEdgeColumns(graph.Edge{From: id, To: target, Kind: graph.Targets, Share: graph.NoShare, Sources: []graph.ID{SourceID}},
@@ -477,4 +482,22 @@ func candidates(e entry) []string {
 		}
 	}
 	return out
+}
+
+// reviewPolicy maps the CSL's license_policy text to a graph licence
+// policy. Mixed policies ("presumption of denial for items uniquely required
+// for ... nodes; case-by-case review for all other items") map to the
+// strictest one they state, since a listing row covers all its items; the
+// full text stays in the event's note. Text stating none ("See §744.21(d)")
+// maps to "".
+func reviewPolicy(text string) string {
+	switch {
+	case denialPolicy.MatchString(text):
+		return graph.PresumptionOfDenial
+	case caseByCase.MatchString(text):
+		return graph.CaseByCase
+	case approvalPolicy.MatchString(text):
+		return graph.PresumptionOfApproval
+	}
+	return ""
 }

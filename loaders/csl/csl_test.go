@@ -160,6 +160,30 @@ func TestLoad(t *testing.T) {
 
 // TestWithoutCurated loads the list alone: every entry becomes a listed
 // party, and the issuer country is added.
+func TestReviewPolicy(t *testing.T) {
+	for text, want := range map[string]string{
+		"Presumption of denial.":                                  graph.PresumptionOfDenial,
+		"Presumption of denial for all items subject to the EAR.": graph.PresumptionOfDenial,
+		"Case-by-case review.":                                    graph.CaseByCase,
+		"Presumption of denial for items uniquely required for production of semiconductors at advanced technology nodes (10 nanometers and below); case-by-case review for all other items.": graph.PresumptionOfDenial,
+		"Presumption of approval.": graph.PresumptionOfApproval,
+		"See §744.21(d) and (e).":  "",
+		"":                         "",
+	} {
+		if got := reviewPolicy(text); got != want {
+			t.Errorf("reviewPolicy(%q) = %q, want %q", text, got, want)
+		}
+	}
+	ds, _, err := load(t, curated, "testdata/consolidated.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := loadertest.IndexOf(ds)
+	if n := x.Node(t, "event:us-bis-2019-05-16-el-huawei-technologies-co-ltd"); n.LicencePolicy != graph.PresumptionOfDenial {
+		t.Errorf("Huawei listing policy %q", n.LicencePolicy)
+	}
+}
+
 func TestWithoutCurated(t *testing.T) {
 	ds, _, err := load(t, nil, "testdata/consolidated.csv")
 	if err != nil {
