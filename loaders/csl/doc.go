@@ -54,7 +54,10 @@
 //     foreign-direct-product footnote (§ 734.9, e.g. Huawei's footnote 1 and
 //     the AI-chip entities' footnote 4), else "hq"; covers_all is set when it
 //     applies to "all items subject to the EAR". An end_date gives Expires
-//     (the day after it).
+//     (the day after it). The license_policy text gives LicencePolicy:
+//     "presumption of denial" (also when a mixed text adds case-by-case
+//     review for other items: the strictest it states), "case-by-case", or
+//     "presumption of approval"; anything else leaves it blank.
 //   - Unverified List (UVL) and Military End User (MEU) rows become events of
 //     kind "unverified-listing" and "military-end-user-listing" without
 //     reach: they record the listing (YMTC was on the UVL before the Entity
