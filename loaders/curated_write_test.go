@@ -132,7 +132,11 @@ func TestWriteCuratedRoundTrip(t *testing.T) {
 			edgeOf("observation:o", graph.SuppliedBy, "firm:a", s),
 			edgeOf("observation:o", graph.SuppliedBy, "fab:f", s),
 			edgeOf("observation:o", graph.Despite, "event:e", s),
-			func() graph.Edge { e := edgeOf("observation:o", graph.FollowedBy, "event:r", s); e.Note = "listed after"; return e }(),
+			func() graph.Edge {
+				e := edgeOf("observation:o", graph.FollowedBy, "event:r", s)
+				e.Note = "listed after"
+				return e
+			}(),
 			edgeOf("firm:a", graph.Makes, "product:p", s),
 			edgeOf("firm:b", graph.Makes, "product:p", s), // a second maker: relations.csv
 			edgeOf("firm:a", graph.Makes, "input:y", s),
