@@ -438,6 +438,7 @@ type readiness struct {
 	BuiltAt      *time.Time     `json:"builtAt,omitempty"`
 	LoadedAt     *time.Time     `json:"loadedAt,omitempty"`
 	LastError    string         `json:"lastReloadError,omitempty"`
+	Refused      string         `json:"refusedReload,omitempty"`
 	LastErrorAt  *time.Time     `json:"lastReloadErrorAt,omitempty"`
 }
 
@@ -445,9 +446,16 @@ func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) {
 	st := s.holder.Status()
 	body := readiness{Ready: st.Ready, Version: st.Version, StoreVersion: st.StoreVersion, Nodes: st.Nodes,
 		Edges: st.Edges, NodesByLabel: st.NodesByLabel, LastError: st.LastError, CurrentTo: st.CurrentTo.String(),
+		Refused: st.Refused,
 		BuiltAt: timePtr(st.BuiltAt), LoadedAt: timePtr(st.LoadedAt), LastErrorAt: timePtr(st.LastErrorAt)}
 	w.Header().Set("Content-Type", "application/json")
-	if !st.Ready {
+	if st.Refused != "" {
+		// Still answering from the previous snapshot, but the store and the
+		// server disagree: take this replica out of rotation until an
+		// operator decides.
+		body.Ready = false
+	}
+	if !body.Ready {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
 	enc := json.NewEncoder(w)
