@@ -33,13 +33,13 @@ func hostileQueries() map[string]string {
 		return q.String()
 	}
 	return map[string]string{
-		"exponential fragments":     b.String(),
+		"exponential fragments": b.String(),
 		// The review's sizes exceed the body limit; these fit in it and
 		// still exceed the field limit.
 		"2,000 __schema aliases":   aliases(2_000, "__schema { queryType { name } }"),
 		"3,000 search first: 0":    aliases(3_000, `search(text: "a", first: 0) { id }`),
 		"6,000 __typename aliases": aliases(6_000, "__typename"),
-		"two __schema roots":        `{ a: __schema { queryType { name } } b: __schema { queryType { name } } }`,
+		"two __schema roots":       `{ a: __schema { queryType { name } } b: __schema { queryType { name } } }`,
 	}
 }
 

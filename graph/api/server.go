@@ -10,9 +10,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"slices"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -44,8 +44,8 @@ type Options struct {
 	// MaxInFlight bounds the GraphQL requests being answered at once;
 	// more wait up to a second, then get 503 with Retry-After. Default 4
 	// per CPU.
-	MaxInFlight int
-	BuildVersion  string        // reported by /metrics (chipgraph_build_info); default from the binary's build info
+	MaxInFlight  int
+	BuildVersion string // reported by /metrics (chipgraph_build_info); default from the binary's build info
 	// AllowOrigins are the web origins (scheme://host[:port]) whose pages
 	// may call the API from a browser (CORS), "*" for any; none by default.
 	AllowOrigins []string
