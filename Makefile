@@ -45,3 +45,17 @@ check-generated:
 		rm -rf $$tmp; exit 1; \
 	fi; \
 	rm -rf $$tmp; echo "generated code is up to date"
+
+.PHONY: fuzz
+
+# Each fuzz target for FUZZTIME (default 10s): the parsers (IDs, dates,
+# curated CSV, ETO, CSL) and the GraphQL handler. CI runs it; run longer
+# locally with e.g. make fuzz FUZZTIME=5m.
+FUZZTIME ?= 10s
+fuzz:
+	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseID$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseDate$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./loaders -run '^$$' -fuzz '^FuzzCurated$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./loaders/csl -run '^$$' -fuzz '^FuzzCSL$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./loaders/eto -run '^$$' -fuzz '^FuzzETO$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./graph/api -run '^$$' -fuzz '^FuzzGraphQL$$' -fuzztime $(FUZZTIME)
