@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chipgraph/chipgraph/bench"
 	"github.com/chipgraph/chipgraph/graph"
-	"github.com/chipgraph/chipgraph/graph/bench"
 	"github.com/chipgraph/chipgraph/graph/neo4jstore"
 	"github.com/chipgraph/chipgraph/graph/synth"
 )
