@@ -1,9 +1,17 @@
 # Common tasks. Each target is one command a developer could type; others add
-# their own targets below (keep them .PHONY and self-describing).
+# their own targets below (keep them .PHONY, with a "# " comment right above
+# the target: `make help` prints it, and a test checks every target has one).
+# `make` alone runs `make help`.
 
 GO ?= go
 
-.PHONY: test vet run validate
+.PHONY: help test vet run validate
+
+# List the targets with what each does (the comment above each target).
+help:
+	@awk '/^# / { doc = doc (doc == "" ? "" : " ") substr($$0, 3); next } \
+	/^[a-zA-Z][a-zA-Z0-9_-]*:/ { t = $$0; sub(/:.*/, "", t); printf "  %-16s %s\n", t, doc } \
+	{ doc = "" }' $(MAKEFILE_LIST)
 
 # The whole test suite, with the race detector.
 test:

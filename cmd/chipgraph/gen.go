@@ -34,7 +34,7 @@ DIR is created if needed; an existing DIR must be empty unless --force is
 given, which overwrites the curated files in it.`
 
 func runGen(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags("chipgraph gen --tier S|M|L|N [--seed N] --out DIR [--force]", genUsage)
+	fs := newFlags("chipgraph gen --out DIR [--tier S|M|L|N] [--seed N] [--force]", genUsage)
 	tier := fs.String("tier", "S", "size: S, M, L, or a number of nodes (1k, 250k, 1e6)")
 	seed := fs.Int64("seed", 1, "random seed; equal seeds give equal data")
 	out := fs.String("out", "", "directory to write the CSV files into (required)")
