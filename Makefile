@@ -13,9 +13,10 @@ help:
 	/^[a-zA-Z][a-zA-Z0-9_-]*:/ { t = $$0; sub(/:.*/, "", t); printf "  %-16s %s\n", t, doc } \
 	{ doc = "" }' $(MAKEFILE_LIST)
 
-# The whole test suite, with the race detector.
+# The whole test suite, with the race detector: go test -race ./..., with
+# the skipped tests of each package, and why, on its ok line (tools/testsummary).
 test:
-	$(GO) test -race ./...
+	GO=$(GO) $(GO) run ./tools/testsummary -race ./...
 
 # gofmt (lists unformatted files and fails) and go vet.
 vet:

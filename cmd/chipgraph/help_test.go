@@ -257,3 +257,45 @@ func TestMakeHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEListsTestEnvironment checks that every environment variable
+// the tests read (in _test.go files and the test helper packages) is in the
+// README, whose Tests section says what each does.
+func TestREADMEListsTestEnvironment(t *testing.T) {
+	root := filepath.Join("..", "..")
+	names := map[string]string{}
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") && path != root || d.Name() == "node_modules" || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		helper := strings.HasSuffix(filepath.Dir(path), "test") // neo4jtest, loadertest, storetest
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || !(strings.HasSuffix(path, "_test.go") || helper) {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range envCall.FindAllSubmatch(b, -1) {
+			if m[1] != nil {
+				names[string(m[2])] = path
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if names["CHIPGRAPH_REQUIRE_NEO4J"] == "" || names["CHIPGRAPH_ETO_DIR"] == "" {
+		t.Fatalf("the grep missed the known test variables (found %v)", names)
+	}
+	readme := readRepoFile(t, "README.md")
+	for name, file := range names {
+		if !strings.Contains(readme, "`"+name) {
+			t.Errorf("%s (read in %s) is missing from README.md", name, file)
+		}
+	}
+}
