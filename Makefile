@@ -5,7 +5,7 @@
 
 GO ?= go
 
-.PHONY: help test vet run validate
+.PHONY: help test vet staticcheck run validate
 
 # List the targets with what each does (the comment above each target).
 help:
@@ -23,6 +23,10 @@ vet:
 	@unformatted=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+
+# staticcheck, the version pinned in go.mod (go get -tool ...@VERSION to move it).
+staticcheck:
+	$(GO) tool staticcheck ./...
 
 # The API on http://127.0.0.1:8080 with the embedded data.
 run:
