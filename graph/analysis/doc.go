@@ -64,7 +64,8 @@
 // # Time
 //
 // A control is active on a day if it is effective on or before it, has not
-// expired (Expires is exclusive) and no event that RESCINDS it is effective on
-// or before that day. Market shares at asOf: each supplier's latest share from
+// expired (Expires is exclusive), no event that RESCINDS it is effective on
+// or before that day, and it is not suspended that day (a SUSPENDS edge
+// holds; see docs/DESIGN.md §6). Market shares at asOf: each supplier's latest share from
 // a year on or before asOf's year.
 package analysis
