@@ -13,7 +13,7 @@ import (
 	"github.com/chipgraph/chipgraph/bench"
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/neo4jstore"
-	"github.com/chipgraph/chipgraph/graph/synth"
+	"github.com/chipgraph/chipgraph/synth"
 )
 
 const benchUsage = `
