@@ -1,19 +1,32 @@
 # Common tasks. Each target is one command a developer could type; others add
-# their own targets below (keep them .PHONY and self-describing).
+# their own targets below (keep them .PHONY, with a "# " comment right above
+# the target: `make help` prints it, and a test checks every target has one).
+# `make` alone runs `make help`.
 
 GO ?= go
 
-.PHONY: test vet run validate
+.PHONY: help test vet staticcheck run validate
 
-# The whole test suite, with the race detector.
+# List the targets with what each does (the comment above each target).
+help:
+	@awk '/^# / { doc = doc (doc == "" ? "" : " ") substr($$0, 3); next } \
+	/^[a-zA-Z][a-zA-Z0-9_-]*:/ { t = $$0; sub(/:.*/, "", t); printf "  %-16s %s\n", t, doc } \
+	{ doc = "" }' $(MAKEFILE_LIST)
+
+# The whole test suite, with the race detector: go test -race ./..., with
+# the skipped tests of each package, and why, on its ok line (tools/testsummary).
 test:
-	$(GO) test -race ./...
+	GO=$(GO) $(GO) run ./tools/testsummary -race ./...
 
 # gofmt (lists unformatted files and fails) and go vet.
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+
+# staticcheck, the version pinned in go.mod (go get -tool ...@VERSION to move it).
+staticcheck:
+	$(GO) tool staticcheck ./...
 
 # The API on http://127.0.0.1:8080 with the embedded data.
 run:
@@ -48,10 +61,9 @@ check-generated:
 
 .PHONY: fuzz
 
-# Each fuzz target for FUZZTIME (default 10s): the parsers (IDs, dates,
-# curated CSV, ETO, CSL) and the GraphQL handler. CI runs it; run longer
-# locally with e.g. make fuzz FUZZTIME=5m.
 FUZZTIME ?= 10s
+
+# Each fuzz target for FUZZTIME (default 10s): the parsers (IDs, dates, curated CSV, ETO, CSL) and the GraphQL handler; CI runs it, run longer with make fuzz FUZZTIME=5m.
 fuzz:
 	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseID$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseDate$$' -fuzztime $(FUZZTIME)

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/chipgraph/chipgraph/graph"
-	"github.com/chipgraph/chipgraph/graph/synth"
+	"github.com/chipgraph/chipgraph/synth"
 )
 
 // BenchmarkNewSnapshot measures building a snapshot of a synthetic graph of

@@ -6,7 +6,7 @@ import (
 )
 
 // Spec names one input: a kind of source and a path, written KIND:PATH on
-// the command line ("curated:data", "eto:../shared/datasets/eto",
+// the command line ("curated:data", "eto:eto-chip-explorer/data",
 // "csl:consolidated.csv").
 type Spec struct {
 	Kind string

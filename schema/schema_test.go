@@ -54,7 +54,7 @@ func TestEverythingDescribed(t *testing.T) {
 	}
 }
 
-// TestContract checks the names DESIGN.md §6 fixes.
+// TestContract checks the names docs/DESIGN.md §7 fixes: clients rely on them.
 func TestContract(t *testing.T) {
 	s, err := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphql", Input: SDL()})
 	if err != nil {

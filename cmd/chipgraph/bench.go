@@ -10,10 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chipgraph/chipgraph/bench"
 	"github.com/chipgraph/chipgraph/graph"
-	"github.com/chipgraph/chipgraph/graph/bench"
 	"github.com/chipgraph/chipgraph/graph/neo4jstore"
-	"github.com/chipgraph/chipgraph/graph/synth"
+	"github.com/chipgraph/chipgraph/synth"
 )
 
 const benchUsage = `
@@ -44,9 +44,9 @@ writable by this process.
 on stdout; otherwise a table. Progress goes to stderr.`
 
 func runBench(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags("chipgraph bench [--tier S|M|L] [--json] [--neo4j-uri URI] [--requests N] [flags]", benchUsage)
+	fs := newFlags("chipgraph bench --neo4j-uri URI [--tier S|M|L] [--json] [--requests N] [flags]", benchUsage)
 	cfg := neo4jstore.ConfigFromEnv(env.Getenv)
-	fs.StringVar(&cfg.URI, "neo4j-uri", cfg.URI, "the Neo4j to measure against, e.g. bolt://127.0.0.1:7687 (default $NEO4J_URI)")
+	fs.StringVar(&cfg.URI, "neo4j-uri", cfg.URI, "the Neo4j to measure against, e.g. bolt://127.0.0.1:7687 (required; default $NEO4J_URI)")
 	fs.IntVar(&cfg.BatchSize, "batch-size", cfg.BatchSize,
 		"rows per write transaction, for both loaders (default $NEO4J_BATCH_SIZE, else "+strconv.Itoa(neo4jstore.DefaultBatchSize)+")")
 	tier := fs.String("tier", "S", "data size: S (10^3 nodes), M (10^5), L (10^6), or a number of nodes")

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chipgraph/chipgraph/graph/bench"
+	"github.com/chipgraph/chipgraph/bench"
 	"github.com/chipgraph/chipgraph/graph/neo4jstore/neo4jtest"
 )
 

@@ -9,12 +9,12 @@ import (
 	"time"
 
 	"github.com/chipgraph/chipgraph/graph"
-	"github.com/chipgraph/chipgraph/graph/synth"
 	"github.com/chipgraph/chipgraph/loaders"
+	"github.com/chipgraph/chipgraph/synth"
 )
 
 const genUsage = `
-Write a deterministic synthetic supply chain (package graph/synth) as curated
+Write a deterministic synthetic supply chain (package synth) as curated
 CSV files (the format of data/README.md) into DIR, for benchmarks and load
 tests. The same tier and seed always give the same files.
 
@@ -23,7 +23,7 @@ Tiers: S (about 10^3 nodes), M (10^5), L (10^6), or a number of nodes (1k,
 OR-groups, firms with power-law supplier degrees and market shares, fabs with
 an installed base, products, and dated export-control events. Planted
 chokepoints with known answers: input:planted-chokepoint-1 ... -5, each
-supplied only by firm:planted-monopolist-1 ... -5 (see graph/synth).
+supplied only by firm:planted-monopolist-1 ... -5 (see package synth).
 
 The output passes "chipgraph validate curated:DIR" and can be served next to
 the bundled dataset ("chipgraph serve --data curated:DIR"): IDs that the
@@ -34,7 +34,7 @@ DIR is created if needed; an existing DIR must be empty unless --force is
 given, which overwrites the curated files in it.`
 
 func runGen(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags("chipgraph gen --tier S|M|L|N [--seed N] --out DIR [--force]", genUsage)
+	fs := newFlags("chipgraph gen --out DIR [--tier S|M|L|N] [--seed N] [--force]", genUsage)
 	tier := fs.String("tier", "S", "size: S, M, L, or a number of nodes (1k, 250k, 1e6)")
 	seed := fs.Int64("seed", 1, "random seed; equal seeds give equal data")
 	out := fs.String("out", "", "directory to write the CSV files into (required)")
@@ -71,7 +71,7 @@ func runGen(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// synthDataset returns graph/synth's dataset of n nodes for seed, adapted
+// synthDataset returns package synth's dataset of n nodes for seed, adapted
 // to the curated format and to being loaded next to the bundled dataset:
 //   - IDs the bundled dataset also uses are renamed (renameClashes);
 //   - source nodes cite no sources (sources.csv has no sources column);

@@ -38,7 +38,7 @@ neo4j), NEO4J_BATCH_SIZE.`
 func runLoad(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("chipgraph load --neo4j-uri URI [--batch-size N] [KIND:PATH ...]", loadUsage)
 	cfg := neo4jstore.ConfigFromEnv(env.Getenv)
-	fs.StringVar(&cfg.URI, "neo4j-uri", cfg.URI, "Neo4j to load into, e.g. bolt://127.0.0.1:7687 (default $NEO4J_URI)")
+	fs.StringVar(&cfg.URI, "neo4j-uri", cfg.URI, "Neo4j to load into, e.g. bolt://127.0.0.1:7687 (required; default $NEO4J_URI)")
 	fs.IntVar(&cfg.BatchSize, "batch-size", cfg.BatchSize,
 		"rows per write transaction (default $NEO4J_BATCH_SIZE, else "+strconv.Itoa(neo4jstore.DefaultBatchSize)+")")
 	paths, err := parseFlags(env, fs, args)

@@ -177,7 +177,14 @@ data/README.md), eto:DIR (an ETO supply-chain dataset release), csl:FILE (the
 Consolidated Screening List). With none, the curated dataset built into the
 binary is used.
 
-Environment: NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, CHIPGRAPH_ADDR.
+Environment (a flag given on the command line wins):
+  NEO4J_URI               the Neo4j to use (serve, load, report, bench), e.g. bolt://127.0.0.1:7687
+  NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE
+                          its credentials and database (default: no authentication, database neo4j)
+  NEO4J_BATCH_SIZE        rows per write transaction (load, bench)
+  CHIPGRAPH_ADDR          serve's listen address HOST:PORT (default `+defaultAddr+`)
+  CHIPGRAPH_CORS_ORIGINS  web origins whose pages may call serve's API, comma-separated, or *
+  GOMEMLIMIT              read by the Go runtime: a soft memory limit such as 2GiB for a large server
 `)
 }
 

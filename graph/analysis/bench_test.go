@@ -11,10 +11,10 @@ import (
 
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/analysis"
-	"github.com/chipgraph/chipgraph/graph/synth"
+	"github.com/chipgraph/chipgraph/synth"
 )
 
-// Benchmarks run on synthetic graphs (graph/synth) of 10^3 and 10^5 nodes,
+// Benchmarks run on synthetic graphs (synth/) of 10^3 and 10^5 nodes,
 // and 10^6 with -large:
 //
 //	go test -run '^$' -bench . -benchmem ./graph/analysis/

@@ -19,6 +19,23 @@
 // snapshot. The package-level functions build a throw-away Engine and are
 // meant for tools and tests.
 //
+// # Files
+//
+// engine.go (Engine, indexes, caches), funcs.go (the package-level
+// functions), deps.go (dependency steps), paths.go, upstream.go,
+// chokepoints.go with dependents.go (structural criticality), and for
+// feasibility:
+// controls.go (Control, and when a recorded event is an active control),
+// world.go (the graph on one day: holders, groups, fabs, installed base,
+// the ways to buy an item, requirements as AND/OR clauses), reach.go
+// (which controls cover an item, bind a holder and reach a supplier,
+// foreign-direct-product taint, installed base under servicing bans),
+// licensing.go (licence levels, grants, suspensions, ownership rules,
+// buyer-side measures), feasibility.go and feascache.go (the evaluation
+// and its settled results), explain.go (explanations and paths),
+// observed.go (observed facts beside the law), active.go (ControlsOn,
+// ControlsCovering), scenario.go.
+//
 // # Dependency edges
 //
 // "X depends on Y" is read along these edges, in these directions:
@@ -47,7 +64,8 @@
 // # Time
 //
 // A control is active on a day if it is effective on or before it, has not
-// expired (Expires is exclusive) and no event that RESCINDS it is effective on
-// or before that day. Market shares at asOf: each supplier's latest share from
+// expired (Expires is exclusive), no event that RESCINDS it is effective on
+// or before that day, and it is not suspended that day (a SUSPENDS edge
+// holds; see docs/DESIGN.md §6). Market shares at asOf: each supplier's latest share from
 // a year on or before asOf's year.
 package analysis

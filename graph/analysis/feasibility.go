@@ -108,10 +108,16 @@ type Route struct {
 //
 // A control blocks the flow S -> H of Y when it is active at asOf (effective
 // on or before it, not expired, not rescinded by an event effective on or
-// before it), is not a servicing ban, covers Y (a COVERS edge to Y or to a
-// category Y is an instance or subtype of, or covers-all), targets H (H, a
-// parent of H through SUBSIDIARY_OF, or H's headquarters country), exempts
-// none of those nor Y or its categories, and reaches S: S is headquartered
+// before it, not suspended on it), is not a servicing ban, covers Y (a
+// COVERS edge to Y or to a category Y is an instance or subtype of, or
+// covers-all), targets H (H or H's headquarters country; for a fab, also
+// its operator, the operator's country and the fab's country; for a
+// hypothetical control, also a parent of H through SUBSIDIARY_OF; a
+// recorded listing binds the parties it names, and an ownership rule in
+// force adds the firms listed parties own, see extendToAffiliates),
+// exempts none of those, no parent of H, nor Y or its categories, and
+// reaches S (a buyer-side measure reaches every supplier outside its
+// issuer; licences then grade the flow, see Level): S is headquartered
 // in the issuer's jurisdiction, or the control has "fdp" reach and S's
 // production of Y depends on that jurisdiction (see world.taint: a tool
 // category in the fabs of S that make Y, or a requirement of Y that S does

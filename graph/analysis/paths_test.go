@@ -7,7 +7,7 @@ import (
 
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/analysis"
-	"github.com/chipgraph/chipgraph/graph/synth"
+	"github.com/chipgraph/chipgraph/synth"
 )
 
 // pathGraph is a small chip supply chain:

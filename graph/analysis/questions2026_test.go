@@ -9,7 +9,8 @@ import (
 	"github.com/chipgraph/chipgraph/graph/analysis"
 )
 
-// Researcher questions about 2025-2026 (issue 11) over the bundled data.
+// Researcher questions about 2025-2026 (issue 11; listed in docs/questions.md)
+// over the bundled data.
 // Each expected answer names the source of the fact it rests on; the rows
 // citing them are in data/events.csv and data/relations.csv.
 

@@ -12,11 +12,11 @@ import (
 	"github.com/chipgraph/chipgraph/loaders"
 )
 
-// The researchers' questions of DESIGN.md §1 and shared/reference/seed.md,
-// asked of the bundled curated dataset (data/*.csv). Each test names the
-// rows its answer rests on and their sources (source: IDs in
-// data/sources.csv); if a row changes, the answer changes with it, and these
-// tests say so.
+// The researchers' questions (docs/questions.md lists them with their
+// sources; docs/DESIGN.md §1 says who asks them), asked of the bundled
+// curated dataset (data/*.csv). Each test names the rows its answer rests
+// on and their sources (source: IDs in data/sources.csv); if a row
+// changes, the answer changes with it, and these tests say so.
 
 var bundled = sync.OnceValues(func() (*analysis.Engine, error) {
 	ds, _, err := loaders.Load(context.Background(), nil, loaders.Options{})

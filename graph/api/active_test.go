@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestActiveControls answers two questions of DESIGN.md §1 through the API
+// TestActiveControls answers two questions of docs/questions.md through the API
 // over the bundled dataset: which controls applied to YMTC on 2023-01-01
 // (its own Entity List listing and two rules on China; sources in
 // graph/analysis/questions_test.go), and which covered HBM, since when.

@@ -2782,12 +2782,13 @@ func newExecutionContext(
 
 var sources = []*ast.Source{
 	{Name: "../../schema/analysis.graphqls", Input: `# chipgraph GraphQL schema: analysis queries over the knowledge graph
-# (graph/analysis). Names here are a contract (DESIGN.md §6).
+# (graph/analysis). Names here are a contract (docs/DESIGN.md §7); the semantics
+# of every analysis are in docs/DESIGN.md §6.
 #
 # Time: every analysis takes ` + "`" + `asOf` + "`" + `, a date (default: today in UTC, the day
 # the request is answered). A control is active at ` + "`" + `asOf` + "`" + ` if it is effective
-# on or before it and not rescinded or expired by then; edges outside their
-# validFrom/validTo are invisible at ` + "`" + `asOf` + "`" + `. Market shares at ` + "`" + `asOf` + "`" + `: each
+# on or before it, not rescinded or expired by then, and not suspended that
+# day; edges outside their validFrom/validTo are invisible at ` + "`" + `asOf` + "`" + `. Market shares at ` + "`" + `asOf` + "`" + `: each
 # supplier's latest share from a year on or before ` + "`" + `asOf` + "`" + `'s year counts.
 
 extend type Query {
@@ -3301,7 +3302,7 @@ extend type Product {
 `, BuiltIn: false},
 	{Name: "../../schema/entities.graphqls", Input: `# chipgraph GraphQL schema: the entities of the semiconductor supply-chain
 # knowledge graph and the queries that browse them. The analysis queries are in
-# analysis.graphqls. Names here are a contract (DESIGN.md §6): clients,
+# analysis.graphqls. Names here are a contract (docs/DESIGN.md §7): clients,
 # dashboards and tests rely on them.
 
 """

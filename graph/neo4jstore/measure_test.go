@@ -11,11 +11,11 @@ import (
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/neo4jstore/neo4jtest"
 	"github.com/chipgraph/chipgraph/graph/storetest"
-	"github.com/chipgraph/chipgraph/graph/synth"
+	"github.com/chipgraph/chipgraph/synth"
 )
 
 // BenchmarkLoad measures load and snapshot rates on a synthetic graph
-// (graph/synth) in the Neo4j at NEO4J_URI, which it wipes. It takes
+// (synth/) in the Neo4j at NEO4J_URI, which it wipes. It takes
 // minutes:
 //
 //	NEO4J_URI=bolt://127.0.0.1:7687 go test -run '^$' -bench BenchmarkLoad \

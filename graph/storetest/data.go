@@ -229,7 +229,7 @@ func Generated(n, variant int) *graph.Dataset {
 
 // UniqueEdges drops from ds every edge whose graph.Edge.Key repeats an
 // earlier one, and returns ds. Two edges with one key are one fact; the
-// Neo4j store rejects datasets that repeat one (Conflict), and graph/synth
+// Neo4j store rejects datasets that repeat one (Conflict), and synth
 // can produce exact repeats.
 func UniqueEdges(ds *graph.Dataset) *graph.Dataset {
 	seen := make(map[string]bool, len(ds.Edges))

@@ -9,7 +9,7 @@
 // see the old or the new content, never a mix.
 //
 // It also provides the datasets the suite uses (Sample, Generated; it also
-// round-trips a graph/synth graph), for store-specific tests and
+// round-trips a synth graph), for store-specific tests and
 // measurements. It imports graph, memstore (the reference) and synth, and
 // is imported only by tests.
 package storetest

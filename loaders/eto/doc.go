@@ -4,9 +4,12 @@
 // (`chipgraph validate eto:DIR`, `serve --data eto:DIR`).
 //
 // It imports graph and loaders, never a store. The repository never holds
-// ETO data: the tests read ../shared/datasets/eto and skip with a message
-// when it is absent (they fail instead when CHIPGRAPH_REQUIRE_ETO=1); the
-// fixtures under testdata/ are invented rows in ETO's format.
+// ETO data (CC BY-NC 4.0: the project ships the loader, not the data). The
+// tests read the folder named by CHIPGRAPH_ETO_DIR (default
+// ../shared/datasets/eto, a folder beside the repository in the project's
+// workspace, never part of a clone) and skip with a message when it is
+// absent (they fail instead when CHIPGRAPH_REQUIRE_ETO=1); the fixtures
+// under testdata/ are invented rows in ETO's format.
 //
 // # Getting the data, licence, citation
 //

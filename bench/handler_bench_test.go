@@ -13,7 +13,7 @@ import (
 
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/api"
-	"github.com/chipgraph/chipgraph/graph/synth"
+	"github.com/chipgraph/chipgraph/synth"
 )
 
 // Benchmarks of the four questions through the GraphQL handler in process

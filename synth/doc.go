@@ -35,5 +35,7 @@
 // few reach them only through an OR-group). Random inputs never have a
 // supplier above 85 %, so no other input is a monopoly.
 //
-// synth imports only graph and the standard library.
+// synth imports only graph and the standard library. It lives beside
+// loaders, outside graph/, because like them it is a source of datasets
+// (made from a seed instead of files), not part of the domain.
 package synth

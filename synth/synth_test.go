@@ -5,7 +5,7 @@ import (
 
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/analysis"
-	"github.com/chipgraph/chipgraph/graph/synth"
+	"github.com/chipgraph/chipgraph/synth"
 )
 
 func TestGenerateDeterministic(t *testing.T) {

@@ -18,6 +18,7 @@
 //
 // and reports every figure with the ratios between them (report.go).
 //
-// The harness wipes the database it is given. It imports the stores, the
+// The harness wipes the database it is given. It lives outside graph/ because
+// it is a tool, not part of the domain: it imports the stores, the loaders, the
 // API and the analysis packages; nothing imports it but cmd/chipgraph.
 package bench
