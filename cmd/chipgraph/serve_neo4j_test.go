@@ -113,6 +113,48 @@ func TestFollowNeo4jWiped(t *testing.T) {
 	})
 }
 
+// TestReplicasConverge: two servers following one Neo4j (read replicas
+// behind a load balancer) serve the same data version within one poll of a
+// completed load, and never a version the store did not complete.
+func TestReplicasConverge(t *testing.T) {
+	store := neo4jtest.Open(t) // wiped
+	cfg := neo4jtest.Config(t)
+	ctx := context.Background()
+	if _, err := store.Write(ctx, storetest.Sample(), graph.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	const poll = 50 * time.Millisecond
+	var replicas [2]*api.Holder
+	for i := range replicas {
+		replicas[i] = api.NewHolder()
+		stop := followNeo4j(ctx, &neo4jServeFlags{cfg: cfg, poll: poll}, replicas[i], slog.New(slog.NewTextHandler(io.Discard, nil)))
+		defer stop()
+	}
+	allowed := map[string]bool{graph.MustSnapshot(storetest.Sample()).Version(): true}
+	for round, ds := range []*graph.Dataset{storetest.SampleUpdated(), storetest.Sample(), storetest.Generated(300, 0)} {
+		want := graph.MustSnapshot(ds).Version()
+		allowed[want] = true
+		if _, err := store.Write(ctx, ds, graph.WriteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		loaded := time.Now()
+		var took [2]time.Duration
+		eventually(t, "both replicas serve the new load", func() bool {
+			for i, h := range replicas {
+				v := h.Status().Version
+				if !allowed[v] {
+					t.Fatalf("replica %d serves %s, a version no load completed", i, v)
+				}
+				if v == want && took[i] == 0 {
+					took[i] = time.Since(loaded)
+				}
+			}
+			return took[0] > 0 && took[1] > 0
+		})
+		t.Logf("round %d: replicas caught up after %s and %s (poll %s; snapshot build included)", round, took[0], took[1], poll)
+	}
+}
+
 func TestFollowNeo4jUnreachable(t *testing.T) {
 	f := &neo4jServeFlags{cfg: neo4jstore.Config{URI: "bolt://127.0.0.1:1", MaxRetryTime: 100 * time.Millisecond}, poll: time.Hour}
 	holder := api.NewHolder()
