@@ -102,3 +102,22 @@ func TestInFlightCap(t *testing.T) {
 		t.Errorf("with a slot free: %d %s", r.Status, r.Raw)
 	}
 }
+
+// Analysis costs grow with the graph: on a tier-M-sized graph one
+// chokepoints query passes the default limit, 90 aliased ones (each with
+// its own date, as in the review) do not.
+func TestAnalysisCostScales(t *testing.T) {
+	for nodes, want := range map[int]int{500: 1, 5_000: 1, 100_000: 5, 1_000_000: 15} {
+		if got := graphScale(nodes); got != want {
+			t.Errorf("graphScale(%d) = %d, want %d", nodes, got, want)
+		}
+	}
+	c := complexity(func() int { return graphScale(100_000) })
+	one := c.Query.Chokepoints(1, nil, nil, nil)
+	if one > 50_000 || 90*one <= 50_000 {
+		t.Errorf("one chokepoints query at 10^5 nodes costs %d: want it under the default limit and 90 of them over", one)
+	}
+	if s := c.Query.Scenario(1, nil, nil, nil); s > 50_000 || 9*s <= 50_000 {
+		t.Errorf("one scenario at 10^5 nodes costs %d: want it under the default limit and 9 of them over", s)
+	}
+}

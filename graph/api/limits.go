@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"math"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -34,6 +35,18 @@ const (
 	costSearch = 20
 )
 
+// graphScale is the factor by which the analysis fields' fixed costs grow
+// with the graph served: 1 up to 5,000 nodes, then the square root of
+// nodes/5,000 (about 4.5 at 10^5 nodes, 14 at 10^6), so that one analysis
+// of a large graph stays within the default limit while dozens of aliased
+// ones (each with its own asOf, defeating the caches) do not.
+func graphScale(nodes int) int {
+	if nodes <= 5_000 {
+		return 1
+	}
+	return int(math.Ceil(math.Sqrt(float64(nodes) / 5_000)))
+}
+
 // pageCost is the number of items the complexity calculation assumes for a
 // `first` argument: the value itself, clamped to [0, MaxFirst] so that an
 // out-of-range value is reported as BAD_USER_INPUT by the resolver rather
@@ -48,10 +61,16 @@ func pageCost(first *int, def int) int {
 
 // complexity returns the per-field costs: a connection or search costs its
 // page size times its selection; relationship lists cost listCost times
-// their selection; analysis fields add a fixed cost. Other fields cost 1
-// plus their selection (gqlgen's default).
-func complexity() ComplexityRoot {
+// their selection; analysis fields add a fixed cost, multiplied by scale()
+// (see graphScale), since their work grows with the graph. Other fields
+// cost 1 plus their selection (gqlgen's default).
+func complexity(scale func() int) ComplexityRoot {
 	var c ComplexityRoot
+	pathsCost := func() int { return costDependencyPaths * scale() }
+	upstreamCost := func() int { return costUpstream * scale() }
+	chokepointsCost := func() int { return costChokepoints * scale() }
+	feasibilityCost := func() int { return costFeasibility * scale() }
+	scenarioCost := func() int { return costScenario * scale() }
 	list := func(child int) int { return 1 + listCost*child }
 	page := func(child int, first *int) int { return 1 + pageCost(first, 50)*child }
 
@@ -66,17 +85,17 @@ func complexity() ComplexityRoot {
 		return page(child, first)
 	}
 	q.DependencyPaths = func(child int, _, _ string, _ *int, first *int, _ *graph.Date) int {
-		return costDependencyPaths + pageCost(first, 5)*child
+		return pathsCost() + pageCost(first, 5)*child
 	}
-	q.Upstream = func(child int, _ string, _ *int, _ *graph.Date) int { return costUpstream + listCost*child }
+	q.Upstream = func(child int, _ string, _ *int, _ *graph.Date) int { return upstreamCost() + listCost*child }
 	q.Chokepoints = func(child int, _ *string, _ *graph.Date, first *int) int {
-		return costChokepoints + pageCost(first, 20)*child
+		return chokepointsCost() + pageCost(first, 20)*child
 	}
 	q.Feasibility = func(child int, _, _ string, _ *graph.Date, _ []*model.ControlInput) int {
-		return costFeasibility + child
+		return feasibilityCost() + child
 	}
 	q.Scenario = func(child int, _ []*model.ControlInput, _ *graph.Date, _ []string) int {
-		return costScenario + listCost*child
+		return scenarioCost() + listCost*child
 	}
 
 	// Relationship lists.

@@ -119,7 +119,12 @@ func NewServer(h *Holder, opt Options, log *slog.Logger) *Server {
 	s := &Server{holder: h, cfg: opt.withDefaults(), log: log, metrics: newMetrics(), mux: http.NewServeMux()}
 	s.inflight = make(chan struct{}, s.cfg.MaxInFlight)
 
-	es := NewExecutableSchema(Config{Resolvers: &Resolver{}, Complexity: complexity()})
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{}, Complexity: complexity(func() int {
+		if v := h.View(); v != nil {
+			return graphScale(v.Snap.NumNodes())
+		}
+		return 1
+	})})
 	s.sdl = []byte(schema.SDL())
 
 	gql := handler.New(es)
