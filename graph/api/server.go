@@ -70,6 +70,8 @@ func (c Options) withDefaults() Options {
 // Routes:
 //
 //	GET  /                 GraphiQL playground with an example query
+//	GET  /dashboard        the dashboard (web/dashboard), on the public API only
+//	GET  /assets/...       the pages' scripts, styles and vendored libraries (embedded)
 //	POST /graphql          GraphQL over HTTP (JSON body)
 //	GET  /graphql          GraphQL over HTTP (query, variables, operationName in the URL)
 //	GET  /schema.graphql   the schema as SDL (the files of package schema)
@@ -79,14 +81,13 @@ func (c Options) withDefaults() Options {
 //	GET  /reports/chokepoints.json, .csv
 //	                       the chokepoint report (see reports.go)
 type Server struct {
-	holder     *Holder
-	cfg        Options
-	log        *slog.Logger
-	gql        *handler.Server
-	sdl        []byte
-	playground http.Handler
-	metrics    *metrics
-	mux        *http.ServeMux
+	holder  *Holder
+	cfg     Options
+	log     *slog.Logger
+	gql     *handler.Server
+	sdl     []byte
+	metrics *metrics
+	mux     *http.ServeMux
 }
 
 // NewServer returns a server answering from h's snapshots and logging to
@@ -112,9 +113,9 @@ func NewServer(h *Holder, opt Options, log *slog.Logger) *Server {
 	gql.AroundRootFields(withDeadline)
 	gql.AroundResponses(s.recordResponse)
 	s.gql = gql
-	s.playground = newPlayground()
 
 	s.Handle("GET /{$}", "playground", http.HandlerFunc(s.servePlayground))
+	s.handleWeb() // web.go: /dashboard and /assets/
 	s.Handle("/graphql", "graphql", http.HandlerFunc(s.serveGraphQL))
 	s.Handle("GET /schema.graphql", "schema", http.HandlerFunc(s.serveSDL))
 	s.Handle("GET /healthz", "healthz", http.HandlerFunc(s.serveHealth))

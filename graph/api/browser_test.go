@@ -1,0 +1,233 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// The browser tests load chipgraph's pages in a real headless Chromium,
+// driven over the DevTools protocol by chromedp (a maintained, pure-Go
+// driver: no Node, no WebDriver server, and the protocol's events give us
+// every request and console message). The browser runs with every host name
+// unresolvable, as on a machine without internet access, and each test fails
+// on any console error, uncaught exception, CSP violation or request to a
+// host other than the server's.
+//
+// Without a Chromium the tests skip with a message; CHIPGRAPH_REQUIRE_BROWSER=1
+// (set by CI) makes that a failure. CHIPGRAPH_CHROMIUM names the binary if it
+// is not chromium, chromium-browser or google-chrome on PATH. Screenshots are
+// written to CHIPGRAPH_SCREENSHOT_DIR (default: chipgraph-screenshots in the
+// system's temporary folder); the test output names each file.
+
+// browser is one headless Chromium tab pointed at a test server.
+type browser struct {
+	t      *testing.T
+	ctx    context.Context
+	base   *url.URL
+	shots  string
+	mu     sync.Mutex
+	errors []string // console errors, exceptions, log errors
+	away   []string // requests to other hosts
+}
+
+func chromiumPath() string {
+	if p := os.Getenv("CHIPGRAPH_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// newBrowser starts a Chromium tab against a server on the bundled dataset.
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	exe := chromiumPath()
+	if exe == "" {
+		msg := "no Chromium found (install Debian's chromium package, or set CHIPGRAPH_CHROMIUM); browser tests skipped"
+		if os.Getenv("CHIPGRAPH_REQUIRE_BROWSER") == "1" {
+			t.Fatal(msg + ", but CHIPGRAPH_REQUIRE_BROWSER=1")
+		}
+		t.Skip(msg)
+	}
+	hs := httptest.NewServer(bundledServer(t))
+	t.Cleanup(hs.Close)
+	base, _ := url.Parse(hs.URL)
+
+	shots := os.Getenv("CHIPGRAPH_SCREENSHOT_DIR")
+	if shots == "" {
+		shots = filepath.Join(os.TempDir(), "chipgraph-screenshots")
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.NoSandbox, // CI runs as root, where Chromium's sandbox cannot start
+		chromedp.WindowSize(1280, 900),
+		// No name resolves: a page that reached for a CDN would fail here as
+		// it does offline (and the request would be reported below).
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
+		chromedp.Flag("no-proxy-server", true),
+	)
+	b := &browser{t: t, base: base, shots: shots}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(actx, chromedp.WithListener(b.listen))
+	ctx, cancelTime := context.WithTimeout(ctx, 120*time.Second)
+	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
+	b.ctx = ctx
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting %s: %v", exe, err)
+	}
+	for _, err := range []error{
+		call(ctx, log.Enable, struct{}{}),
+		call(ctx, runtime.Enable, struct{}{}),
+		call(ctx, network.Enable, network.EnableParams{}),
+	} {
+		if err != nil {
+			t.Fatalf("starting %s: %v", exe, err)
+		}
+	}
+	t.Cleanup(b.check)
+	return b
+}
+
+func call[P, R any](ctx context.Context, cmd cdp.Command[P, R], p P) error {
+	_, err := chromedp.Call(ctx, cmd, p)
+	return err
+}
+
+// listen records console errors, exceptions, CSP violations and requests to
+// other hosts. It runs in chromedp's event loop, so it only appends.
+func (b *browser) listen(ev any) {
+	base := b.base
+	{
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning && strings.Contains(consoleText(ev.Args), "Content Security Policy") {
+				b.errors = append(b.errors, "console."+string(ev.Type)+": "+consoleText(ev.Args))
+			}
+		case *runtime.EventExceptionThrown:
+			msg := ev.ExceptionDetails.Text
+			if ev.ExceptionDetails.Exception != nil {
+				msg += " " + ev.ExceptionDetails.Exception.Description
+			}
+			b.errors = append(b.errors, "exception: "+msg)
+		case *log.EventEntryAdded:
+			if ev.Entry.Level == log.EntryLevelError {
+				b.errors = append(b.errors, fmt.Sprintf("log %s: %s (%s)", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL))
+			}
+		case *network.EventRequestWillBeSent:
+			u, err := url.Parse(ev.Request.URL)
+			if err != nil || (u.Scheme != "data" && u.Scheme != "blob" && u.Host != base.Host) {
+				b.away = append(b.away, ev.Request.URL)
+			}
+		}
+	}
+}
+
+func consoleText(args []*runtime.RemoteObject) string {
+	var parts []string
+	for _, a := range args {
+		if a.Value != nil {
+			parts = append(parts, strings.Trim(string(a.Value), `"`))
+		} else {
+			parts = append(parts, a.Description)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// check fails the test on any console error or request to another host.
+func (b *browser) check() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, e := range b.errors {
+		b.t.Errorf("browser: %s", e)
+	}
+	for _, u := range b.away {
+		b.t.Errorf("request to another host: %s", u)
+	}
+}
+
+// run runs actions, failing the test with what was being done.
+func (b *browser) run(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// url is the absolute URL of path on the test server.
+func (b *browser) url(path string) string { return b.base.String() + path }
+
+// screenshot writes the page to NAME.png in the screenshot folder.
+func (b *browser) screenshot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(b.shots, name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.t.Logf("screenshot: %s", path)
+}
+
+// text is the visible text of the first node matching sel.
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
+	if err != nil {
+		b.t.Fatalf("reading %s: %v", sel, err)
+	}
+	return s
+}
+
+// waitText waits until the first node matching sel shows want.
+func (b *browser) waitText(sel, want string) {
+	b.t.Helper()
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.innerText.includes(%q); })()`, sel, want)
+	b.run(fmt.Sprintf("waiting for %q in %s", want, sel), pollVoid(js))
+}
+
+// pollVoid waits until the expression is truthy.
+func pollVoid(js string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Poll[any](js, chromedp.WithPollingTimeout(30*time.Second))(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
+
+// TestBrowserPlayground opens / as a new user would and runs the example
+// query the page opens with.
+func TestBrowserPlayground(t *testing.T) {
+	b := newBrowser(t)
+	b.run("opening /", chromedp.Navigate(b.url("/")),
+		chromedp.WaitVisible(chromedp.CSS(`.graphiql-execute-button`)))
+	b.run("running the example", chromedp.Click(chromedp.CSS(`.graphiql-execute-button`)))
+	b.waitText(`.graphiql-response`, `"name": "Huawei"`)
+	b.screenshot("playground")
+}

@@ -1,0 +1,76 @@
+package api
+
+import (
+	"embed"
+	"io/fs"
+	"net/http"
+	"strings"
+)
+
+// web holds chipgraph's pages and everything they load: our own HTML, CSS
+// and JavaScript, and under web/vendor the third-party files copied byte for
+// byte from the npm tarballs pinned in web/vendor/PINS (scripts/vendor-web
+// writes and checks them). Nothing a page needs comes from another host, so
+// the pages work offline and behind restrictive proxies, and
+// contentSecurityPolicy tells the browser to refuse anything else.
+//
+//go:embed web
+var web embed.FS
+
+// contentSecurityPolicy allows a page to load scripts, styles, fonts and
+// images only from this server (fonts and icons inlined as data: URLs by
+// GraphiQL's stylesheet; blob: for exported PNGs) and to talk only to this
+// server. Inline styles are allowed because GraphiQL and Cytoscape.js set
+// them; inline scripts are not.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+
+// handleWeb adds the routes of the dashboard and of the embedded assets:
+//
+//	GET /dashboard           the dashboard's page (views are chosen in the URL's fragment)
+//	GET /assets/PATH         web/PATH; vendor files, whose paths carry their version, are cached for a year
+func (s *Server) handleWeb() {
+	assets, err := fs.Sub(web, "web")
+	if err != nil {
+		panic(err) // web is embedded at build time; a missing folder is a build error
+	}
+	files := http.FileServerFS(assets)
+	s.Handle("GET /dashboard", "dashboard", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		servePage(w, r, "web/dashboard/index.html")
+	}))
+	s.Handle("GET /dashboard/", "dashboard", http.RedirectHandler("/dashboard", http.StatusMovedPermanently))
+	s.Handle("GET /assets/", "assets", http.StripPrefix("/assets", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") || strings.HasSuffix(r.URL.Path, ".html") {
+			http.NotFound(w, r) // no listings; pages have their own routes
+			return
+		}
+		h := w.Header()
+		if strings.HasPrefix(r.URL.Path, "/vendor/") {
+			h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			h.Set("Cache-Control", "no-cache")
+		}
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		files.ServeHTTP(w, r)
+	})))
+}
+
+// servePage writes the embedded HTML page at name with the page's security
+// headers.
+func servePage(w http.ResponseWriter, r *http.Request, name string) {
+	page, err := web.ReadFile(name)
+	if err != nil {
+		panic(err) // the page is embedded at build time
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-cache")
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(page)
+	}
+}
