@@ -231,3 +231,133 @@ func TestBrowserPlayground(t *testing.T) {
 	b.waitText(`.graphiql-response`, `"name": "Huawei"`)
 	b.screenshot("playground")
 }
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](b *browser, js string) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		b.t.Fatalf("evaluating %s: %v", js, err)
+	}
+	return v
+}
+
+// open loads a dashboard link and waits until its view has rendered.
+func (b *browser) open(link, view string) {
+	b.t.Helper()
+	b.run("opening "+link, chromedp.Navigate(b.url(link)))
+	b.run("waiting for the "+view+" view", pollVoid(fmt.Sprintf(`document.querySelector('main').dataset.ready === %q`, view)))
+	if msg := eval[string](b, `(document.querySelector('main [role=alert]') || {}).innerText || ''`); msg != "" {
+		b.t.Fatalf("%s shows an error: %s", link, msg)
+	}
+	unlabelled := eval[[]string](b, `[...document.querySelectorAll('input, select, textarea')]
+		.filter((e) => e.type !== 'hidden' && !e.labels.length && !e.getAttribute('aria-label')).map((e) => e.outerHTML)`)
+	for _, e := range unlabelled {
+		b.t.Errorf("%s: a control without a label: %s", link, e)
+	}
+}
+
+// TestBrowserWatcher checks that the browser tests would notice a page
+// reaching for another host (the requests other tests assert there are none
+// of).
+func TestBrowserWatcher(t *testing.T) {
+	b := newBrowser(t)
+	_ = chromedp.Do(b.ctx, chromedp.Navigate("http://cdn.chipgraph.example/x.js")) // fails: no name resolves
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.away) != 1 || !strings.Contains(b.away[0], "cdn.chipgraph.example") {
+		t.Errorf("requests to other hosts recorded: %q", b.away)
+	}
+	b.away, b.errors = nil, nil
+}
+
+// TestBrowserDashboard loads each view of the dashboard on the bundled data
+// and checks what it shows.
+func TestBrowserDashboard(t *testing.T) {
+	b := newBrowser(t)
+	version := bundledServer(t).Holder().Snapshot().Version()
+
+	t.Run("chokepoints", func(t *testing.T) {
+		b.t = t
+		b.open("/dashboard?view=chokepoints&asOf=2025-06-01", "chokepoints")
+		// Time to first render, from the start of navigation (reported, not asserted).
+		t.Logf("time to first render of /dashboard (chokepoints view): %s ms", eval[string](b, `document.documentElement.dataset.firstRender`))
+		if got := eval[string](b, `location.search`); !strings.Contains(got, "asOf=2025-06-01") || !strings.Contains(got, "v="+version) {
+			t.Errorf("the link lacks the as-of date or the dataset version %s: %s", version, got)
+		}
+		if n := eval[int](b, `document.querySelectorAll('main table tbody tr').length`); n != 20 {
+			t.Errorf("%d rows, want 20", n)
+		}
+		if n := eval[int](b, `document.querySelectorAll('main svg.chart rect.bar').length`); n != 20 {
+			t.Errorf("%d bars, want 20", n)
+		}
+		if href := eval[string](b, `[...document.querySelectorAll('main a')].find((a) => a.textContent === 'Download CSV').getAttribute('href')`); href != "/reports/chokepoints.csv?asOf=2025-06-01&first=20" {
+			t.Errorf("CSV link %q", href)
+		}
+		b.screenshot("dashboard-chokepoints")
+	})
+	t.Run("dependencies", func(t *testing.T) {
+		b.t = t
+		b.open("/dashboard?view=dependencies&asOf=2025-06-01&item=product:ascend-910c", "dependencies")
+		b.waitText("#dep-table", "ASML")
+		b.waitText("#dep-table", "(OR ")
+		if n := eval[int](b, `document.querySelectorAll('#graph canvas').length`); n == 0 {
+			t.Error("Cytoscape drew no canvas")
+		}
+		if !strings.Contains(b.text("#dep-table"), "⚑") {
+			t.Error("no item is marked as under a control on 2025-06-01")
+		}
+		b.run("selecting ASML", chromedp.Click(chromedp.CSS(`#dep-table button`), chromedp.NodeVisible))
+		b.waitText("#dep-details", "tier")
+		b.screenshot("dashboard-dependencies")
+	})
+	t.Run("controls", func(t *testing.T) {
+		b.t = t
+		b.open("/dashboard?view=controls&asOf=2025-06-01", "controls")
+		b.waitText("#events", "2022-10-07")
+		b.waitText("#events", "Advanced computing and semiconductor manufacturing items rule (October 2022)")
+		if href := eval[string](b, `[...document.querySelectorAll('#events a')].find((a) => a.textContent === '87 FR 62186').href`); !strings.HasPrefix(href, "https://") {
+			t.Errorf("the October 2022 rule's citation links to %q", href)
+		}
+		b.waitText("#events", "suspended")
+		b.waitText("#events", "licences granted")
+		b.open("/dashboard?view=controls&asOf=2025-06-01&issuer=country:NLD", "controls")
+		if got := b.text("#events caption"); strings.HasPrefix(got, eval[string](b, `String(document.querySelectorAll('#events tbody tr').length)`)+" of ") == false {
+			t.Errorf("caption %q", got)
+		}
+		if strings.Contains(b.text("#events tbody"), "87 FR 62186") {
+			t.Error("the issuer filter kept a US rule")
+		}
+		b.screenshot("dashboard-controls")
+	})
+	t.Run("access", func(t *testing.T) {
+		b.t = t
+		cell := `button[data-item="product:h20"][data-for="country:CHN"]`
+		for _, tc := range []struct{ asOf, want, why string }{
+			{"2025-06-01", "BLOCKED", "Licence requirement for Nvidia H20"},
+			{"2025-09-01", "LICENSED", "granted by"},
+		} {
+			b.open("/dashboard?view=access&asOf="+tc.asOf, "access")
+			if got := eval[string](b, `document.querySelector('`+cell+`').dataset.status`); got != tc.want {
+				t.Errorf("H20 for China on %s: %s, want %s", tc.asOf, got, tc.want)
+			}
+			// By keyboard: focus the cell and press Enter.
+			b.run("explaining the H20 cell", chromedp.Focus(chromedp.CSS(cell)), chromedp.KeyEvent("\r"))
+			b.waitText("#access-details", tc.why)
+			b.screenshot("dashboard-access-" + tc.asOf)
+		}
+	})
+	t.Run("scenario", func(t *testing.T) {
+		b.t = t
+		b.open("/dashboard?view=scenario&asOf=2025-06-01", "scenario")
+		b.waitText("#scenario-result", "Newly infeasible: 4")
+		b.run("removing a control and running again", chromedp.Click(chromedp.CSS(`[data-remove="1"]`)),
+			chromedp.Click(chromedp.CSS(`#scenario-form button[type=submit]`)))
+		b.run("waiting for the new result", pollVoid(`location.search.includes('sc=') && document.querySelector('main').dataset.ready === 'scenario'`))
+		if got := eval[int](b, `document.querySelectorAll('#scenario-form fieldset').length`); got != 1 {
+			t.Errorf("%d controls after removing one of two", got)
+		}
+		b.screenshot("dashboard-scenario")
+	})
+	b.t = t
+}

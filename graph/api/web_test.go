@@ -22,7 +22,9 @@ func TestWebSelfContained(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		for _, m := range absolute.FindAllString(string(b), -1) {
+		// The SVG namespace is a name, not a place anything is fetched from.
+		text := strings.ReplaceAll(string(b), "'http://www.w3.org/2000/svg'", "")
+		for _, m := range absolute.FindAllString(text, -1) {
 			t.Errorf("%s names another host: %s", path, m)
 		}
 		return nil
