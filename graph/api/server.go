@@ -102,8 +102,8 @@ func NewServer(h *Holder, opt Options, log *slog.Logger) *Server {
 	s.sdl = []byte(schema.SDL())
 
 	gql := handler.New(es)
-	gql.AddTransport(transport.GET{})
-	gql.AddTransport(transport.POST{})
+	gql.AddTransport(specTransport{transport.GET{}})
+	gql.AddTransport(specTransport{transport.POST{}})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	gql.SetErrorPresenter(s.presentError)
 	gql.SetRecoverFunc(s.recoverFunc)
@@ -312,6 +312,13 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if !hasQuery(r) {
+		// Not a GraphQL-over-HTTP request; gqlgen would answer it like a
+		// document that fails validation.
+		writeGraphQLError(w, http.StatusBadRequest, CodeBadUserInput, "the request has no query; send {\"query\": \"...\"} (POST) or ?query=... (GET)")
+		s.noteCode(r.Context(), CodeBadUserInput)
+		return
+	}
 	v := s.holder.View()
 	if v == nil {
 		writeGraphQLError(w, http.StatusServiceUnavailable, CodeUnavailable, "no data loaded yet; retry shortly")
@@ -321,6 +328,29 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	ctx := context.WithValue(r.Context(), viewKey{}, v)
 	ctx = context.WithValue(ctx, deadlineKey{}, time.Now().Add(s.cfg.Timeout))
 	s.gql.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// hasQuery reports whether a request carries a query, or is one gqlgen
+// will reject for its shape (a body that is not JSON, a query that is not a
+// string), which it answers with 400 itself. The body was read into memory
+// by serveGraphQL.
+func hasQuery(r *http.Request) bool {
+	if r.Method == http.MethodGet {
+		return r.URL.Query().Get("query") != ""
+	}
+	body, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return true
+	}
+	var params struct {
+		Query json.RawMessage `json:"query"`
+	}
+	if json.Unmarshal(body, &params) != nil {
+		return true
+	}
+	q := bytes.TrimSpace(params.Query)
+	return len(q) > 0 && !bytes.Equal(q, []byte("null")) && !bytes.Equal(q, []byte(`""`))
 }
 
 // deadlineKey carries the time a GraphQL request must be answered by.
@@ -359,7 +389,7 @@ func writeGraphQLError(w http.ResponseWriter, status int, code, format string, a
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	err := codedError(code, format, args...)
-	_ = json.NewEncoder(w).Encode(graphql.Response{Errors: gqlerror.List{err.(*gqlerror.Error)}})
+	_ = json.NewEncoder(w).Encode(requestErrorBody{Errors: gqlerror.List{err.(*gqlerror.Error)}})
 }
 
 // recordResponse notes the operation and the error codes of a GraphQL
