@@ -146,6 +146,9 @@ func (w *fingerprinter) node(n *Node) {
 	w.strs(n.Conditions)
 	w.num(int64(math.Float64bits(n.OwnershipThreshold)))
 	w.str(n.Grade)
+	w.str(n.Route, n.Evidence)
+	w.num(int64(math.Float64bits(n.Quantity)))
+	w.str(n.Unit)
 }
 
 func (w *fingerprinter) edge(e *Edge) {

@@ -27,12 +27,17 @@ const (
 	Amends          EdgeKind = "AMENDS"           // event -> event
 	Licenses        EdgeKind = "LICENSES"         // licence-grant event -> the control event it grants licences under
 	Suspends        EdgeKind = "SUSPENDS"         // event -> event it suspends for the edge's validity
+	Observes        EdgeKind = "OBSERVES"         // observation -> the product|input that flowed or is held
+	ReceivedBy      EdgeKind = "RECEIVED_BY"      // observation -> the firm|country that obtained or holds it
+	SuppliedBy      EdgeKind = "SUPPLIED_BY"      // observation -> a firm|fab that made, supplied or passed it on
+	Despite         EdgeKind = "DESPITE"          // observation -> a control event in force that it happened despite
+	FollowedBy      EdgeKind = "FOLLOWED_BY"      // observation -> an event (listing, penalty) that followed it
 )
 
 // EdgeKinds lists every edge kind.
 var EdgeKinds = []EdgeKind{HeadquarteredIn, SubsidiaryOf, LocatedIn, OperatedBy, Makes, FabricatedAt,
 	InstanceOf, TypeOf, Requires, EquippedWith, Supplies, Covers, Targets, Exempts, Rescinds, Amends,
-	Licenses, Suspends}
+	Licenses, Suspends, Observes, ReceivedBy, SuppliedBy, Despite, FollowedBy}
 
 // Endpoints gives the node kinds an edge kind may connect.
 var Endpoints = map[EdgeKind]struct{ From, To []NodeKind }{
@@ -54,6 +59,11 @@ var Endpoints = map[EdgeKind]struct{ From, To []NodeKind }{
 	Amends:          {[]NodeKind{KindControlEvent}, []NodeKind{KindControlEvent}},
 	Licenses:        {[]NodeKind{KindControlEvent}, []NodeKind{KindControlEvent}},
 	Suspends:        {[]NodeKind{KindControlEvent}, []NodeKind{KindControlEvent}},
+	Observes:        {[]NodeKind{KindObservation}, []NodeKind{KindProduct, KindInput}},
+	ReceivedBy:      {[]NodeKind{KindObservation}, []NodeKind{KindFirm, KindCountry}},
+	SuppliedBy:      {[]NodeKind{KindObservation}, []NodeKind{KindFirm, KindFab}},
+	Despite:         {[]NodeKind{KindObservation}, []NodeKind{KindControlEvent}},
+	FollowedBy:      {[]NodeKind{KindObservation}, []NodeKind{KindControlEvent}},
 }
 
 // NoShare marks an edge without a market share (Share is NaN).

@@ -22,11 +22,12 @@ const (
 	KindFab          NodeKind = "fab"
 	KindControlEvent NodeKind = "event"
 	KindSource       NodeKind = "source"
+	KindObservation  NodeKind = "observation"
 )
 
 // NodeKinds lists every node kind in a fixed order (the order in which
 // stores write them).
-var NodeKinds = []NodeKind{KindSource, KindCountry, KindFirm, KindInput, KindProduct, KindFab, KindControlEvent}
+var NodeKinds = []NodeKind{KindSource, KindCountry, KindFirm, KindInput, KindProduct, KindFab, KindControlEvent, KindObservation}
 
 // Label returns the CamelCase name used as Neo4j label and GraphQL type.
 func (k NodeKind) Label() string {
@@ -45,6 +46,8 @@ func (k NodeKind) Label() string {
 		return "ControlEvent"
 	case KindSource:
 		return "Source"
+	case KindObservation:
+		return "Observation"
 	}
 	return ""
 }
@@ -71,7 +74,7 @@ func ParseID(s string) (ID, error) {
 	id := ID(s)
 	kind := id.Kind()
 	if kind.Label() == "" {
-		return "", fmt.Errorf("malformed ID %q: want <kind>:<slug> with kind one of firm, country, input, product, fab, event, source", s)
+		return "", fmt.Errorf("malformed ID %q: want <kind>:<slug> with kind one of firm, country, input, product, fab, event, source, observation", s)
 	}
 	slug := id.Slug()
 	if slug == "" {

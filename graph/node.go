@@ -54,6 +54,15 @@ type Node struct {
 	// listed too (the BIS Affiliates Rule: 50). Zero elsewhere.
 	OwnershipThreshold float64
 
+	// Observation: a fact that a supply or acquisition happened (or a stock
+	// is held), beside the law. Date is the day the evidence was published;
+	// Effective and Expires bound the period the flow or stock is evidenced
+	// (zero Effective: from Date; zero Expires: open).
+	Route    string  // stockpile, installed-base, diversion, domestic, licensed
+	Evidence string  // teardown, official, court, company, press
+	Quantity float64 // how much, where a source says; 0: unknown ("some")
+	Unit     string  // unit of Quantity: dies, units, wafers, ...
+
 	// Source (Name is the title)
 	Publisher string
 	Licence   string
@@ -118,4 +127,35 @@ func (n *Node) EffectiveDate() Date {
 		return n.Effective
 	}
 	return n.Date
+}
+
+// Observation routes (Node.Route) and evidence kinds (Node.Evidence).
+var (
+	ObservationRoutes = []string{"stockpile", "installed-base", "diversion", "domestic", "licensed"}
+	EvidenceKinds     = []string{"teardown", "official", "court", "company", "press"}
+)
+
+// EvidenceStrength ranks an evidence kind: 3 for physical analysis, court
+// records and official statements, 2 for a company's own statement, 1 for
+// press reports, 0 if unknown.
+func EvidenceStrength(kind string) int {
+	switch kind {
+	case "teardown", "court", "official":
+		return 3
+	case "company":
+		return 2
+	case "press":
+		return 1
+	}
+	return 0
+}
+
+// ObservedDuring reports whether an observation's flow or stock is
+// evidenced on day: from Effective (else Date) until Expires.
+func (n *Node) ObservedDuring(day Date) bool {
+	from := n.Effective
+	if from == 0 {
+		from = n.Date
+	}
+	return (from == 0 || from <= day) && (n.Expires == 0 || day < n.Expires)
 }

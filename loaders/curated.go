@@ -24,7 +24,8 @@ var (
 	reaches       = []string{"hq", "fdp"}
 	shareBases    = []string{"firm-hq", "country-hq", "capacity", "aggregate"}
 	relationTypes = []graph.EdgeKind{graph.FabricatedAt, graph.EquippedWith, graph.Covers, graph.Targets, graph.Exempts,
-		graph.Rescinds, graph.Amends, graph.Makes, graph.TypeOf, graph.InstanceOf, graph.SubsidiaryOf, graph.Licenses, graph.Suspends}
+		graph.Rescinds, graph.Amends, graph.Makes, graph.TypeOf, graph.InstanceOf, graph.SubsidiaryOf, graph.Licenses, graph.Suspends,
+		graph.Observes, graph.ReceivedBy, graph.SuppliedBy, graph.Despite, graph.FollowedBy}
 	// elsewhere says where the edge kinds that relations.csv does not take are written.
 	elsewhere = map[graph.EdgeKind]string{
 		graph.HeadquarteredIn: "firms.csv (column country)",
@@ -55,6 +56,7 @@ var curatedFiles = []curatedFile{
 	{"products.csv", []string{"id", "name", "sources"}, []string{"type", "maker", "instance_of", "announced", "specs", "aliases", "note"}, (*curatedLoader).product},
 	{"fabs.csv", []string{"id", "name", "sources"}, []string{"operator", "country", "location", "nodes", "capacity_wpm", "status", "aliases", "note"}, (*curatedLoader).fab},
 	{"events.csv", []string{"id", "name", "date", "kind", "sources"}, []string{"effective", "expires", "issuer", "authority", "reach", "covers_all", "citation", "url", "licence_policy", "conditions", "ownership_threshold", "aliases", "note"}, (*curatedLoader).event},
+	{"observations.csv", []string{"id", "name", "route", "evidence", "date", "item", "holder", "sources"}, []string{"suppliers", "despite", "followed_by", "valid_from", "valid_to", "quantity", "unit", "aliases", "note"}, (*curatedLoader).observation},
 	{"requires.csv", []string{"item", "requires", "sources"}, []string{"group", "valid_from", "valid_to", "note"}, (*curatedLoader).requires},
 	{"supplies.csv", []string{"supplier", "item", "year", "sources"}, []string{"share", "basis", "valid_from", "valid_to", "note"}, (*curatedLoader).supplies},
 	{"relations.csv", []string{"from", "type", "to", "sources"}, []string{"node", "share", "valid_from", "valid_to", "note"}, (*curatedLoader).relation},
@@ -299,6 +301,55 @@ func blocksThroughReach(kind string) bool {
 	return true
 }
 
+// observation reads a row of observations.csv: the node, and its OBSERVES,
+// RECEIVED_BY, SUPPLIED_BY, DESPITE and FOLLOWED_BY edges.
+func (l *curatedLoader) observation(r *Record) {
+	n, ok := l.node(r, graph.KindObservation)
+	if !ok {
+		return
+	}
+	if v := r.Get("route"); v != "" && l.oneOf(r, "route", "route", v, graph.ObservationRoutes, false) {
+		n.Route = v
+	}
+	if v := r.Get("evidence"); v != "" && l.oneOf(r, "evidence", "evidence kind", v, graph.EvidenceKinds, false) {
+		n.Evidence = v
+	}
+	n.Date = l.date(r, "date", true)
+	n.Effective, n.Expires = l.validity(r)
+	if q := r.Get("quantity"); q != "" {
+		f, err := strconv.ParseFloat(q, 64)
+		if err != nil || !(f > 0) || math.IsInf(f, 0) {
+			l.problem(r, "quantity", "quantity %q is not a positive number (blank when the source gives none)", q)
+		} else {
+			n.Quantity = f
+		}
+	}
+	n.Unit = r.Get("unit")
+	if n.Unit != "" && r.Get("quantity") == "" {
+		l.problem(r, "unit", "a unit without a quantity")
+	}
+	l.b.AddNode(n, r.Pos())
+	if item, ok := l.ref(r, "item", true, graph.KindProduct, graph.KindInput); ok {
+		l.edge(r, newEdge(n.ID, graph.Observes, item, n.Sources), "id", "item")
+	}
+	if holder, ok := l.ref(r, "holder", true, graph.KindFirm, graph.KindCountry); ok {
+		l.edge(r, newEdge(n.ID, graph.ReceivedBy, holder, n.Sources), "id", "holder")
+	}
+	for _, col := range []struct {
+		name  string
+		kind  graph.EdgeKind
+		kinds []graph.NodeKind
+	}{
+		{"suppliers", graph.SuppliedBy, []graph.NodeKind{graph.KindFirm, graph.KindFab}},
+		{"despite", graph.Despite, []graph.NodeKind{graph.KindControlEvent}},
+		{"followed_by", graph.FollowedBy, []graph.NodeKind{graph.KindControlEvent}},
+	} {
+		for _, to := range l.refs(r, col.name, false, col.kinds...) {
+			l.edge(r, newEdge(n.ID, col.kind, to, n.Sources), "id", col.name)
+		}
+	}
+}
+
 func (l *curatedLoader) requires(r *Record) {
 	item, ok1 := l.ref(r, "item", true, graph.KindProduct, graph.KindInput)
 	needs, ok2 := l.ref(r, "requires", true, graph.KindInput, graph.KindProduct)
@@ -420,8 +471,8 @@ func (l *curatedLoader) nodeID(r *Record, kind graph.NodeKind) (graph.ID, bool) 
 // none are given). A blank cell gives "" and true unless required.
 // refEdge adds the edge n -k-> the node named in the optional column col
 // (of kind target), citing n's sources; nothing if the column is empty.
-func (l *curatedLoader) refEdge(r *Record, n graph.Node, col string, k graph.EdgeKind, target graph.NodeKind) {
-	if to, _ := l.ref(r, col, false, target); to != "" {
+func (l *curatedLoader) refEdge(r *Record, n graph.Node, col string, k graph.EdgeKind, targets ...graph.NodeKind) {
+	if to, _ := l.ref(r, col, false, targets...); to != "" {
 		l.edge(r, newEdge(n.ID, k, to, n.Sources), "id", col)
 	}
 }

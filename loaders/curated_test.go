@@ -150,13 +150,13 @@ func TestCuratedRules(t *testing.T) {
 					"firm:e,E,country:usa,,s\n",
 			},
 			want: []string{
-				`d/firms.csv:2: id: malformed ID "Firm:A": want <kind>:<slug> with kind one of firm, country, input, product, fab, event, source`,
-				`d/firms.csv:3: country: malformed ID "CHN": want <kind>:<slug> with kind one of firm, country, input, product, fab, event, source`,
+				`d/firms.csv:2: id: malformed ID "Firm:A": want <kind>:<slug> with kind one of firm, country, input, product, fab, event, source, observation`,
+				`d/firms.csv:3: country: malformed ID "CHN": want <kind>:<slug> with kind one of firm, country, input, product, fab, event, source, observation`,
 				"d/firms.csv:4: country: want a country ID, got firm:b",
 				"d/firms.csv:4: parent: want a firm ID, got input:a",
 				"d/firms.csv:5: id: want a firm ID, got input:d",
 				`d/firms.csv:6: country: malformed ID "country:usa": country IDs use upper-case ISO 3166-1 alpha-3 codes`,
-				`d/firms.csv:6: sources: malformed ID "s": want <kind>:<slug> with kind one of firm, country, input, product, fab, event, source`,
+				`d/firms.csv:6: sources: malformed ID "s": want <kind>:<slug> with kind one of firm, country, input, product, fab, event, source, observation`,
 			},
 		},
 		{
@@ -317,8 +317,8 @@ func TestCuratedRules(t *testing.T) {
 				`d/firms.csv:2: roles: unknown role "fabless" (want one of designer, foundry, idm, memory, equipment, materials, eda, ip, osat, systems)`,
 				`d/inputs.csv:2: type: unknown input type "chip" (want one of tool, material, process, design, ip, component, output)`,
 				`d/inputs.csv:3: type: unknown input type "Tool" (want one of tool, material, process, design, ip, component, output)`,
-				`d/relations.csv:2: type: unknown relation type "BANS" (want one of FABRICATED_AT, EQUIPPED_WITH, COVERS, TARGETS, EXEMPTS, RESCINDS, AMENDS, MAKES, TYPE_OF, INSTANCE_OF, SUBSIDIARY_OF, LICENSES, SUSPENDS)`,
-				`d/relations.csv:3: type: unknown relation type "covers" (want one of FABRICATED_AT, EQUIPPED_WITH, COVERS, TARGETS, EXEMPTS, RESCINDS, AMENDS, MAKES, TYPE_OF, INSTANCE_OF, SUBSIDIARY_OF, LICENSES, SUSPENDS)`,
+				`d/relations.csv:2: type: unknown relation type "BANS" (want one of FABRICATED_AT, EQUIPPED_WITH, COVERS, TARGETS, EXEMPTS, RESCINDS, AMENDS, MAKES, TYPE_OF, INSTANCE_OF, SUBSIDIARY_OF, LICENSES, SUSPENDS, OBSERVES, RECEIVED_BY, SUPPLIED_BY, DESPITE, FOLLOWED_BY)`,
+				`d/relations.csv:3: type: unknown relation type "covers" (want one of FABRICATED_AT, EQUIPPED_WITH, COVERS, TARGETS, EXEMPTS, RESCINDS, AMENDS, MAKES, TYPE_OF, INSTANCE_OF, SUBSIDIARY_OF, LICENSES, SUSPENDS, OBSERVES, RECEIVED_BY, SUPPLIED_BY, DESPITE, FOLLOWED_BY)`,
 				`d/relations.csv:4: type: relation type LOCATED_IN belongs in fabs.csv (column country)`,
 				`d/supplies.csv:2: basis: unknown basis "firm" (want one of firm-hq, country-hq, capacity, aggregate, or blank)`,
 			},
@@ -347,6 +347,29 @@ func TestCuratedRules(t *testing.T) {
 				"d/relations.csv:3: to: unknown reference input:a",
 				"d/relations.csv:5: from: event:g is a rule event; LICENSES starts at a licence-grant event",
 				`d/sources.csv:3: grade: unknown source grade "tertiary" (want one of primary, secondary, or blank)`,
+			},
+		},
+		{
+			name: "observations",
+			files: map[string]string{
+				"inputs.csv": inputsAB,
+				"firms.csv":  firmsAB,
+				"observations.csv": "id,name,route,evidence,date,item,holder,suppliers,despite,quantity,unit,valid_from,valid_to,sources\n" +
+					"observation:o1,O,stockpile,teardown,2025-04-01,input:a,firm:a,firm:b,,2900000,dies,2024-06-01,,source:s\n" +
+					"observation:o2,O,smuggled,rumour,2025-13-01,,firm:a,input:a,event:nope,-3,dies,2025-02-01,2025-01-01,source:s\n" +
+					"observation:o3,O,diversion,press,2025-01-01,input:a,,,,,units,,,source:s\n",
+			},
+			want: []string{
+				`d/observations.csv:3: date: impossible date "2025-13-01"`,
+				"d/observations.csv:3: despite: unknown reference event:nope",
+				`d/observations.csv:3: evidence: unknown evidence kind "rumour" (want one of teardown, official, court, company, press)`,
+				"d/observations.csv:3: item: missing required field",
+				`d/observations.csv:3: quantity: quantity "-3" is not a positive number (blank when the source gives none)`,
+				`d/observations.csv:3: route: unknown route "smuggled" (want one of stockpile, installed-base, diversion, domestic, licensed)`,
+				"d/observations.csv:3: suppliers: want a firm or fab ID, got input:a",
+				"d/observations.csv:3: valid_to: valid_to 2025-01-01 is before valid_from 2025-02-01",
+				"d/observations.csv:4: holder: missing required field",
+				"d/observations.csv:4: unit: a unit without a quantity",
 			},
 		},
 		{
@@ -402,7 +425,7 @@ func TestCuratedRules(t *testing.T) {
 			fsys := withFiles(base, tt.files)
 			if tt.files == nil {
 				fsys = fstest.MapFS{"README.md": {Data: []byte("x")}}
-				tt.want = []string{"d: no curated CSV files found (want sources.csv, countries.csv, firms.csv, inputs.csv, products.csv, fabs.csv, events.csv, requires.csv, supplies.csv, relations.csv)"}
+				tt.want = []string{"d: no curated CSV files found (want sources.csv, countries.csv, firms.csv, inputs.csv, products.csv, fabs.csv, events.csv, observations.csv, requires.csv, supplies.csv, relations.csv)"}
 			}
 			ds, got := loadCurated(t, fsys, "d")
 			if !slices.Equal(got, tt.want) {

@@ -83,6 +83,8 @@ var writeHeaders = map[string][]string{
 	"fabs.csv":      {"id", "name", "operator", "country", "location", "nodes", "capacity_wpm", "status", "aliases", "sources", "note"},
 	"events.csv": {"id", "name", "date", "effective", "expires", "issuer", "authority", "kind", "reach", "covers_all",
 		"citation", "url", "licence_policy", "conditions", "ownership_threshold", "aliases", "sources", "note"},
+	"observations.csv": {"id", "name", "route", "evidence", "date", "item", "holder", "suppliers", "despite", "followed_by",
+		"valid_from", "valid_to", "quantity", "unit", "aliases", "sources", "note"},
 	"requires.csv":  {"item", "requires", "group", "valid_from", "valid_to", "sources", "note"},
 	"supplies.csv":  {"supplier", "item", "share", "year", "basis", "valid_from", "valid_to", "sources", "note"},
 	"relations.csv": {"from", "type", "to", "node", "share", "valid_from", "valid_to", "sources", "note"},
@@ -92,7 +94,7 @@ var writeHeaders = map[string][]string{
 var nodeFile = map[graph.NodeKind]string{
 	graph.KindSource: "sources.csv", graph.KindCountry: "countries.csv", graph.KindFirm: "firms.csv",
 	graph.KindInput: "inputs.csv", graph.KindProduct: "products.csv", graph.KindFab: "fabs.csv",
-	graph.KindControlEvent: "events.csv",
+	graph.KindControlEvent: "events.csv", graph.KindObservation: "observations.csv",
 }
 
 // columnEdge says which node row holds an edge kind in a column: the edge's
@@ -115,6 +117,11 @@ var columnEdges = map[graph.EdgeKind]columnEdge{
 	graph.InstanceOf:      {"instance_of", graph.KindProduct, false, true, true},
 	graph.OperatedBy:      {"operator", graph.KindFab, false, false, false},
 	graph.LocatedIn:       {"country", graph.KindFab, false, false, false},
+	graph.Observes:        {"item", graph.KindObservation, false, false, true},
+	graph.ReceivedBy:      {"holder", graph.KindObservation, false, false, true},
+	graph.SuppliedBy:      {"suppliers", graph.KindObservation, false, true, true},
+	graph.Despite:         {"despite", graph.KindObservation, false, true, true},
+	graph.FollowedBy:      {"followed_by", graph.KindObservation, false, true, true},
 }
 
 // rowWriter collects the rows of every file and what cannot be written.
@@ -311,6 +318,17 @@ func (w *rowWriter) node(n *graph.Node, cols map[string][]graph.ID) {
 				c["ownership_threshold"] = strconv.FormatFloat(rest.OwnershipThreshold, 'g', -1, 64)
 			}
 			rest.OwnershipThreshold = 0
+		case graph.KindObservation:
+			text("route", &rest.Route)
+			text("evidence", &rest.Evidence)
+			date("date", &rest.Date)
+			date("valid_from", &rest.Effective)
+			date("valid_to", &rest.Expires)
+			if rest.Quantity != 0 {
+				c["quantity"] = strconv.FormatFloat(rest.Quantity, 'g', -1, 64)
+			}
+			rest.Quantity = 0
+			text("unit", &rest.Unit)
 		}
 	}
 	if !reflect.ValueOf(rest).IsZero() {

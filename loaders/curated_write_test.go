@@ -117,6 +117,8 @@ func TestWriteCuratedRoundTrip(t *testing.T) {
 			{ID: "event:o", Kind: graph.KindControlEvent, Name: "O", Date: graph.MustDate("2025-09-29"), EventKind: "ownership-rule",
 				Reach: "hq", CoversAll: true, OwnershipThreshold: 50, Sources: []graph.ID{s}},
 			{ID: "event:r", Kind: graph.KindControlEvent, Name: "R", Date: graph.MustDate("2023-01-01"), EventKind: "rescission", Sources: []graph.ID{s}},
+			{ID: "observation:o", Kind: graph.KindObservation, Name: "O", Route: "stockpile", Evidence: "teardown",
+				Date: graph.MustDate("2025-04-01"), Effective: graph.MustDate("2024-06-01"), Quantity: 2.9e6, Unit: "dies", Sources: []graph.ID{s}},
 		},
 		Edges: []graph.Edge{
 			edgeOf("firm:a", graph.HeadquarteredIn, "country:USA", s),
@@ -125,6 +127,16 @@ func TestWriteCuratedRoundTrip(t *testing.T) {
 			edgeOf("firm:c", graph.SubsidiaryOf, "firm:a", s), // other sources than firm:c's: relations.csv
 			func() graph.Edge { e := edgeOf("firm:c", graph.SubsidiaryOf, "firm:b", s2); e.Share = 49.5; return e }(),
 			edgeOf("event:r", graph.Suspends, "event:o", s),
+			edgeOf("observation:o", graph.Observes, "product:p", s),
+			edgeOf("observation:o", graph.ReceivedBy, "firm:b", s),
+			edgeOf("observation:o", graph.SuppliedBy, "firm:a", s),
+			edgeOf("observation:o", graph.SuppliedBy, "fab:f", s),
+			edgeOf("observation:o", graph.Despite, "event:e", s),
+			func() graph.Edge {
+				e := edgeOf("observation:o", graph.FollowedBy, "event:r", s)
+				e.Note = "listed after"
+				return e
+			}(),
 			edgeOf("firm:a", graph.Makes, "product:p", s),
 			edgeOf("firm:b", graph.Makes, "product:p", s), // a second maker: relations.csv
 			edgeOf("firm:a", graph.Makes, "input:y", s),

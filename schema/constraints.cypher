@@ -13,6 +13,7 @@ CREATE CONSTRAINT product_id IF NOT EXISTS FOR (n:Product) REQUIRE n.id IS UNIQU
 CREATE CONSTRAINT fab_id IF NOT EXISTS FOR (n:Fab) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT control_event_id IF NOT EXISTS FOR (n:ControlEvent) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT observation_id IF NOT EXISTS FOR (n:Observation) REQUIRE n.id IS UNIQUE;
 
 // The store's bookkeeping: one meta node holding the data version.
 CREATE CONSTRAINT chipgraph_meta_id IF NOT EXISTS FOR (n:ChipgraphMeta) REQUIRE n.id IS UNIQUE;

@@ -55,7 +55,10 @@ With --neo4j-uri (or NEO4J_URI), it serves the graph last loaded into Neo4j
 by "chipgraph load" instead, checks Neo4j's data version every --poll
 interval, and swaps in each new version once it is completely loaded. If
 Neo4j becomes unreachable it keeps serving the last good snapshot, and
-/readyz and /metrics report the failing reloads.
+/readyz and /metrics report the failing reloads. If Neo4j turns up empty or
+with an older data version (wiped, recreated, restored from an old backup),
+the server refuses it, keeps serving the last good snapshot and reports
+not ready with the reason; --accept-regression accepts such a store.
 
 Routes: / (GraphiQL playground with an example query), /graphql (POST and
 GET), /schema.graphql (the SDL), /healthz, /readyz, /metrics (Prometheus),
@@ -72,6 +75,7 @@ the network in front of it is yours.`)
 		"(https://dash.example.org), or * for any (default $CHIPGRAPH_CORS_ORIGINS, else none)")
 	timeout := fs.Duration("timeout", 10*time.Second, "time limit of one GraphQL root field (an analysis)")
 	maxComplexity := fs.Int("max-complexity", 50_000, "complexity limit of one GraphQL operation (about the number of items it may return)")
+	acceptRegression := fs.Bool("accept-regression", false, "with --neo4j-uri: serve the store's data even if it is empty or older than\nthe version served (default: refuse it and keep the last good snapshot)")
 	var data specList
 	fs.Var(&data, "data", "an extra data source KIND:PATH; repeatable")
 	nf := addNeo4jServeFlags(fs, env)
@@ -104,6 +108,7 @@ the network in front of it is yours.`)
 	log := env.Logger
 
 	holder := api.NewHolder()
+	holder.AcceptRegression = *acceptRegression
 	var sources string
 	if neo := nf.cfg.URI; neo != "" {
 		if len(data) > 0 {

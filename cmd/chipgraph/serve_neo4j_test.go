@@ -64,6 +64,55 @@ func TestFollowNeo4j(t *testing.T) {
 	})
 }
 
+// TestFollowNeo4jWiped: a Neo4j wiped while served (MATCH (n) DETACH DELETE
+// n: the data and the version node gone) is refused, the last good snapshot
+// keeps answering, and /readyz reports not ready with the reason; a load
+// into the wiped database is served again.
+func TestFollowNeo4jWiped(t *testing.T) {
+	store := neo4jtest.Open(t) // wiped
+	cfg := neo4jtest.Config(t)
+	ctx := context.Background()
+	if _, err := store.Write(ctx, storetest.Sample(), graph.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	served := graph.MustSnapshot(storetest.Sample()).Version()
+	f := &neo4jServeFlags{cfg: cfg, poll: 20 * time.Millisecond}
+	holder := api.NewHolder()
+	stop := followNeo4j(ctx, f, holder, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	defer stop()
+	if st := holder.Status(); !st.Ready || st.Version != served {
+		t.Fatalf("after start: %+v", st)
+	}
+	if err := neo4jtest.Wipe(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the wiped store is refused", func() bool { return holder.Status().Refused != "" })
+	if st := holder.Status(); st.Version != served || st.Nodes == 0 {
+		t.Errorf("after the wipe the server serves %s with %d nodes; want %s", st.Version, st.Nodes, served)
+	}
+	srv := api.NewServer(holder, api.Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "went back") {
+		t.Errorf("/readyz after the wipe: %d %s", rec.Code, rec.Body)
+	}
+	reloaded, err := neo4jstore.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reloaded.Close(ctx)
+	if _, err := reloaded.Write(ctx, storetest.SampleUpdated(), graph.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// A complete load into the wiped database (version 1 again, not below
+	// the version served) is served.
+	want := graph.MustSnapshot(storetest.SampleUpdated()).Version()
+	eventually(t, "the reloaded store is served", func() bool {
+		st := holder.Status()
+		return st.Version == want && st.Refused == ""
+	})
+}
+
 func TestFollowNeo4jUnreachable(t *testing.T) {
 	f := &neo4jServeFlags{cfg: neo4jstore.Config{URI: "bolt://127.0.0.1:1", MaxRetryTime: 100 * time.Millisecond}, poll: time.Hour}
 	holder := api.NewHolder()
@@ -111,6 +160,14 @@ var sameAnswerQueries = []string{
 	`{ chokepoints(asOf: "2025-06-01", first: 20) { input { id } topSupplier { id } topShare hhi countryHHI
 		supplierCount dependents controls { id } score } }`,
 	`{ feasibility(item: "product:h20", for: "country:CHN", asOf: "2025-06-01") { feasible blockedBy { id } explanation } }`,
+	`{ h20: feasibility(item: "product:h20", for: "country:CHN", asOf: "2025-09-01") { feasible status
+		licences { control { id } grant { id conditions } policy status } buyerMeasures { event { id } binding } }
+		h200: feasibility(item: "product:h200", for: "firm:bytedance", asOf: "2026-02-01") { status licences { control { id } } }
+		ascend: feasibility(item: "product:ascend-910c", for: "firm:huawei", asOf: "2025-06-01") { status
+		observed { evidenced routes strength direct { id quantity from until } upstream { id } } } }`,
+	`{ node(id: "firm:nexperia") { ... on Firm { parentShare activeControls(asOf: "2025-10-01") { event { id licencePolicy
+		suspendedBy { by { id } from until } } via } } }
+		dataset { version currentTo nodes edges } }`,
 	`{ scenario(asOf: "2025-06-01", controls: [{issuer: "country:JPN", covers: ["input:photoresists"],
 		targets: ["country:CHN"]}]) { newlyInfeasible { item { id } holder { id } } chokepointChanges { input { id } delta } } }`,
 }

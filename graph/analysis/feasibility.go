@@ -27,6 +27,10 @@ type Verdict struct {
 	// force against acquiring the item, binding or not (guidance is listed
 	// here and never changes Status).
 	BuyerMeasures []BuyerMeasure
+	// Observed is the factual answer beside the legal one: whether recorded
+	// observations evidence that the buyer had the item on the day (see
+	// ObservedAccess). It never changes Status or Feasible.
+	Observed Observed
 	// BlockedBy lists the active controls (recorded or assumed) that block a
 	// flow the item needs, in the order they were met; empty when feasible.
 	BlockedBy []graph.ID
@@ -154,6 +158,17 @@ func (e *Engine) Feasibility(item, buyer graph.ID, asOf graph.Date, assume []Con
 	}
 	vd := newEval(w).verdict(x, b)
 	e.grade(&vd, w, hs, x, b)
+	holder := b
+	if e.s.Node(b).Kind == graph.KindFab {
+		holder = w.operator(b)
+	}
+	if holder >= 0 {
+		vd.Observed = e.observed(x, holder, asOf)
+	}
+	if o := vd.Observed; o.Evidenced && !vd.Feasible {
+		vd.Explanation = append(vd.Explanation, fmt.Sprintf("Observed nevertheless: %s (routes: %s).",
+			strings.Join(idStrings(o.Direct), ", "), strings.Join(o.Routes, ", ")))
+	}
 	return vd, nil
 }
 

@@ -197,3 +197,60 @@ func TestQuestionRareEarths(t *testing.T) {
 		t.Errorf("2025-12-01: %v %v, want only No. 18 (No. 61 suspended)", v.Feasible, v.BlockedBy)
 	}
 }
+
+// Law and fact side by side (issue 17). The Ascend 910C for Huawei on
+// 2025-06-01 is legally blocked (the FDP rules reach SMIC's US-tooled fabs;
+// the foundry rule reaches TSMC), yet observed: TechInsights' teardowns
+// (Bloomberg, 2025-10-03) found TSMC 7 nm dies banked through Sophgo and
+// HBM2E from Samsung and SK hynix stockpiled before the December 2024 HBM
+// rule.
+func TestQuestionAscend910CLawAndFact(t *testing.T) {
+	e := bundledEngine(t)
+	v := feasible(t, e, "product:ascend-910c", "firm:huawei", "2025-06-01")
+	if v.Feasible || v.Status != analysis.Blocked {
+		t.Errorf("legal answer: feasible %v status %s", v.Feasible, v.Status)
+	}
+	o := v.Observed
+	if !o.Evidenced || !slices.Contains(o.Routes, "stockpile") || o.Strength != 3 ||
+		!slices.Contains(o.Direct, "observation:ascend-910c-tsmc-dies-teardown") {
+		t.Errorf("observed answer %+v", o)
+	}
+	if !slices.Contains(o.Upstream, "observation:ascend-910c-hbm2e-teardown") {
+		t.Errorf("the HBM2E stockpile is not among the upstream evidence: %+v", o.Upstream)
+	}
+	if !slices.ContainsFunc(v.Explanation, func(s string) bool { return strings.HasPrefix(s, "Observed nevertheless:") }) {
+		t.Errorf("the explanation does not say it was observed nevertheless")
+	}
+}
+
+// The Kirin 9000S came off SMIC's N+2 line in 2023 (TechInsights' Mate 60
+// Pro teardown, Reuters 2023-09-04) although the 2020 foreign-direct-product
+// rules applied to Huawei.
+func TestQuestionKirin9000SObserved(t *testing.T) {
+	e := bundledEngine(t)
+	for _, holder := range []string{"firm:huawei", "firm:hisilicon"} {
+		v := feasible(t, e, "product:kirin-9000s", holder, "2023-10-01")
+		if v.Feasible || !v.Observed.Evidenced || !slices.Equal(v.Observed.Routes, []string{"installed-base"}) {
+			t.Errorf("%s: feasible %v status %s observed %+v", holder, v.Feasible, v.Status, v.Observed)
+		}
+	}
+	// Before the phone launched nothing was observed.
+	if v := feasible(t, e, "product:kirin-9000s", "firm:huawei", "2023-06-01"); v.Observed.Evidenced {
+		t.Errorf("observed before the launch: %+v", v.Observed)
+	}
+}
+
+// A product without evidence is not observed: the Ascend 910D (announced,
+// no shipment or teardown in the sources) and a roadmap part.
+func TestQuestionNoEvidenceNotObserved(t *testing.T) {
+	e := bundledEngine(t)
+	for _, item := range []string{"product:ascend-910d", "product:ascend-960"} {
+		o, err := e.ObservedAccess(graph.ID(item), "firm:huawei", date("2026-06-01"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Evidenced || len(o.Direct) != 0 {
+			t.Errorf("%s observed: %+v", item, o)
+		}
+	}
+}

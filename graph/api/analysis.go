@@ -345,6 +345,8 @@ func (r *results) feasibility(v analysis.Verdict) *model.Feasibility {
 		}
 		out.Licences = append(out.Licences, u)
 	}
+	out.Observed = &model.ObservedAccess{Evidenced: v.Observed.Evidenced, Routes: nonNilStrings(v.Observed.Routes),
+		Strength: v.Observed.Strength, Direct: observationModels(r, v.Observed.Direct), Upstream: observationModels(r, v.Observed.Upstream)}
 	out.BuyerMeasures = make([]*model.BuyerMeasure, 0, len(v.BuyerMeasures))
 	for _, m := range v.BuyerMeasures {
 		if ev, ok := r.node(m.Event).(*model.ControlEvent); ok {
@@ -524,4 +526,14 @@ func selects(ctx context.Context, typeName, field string) bool {
 		}
 	}
 	return false
+}
+
+func observationModels(r *results, ids []graph.ID) []*model.Observation {
+	out := make([]*model.Observation, 0, len(ids))
+	for _, id := range ids {
+		if o, ok := r.node(id).(*model.Observation); ok {
+			out = append(out, o)
+		}
+	}
+	return out
 }

@@ -82,6 +82,14 @@ var analysisQueries = map[string]string{
 		suspended: activeControls(asOf: "2025-12-01") { event { id } via } } }
 		wuxi: node(id: "fab:sk-hynix-wuxi") { ... on Fab { before: activeControls(asOf: "2025-12-30") { event { id } through { id } }
 		after: activeControls(asOf: "2026-01-02") { event { id } through { id } } } } }`,
+	// Law and fact (issue 17): the Ascend 910C for Huawei on 2025-06-01 is
+	// legally blocked but observed (TechInsights teardowns via Bloomberg,
+	// 2025-10-03: TSMC dies banked through Sophgo, stockpiled HBM2E).
+	"analysis/feasibility-910c-huawei-observed.json": `{ feasibility(item: "product:ascend-910c", for: "firm:huawei", asOf: "2025-06-01") {
+		feasible status observed { evidenced routes strength
+		direct { id name route evidence strength date from until quantity unit item { id } holder { id } suppliers { id }
+			despite { id } followedBy { id } sources { id grade } }
+		upstream { id route evidence item { id } } } } }`,
 	// "If Japan restricted photoresist exports to China, which products
 	// become infeasible for Chinese firms?" None: US and Korean firms also
 	// supply photoresists (source:eto-2022, source:cset-2021), and no share

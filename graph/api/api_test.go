@@ -392,7 +392,7 @@ func TestLimits(t *testing.T) {
 		mustData(t, post(t, srv, `{ firms(first: 500) { edges { cursor node { id name roles country { id name } sources { id title } } } } }`, nil))
 	})
 
-	big := `{"query": "{ firms { totalCount } }", "variables": {"pad": "` + strings.Repeat("x", 1<<20) + `"}}`
+	big := `{"query": "{ firms { totalCount } }", "variables": {"pad": "` + strings.Repeat("x", 256<<10) + `"}}`
 	t.Run("oversized body", func(t *testing.T) {
 		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(big))
 		req.Header.Set("Content-Type", "application/json")
@@ -411,7 +411,7 @@ func TestLimits(t *testing.T) {
 		}
 	})
 	t.Run("body just under the limit", func(t *testing.T) {
-		body := `{"query": "{ firms { totalCount } }", "variables": {"pad": "` + strings.Repeat("x", 1<<20-100) + `"}}`
+		body := `{"query": "{ firms { totalCount } }", "variables": {"pad": "` + strings.Repeat("x", 256<<10-100) + `"}}`
 		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		mustData(t, decode(t, serve(t, srv, req)))

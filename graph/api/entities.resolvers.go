@@ -234,6 +234,11 @@ func (r *firmResolver) Controls(ctx context.Context, obj *model.Firm) ([]*model.
 	return eventsByDate(snap, inNodes(snap, i, graph.Targets)), nil
 }
 
+func (r *firmResolver) Observations(ctx context.Context, obj *model.Firm) ([]*model.Observation, error) {
+	snap, i := at(obj)
+	return observationsByDate(snap, inNodes(snap, i, graph.ReceivedBy)), nil
+}
+
 func (r *inputResolver) Sources(ctx context.Context, obj *model.Input) ([]*model.Source, error) {
 	return nodeSources(obj), nil
 }
@@ -273,6 +278,46 @@ func (r *inputResolver) Suppliers(ctx context.Context, obj *model.Input, year *i
 	return supplies(snap, inEdges(snap, i, graph.Supplies), year, byItemView), nil
 }
 
+func (r *inputResolver) Observations(ctx context.Context, obj *model.Input) ([]*model.Observation, error) {
+	snap, i := at(obj)
+	return observationsByDate(snap, inNodes(snap, i, graph.Observes)), nil
+}
+
+func (r *observationResolver) Sources(ctx context.Context, obj *model.Observation) ([]*model.Source, error) {
+	return nodeSources(obj), nil
+}
+
+func (r *observationResolver) Item(ctx context.Context, obj *model.Observation) (model.Node, error) {
+	snap, i := at(obj)
+	if is := outNodes(snap, i, graph.Observes); len(is) > 0 {
+		return model.NodeAt(snap, is[0]), nil
+	}
+	return nil, nil
+}
+
+func (r *observationResolver) Holder(ctx context.Context, obj *model.Observation) (model.Node, error) {
+	snap, i := at(obj)
+	if is := outNodes(snap, i, graph.ReceivedBy); len(is) > 0 {
+		return model.NodeAt(snap, is[0]), nil
+	}
+	return nil, nil
+}
+
+func (r *observationResolver) Suppliers(ctx context.Context, obj *model.Observation) ([]model.Node, error) {
+	snap, i := at(obj)
+	return nodes(snap, outNodes(snap, i, graph.SuppliedBy)), nil
+}
+
+func (r *observationResolver) Despite(ctx context.Context, obj *model.Observation) ([]*model.ControlEvent, error) {
+	snap, i := at(obj)
+	return eventsByDate(snap, outNodes(snap, i, graph.Despite)), nil
+}
+
+func (r *observationResolver) FollowedBy(ctx context.Context, obj *model.Observation) ([]*model.ControlEvent, error) {
+	snap, i := at(obj)
+	return eventsByDate(snap, outNodes(snap, i, graph.FollowedBy)), nil
+}
+
 func (r *productResolver) Sources(ctx context.Context, obj *model.Product) ([]*model.Source, error) {
 	return nodeSources(obj), nil
 }
@@ -305,6 +350,11 @@ func (r *productResolver) Requires(ctx context.Context, obj *model.Product) ([]*
 func (r *productResolver) Suppliers(ctx context.Context, obj *model.Product, year *int) ([]*model.Supply, error) {
 	snap, i := at(obj)
 	return supplies(snap, inEdges(snap, i, graph.Supplies), year, byItemView), nil
+}
+
+func (r *productResolver) Observations(ctx context.Context, obj *model.Product) ([]*model.Observation, error) {
+	snap, i := at(obj)
+	return observationsByDate(snap, inNodes(snap, i, graph.Observes)), nil
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
@@ -530,6 +580,8 @@ func (r *Resolver) Firm() FirmResolver { return &firmResolver{r} }
 
 func (r *Resolver) Input() InputResolver { return &inputResolver{r} }
 
+func (r *Resolver) Observation() ObservationResolver { return &observationResolver{r} }
+
 func (r *Resolver) Product() ProductResolver { return &productResolver{r} }
 
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
@@ -548,6 +600,7 @@ type (
 	fabricationResolver  struct{ *Resolver }
 	firmResolver         struct{ *Resolver }
 	inputResolver        struct{ *Resolver }
+	observationResolver  struct{ *Resolver }
 	productResolver      struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
 	requirementResolver  struct{ *Resolver }

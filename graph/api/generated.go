@@ -36,6 +36,7 @@ type ResolverRoot interface {
 	Fabrication() FabricationResolver
 	Firm() FirmResolver
 	Input() InputResolver
+	Observation() ObservationResolver
 	Product() ProductResolver
 	Query() QueryResolver
 	Requirement() RequirementResolver
@@ -228,6 +229,7 @@ type ComplexityRoot struct {
 		Holder        func(childComplexity int) int
 		Item          func(childComplexity int) int
 		Licences      func(childComplexity int) int
+		Observed      func(childComplexity int) int
 		Paths         func(childComplexity int) int
 		Routes        func(childComplexity int) int
 		Status        func(childComplexity int) int
@@ -262,6 +264,7 @@ type ComplexityRoot struct {
 		Inputs         func(childComplexity int) int
 		Name           func(childComplexity int) int
 		Note           func(childComplexity int) int
+		Observations   func(childComplexity int) int
 		Parent         func(childComplexity int) int
 		ParentShare    func(childComplexity int) int
 		Products       func(childComplexity int) int
@@ -292,6 +295,7 @@ type ComplexityRoot struct {
 		Makers         func(childComplexity int) int
 		Name           func(childComplexity int) int
 		Note           func(childComplexity int) int
+		Observations   func(childComplexity int) int
 		Products       func(childComplexity int) int
 		RequiredBy     func(childComplexity int) int
 		Requires       func(childComplexity int) int
@@ -322,6 +326,35 @@ type ComplexityRoot struct {
 		Policy     func(childComplexity int) int
 		Status     func(childComplexity int) int
 		Supplier   func(childComplexity int) int
+	}
+
+	Observation struct {
+		Aliases    func(childComplexity int) int
+		Date       func(childComplexity int) int
+		Despite    func(childComplexity int) int
+		Evidence   func(childComplexity int) int
+		FollowedBy func(childComplexity int) int
+		From       func(childComplexity int) int
+		Holder     func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Item       func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Note       func(childComplexity int) int
+		Quantity   func(childComplexity int) int
+		Route      func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		Strength   func(childComplexity int) int
+		Suppliers  func(childComplexity int) int
+		Unit       func(childComplexity int) int
+		Until      func(childComplexity int) int
+	}
+
+	ObservedAccess struct {
+		Direct    func(childComplexity int) int
+		Evidenced func(childComplexity int) int
+		Routes    func(childComplexity int) int
+		Strength  func(childComplexity int) int
+		Upstream  func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -359,6 +392,7 @@ type ComplexityRoot struct {
 		Makers         func(childComplexity int) int
 		Name           func(childComplexity int) int
 		Note           func(childComplexity int) int
+		Observations   func(childComplexity int) int
 		Requires       func(childComplexity int) int
 		Sources        func(childComplexity int) int
 		Specs          func(childComplexity int) int
@@ -518,6 +552,7 @@ type FirmResolver interface {
 	Supplies(ctx context.Context, obj *model.Firm) ([]*model.Supply, error)
 	Controls(ctx context.Context, obj *model.Firm) ([]*model.ControlEvent, error)
 	ActiveControls(ctx context.Context, obj *model.Firm, asOf *graph.Date) ([]*model.ActiveControl, error)
+	Observations(ctx context.Context, obj *model.Firm) ([]*model.Observation, error)
 }
 type InputResolver interface {
 	Sources(ctx context.Context, obj *model.Input) ([]*model.Source, error)
@@ -529,6 +564,16 @@ type InputResolver interface {
 	Makers(ctx context.Context, obj *model.Input) ([]*model.Firm, error)
 	Suppliers(ctx context.Context, obj *model.Input, year *int) ([]*model.Supply, error)
 	ActiveControls(ctx context.Context, obj *model.Input, asOf *graph.Date) ([]*model.ActiveControl, error)
+	Observations(ctx context.Context, obj *model.Input) ([]*model.Observation, error)
+}
+type ObservationResolver interface {
+	Sources(ctx context.Context, obj *model.Observation) ([]*model.Source, error)
+
+	Item(ctx context.Context, obj *model.Observation) (model.Node, error)
+	Holder(ctx context.Context, obj *model.Observation) (model.Node, error)
+	Suppliers(ctx context.Context, obj *model.Observation) ([]model.Node, error)
+	Despite(ctx context.Context, obj *model.Observation) ([]*model.ControlEvent, error)
+	FollowedBy(ctx context.Context, obj *model.Observation) ([]*model.ControlEvent, error)
 }
 type ProductResolver interface {
 	Sources(ctx context.Context, obj *model.Product) ([]*model.Source, error)
@@ -539,6 +584,7 @@ type ProductResolver interface {
 	Requires(ctx context.Context, obj *model.Product) ([]*model.Requirement, error)
 	Suppliers(ctx context.Context, obj *model.Product, year *int) ([]*model.Supply, error)
 	ActiveControls(ctx context.Context, obj *model.Product, asOf *graph.Date) ([]*model.ActiveControl, error)
+	Observations(ctx context.Context, obj *model.Product) ([]*model.Observation, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -1421,6 +1467,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Feasibility.Licences(childComplexity), true
+	case "Feasibility.observed":
+		if e.ComplexityRoot.Feasibility.Observed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feasibility.Observed(childComplexity), true
 	case "Feasibility.paths":
 		if e.ComplexityRoot.Feasibility.Paths == nil {
 			break
@@ -1579,6 +1631,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Firm.Note(childComplexity), true
+	case "Firm.observations":
+		if e.ComplexityRoot.Firm.Observations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Firm.Observations(childComplexity), true
 	case "Firm.parent":
 		if e.ComplexityRoot.Firm.Parent == nil {
 			break
@@ -1713,6 +1771,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Input.Note(childComplexity), true
+	case "Input.observations":
+		if e.ComplexityRoot.Input.Observations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Input.Observations(childComplexity), true
 	case "Input.products":
 		if e.ComplexityRoot.Input.Products == nil {
 			break
@@ -1847,6 +1911,146 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LicenceUse.Supplier(childComplexity), true
+
+	case "Observation.aliases":
+		if e.ComplexityRoot.Observation.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Aliases(childComplexity), true
+	case "Observation.date":
+		if e.ComplexityRoot.Observation.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Date(childComplexity), true
+	case "Observation.despite":
+		if e.ComplexityRoot.Observation.Despite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Despite(childComplexity), true
+	case "Observation.evidence":
+		if e.ComplexityRoot.Observation.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Evidence(childComplexity), true
+	case "Observation.followedBy":
+		if e.ComplexityRoot.Observation.FollowedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.FollowedBy(childComplexity), true
+	case "Observation.from":
+		if e.ComplexityRoot.Observation.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.From(childComplexity), true
+	case "Observation.holder":
+		if e.ComplexityRoot.Observation.Holder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Holder(childComplexity), true
+	case "Observation.id":
+		if e.ComplexityRoot.Observation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.ID(childComplexity), true
+	case "Observation.item":
+		if e.ComplexityRoot.Observation.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Item(childComplexity), true
+	case "Observation.name":
+		if e.ComplexityRoot.Observation.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Name(childComplexity), true
+	case "Observation.note":
+		if e.ComplexityRoot.Observation.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Note(childComplexity), true
+	case "Observation.quantity":
+		if e.ComplexityRoot.Observation.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Quantity(childComplexity), true
+	case "Observation.route":
+		if e.ComplexityRoot.Observation.Route == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Route(childComplexity), true
+	case "Observation.sources":
+		if e.ComplexityRoot.Observation.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Sources(childComplexity), true
+	case "Observation.strength":
+		if e.ComplexityRoot.Observation.Strength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Strength(childComplexity), true
+	case "Observation.suppliers":
+		if e.ComplexityRoot.Observation.Suppliers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Suppliers(childComplexity), true
+	case "Observation.unit":
+		if e.ComplexityRoot.Observation.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Unit(childComplexity), true
+	case "Observation.until":
+		if e.ComplexityRoot.Observation.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Until(childComplexity), true
+
+	case "ObservedAccess.direct":
+		if e.ComplexityRoot.ObservedAccess.Direct == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservedAccess.Direct(childComplexity), true
+	case "ObservedAccess.evidenced":
+		if e.ComplexityRoot.ObservedAccess.Evidenced == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservedAccess.Evidenced(childComplexity), true
+	case "ObservedAccess.routes":
+		if e.ComplexityRoot.ObservedAccess.Routes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservedAccess.Routes(childComplexity), true
+	case "ObservedAccess.strength":
+		if e.ComplexityRoot.ObservedAccess.Strength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservedAccess.Strength(childComplexity), true
+	case "ObservedAccess.upstream":
+		if e.ComplexityRoot.ObservedAccess.Upstream == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservedAccess.Upstream(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2023,6 +2227,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.Note(childComplexity), true
+	case "Product.observations":
+		if e.ComplexityRoot.Product.Observations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Observations(childComplexity), true
 	case "Product.requires":
 		if e.ComplexityRoot.Product.Requires == nil {
 			break
@@ -2821,6 +3031,8 @@ type Feasibility {
   licences: [LicenceUse!]!
   "Measures of the buyer's own jurisdiction in force at ` + "`" + `asOf` + "`" + ` against acquiring the item (or a category of it): import bans and customs blocks (binding: they count in ` + "`" + `status` + "`" + `) and official guidance (not binding: reported only)."
   buyerMeasures: [BuyerMeasure!]!
+  "The factual answer beside the legal one: whether recorded observations (teardowns, official and court records, company statements, press) evidence that the holder had the item at ` + "`" + `asOf` + "`" + `, whatever the law said. It never changes ` + "`" + `status` + "`" + ` or ` + "`" + `feasible` + "`" + `."
+  observed: ObservedAccess!
   "Active controls (recorded or assumed) that block a flow needed for the item, in the order they were met; empty when feasible. See ` + "`" + `ControlInput` + "`" + ` for how assumed ones appear."
   blockedBy: [ControlEvent!]!
   "Human-readable steps of the reasoning, one sentence each, indented by depth: which routes were tried, which supplier, which control blocked it and why it reaches the supplier."
@@ -2829,6 +3041,26 @@ type Feasibility {
   routes: [FeasibilityRoute!]!
   "Dependency paths that explain the verdict: for an infeasible item, from the item to each blocked flow (ending at the supplier, fab operator or fab cut off); for a feasible one, the path to the route that works."
   paths: [DependencyPath!]!
+}
+
+"""
+Whether a holder's access to an item is evidenced on a day. An observation
+counts when its item is the item (or an instance or subtype of it), its
+period holds on the day (` + "`" + `Observation.from` + "`" + ` .. ` + "`" + `until` + "`" + `), and its holder is
+the holder, a firm of the holder's group, or, for a country, a firm
+headquartered there.
+"""
+type ObservedAccess {
+  "Whether an observation of the item itself evidences access on the day."
+  evidenced: Boolean!
+  "The routes of those observations: ` + "`" + `stockpile` + "`" + `, ` + "`" + `installed-base` + "`" + `, ` + "`" + `diversion` + "`" + `, ` + "`" + `domestic` + "`" + `, ` + "`" + `licensed` + "`" + `."
+  routes: [String!]!
+  "The strongest evidence among them: 3 teardown, court or official record; 2 the company's own statement; 1 press; 0 none."
+  strength: Int!
+  "Observations of the item itself, strongest first."
+  direct: [Observation!]!
+  "Observations of items the item depends on (its upstream), for the same holder and day: how its inputs were obtained. They support the answer; alone they do not make it evidenced."
+  upstream: [Observation!]!
 }
 
 "How far the law lets a flow through (see ` + "`" + `Feasibility.status` + "`" + `)."
@@ -3616,6 +3848,50 @@ type ControlEvent implements Node {
   suspendedBy: [Suspension!]!
 }
 
+"""
+A fact that a supply or acquisition happened, or a stock is held, beside the
+law: a teardown finding, an official or court record, a company statement, a
+press report. The ` + "`" + `evidence` + "`" + ` kind says how strong it is.
+"""
+type Observation implements Node {
+  "` + "`" + `observation:<slug>` + "`" + `."
+  id: ID!
+  "Short title."
+  name: String!
+  "Other names."
+  aliases: [String!]!
+  "Sources for the observation (see their ` + "`" + `grade` + "`" + `)."
+  sources: [Source!]!
+  "What exactly the sources say, disputes, and what is inference."
+  note: String
+  "How the flow happened: ` + "`" + `stockpile` + "`" + ` (acquired before a control bit and held), ` + "`" + `installed-base` + "`" + ` (made on tools installed before the controls), ` + "`" + `diversion` + "`" + ` (through an intermediary, shell buyer or smuggling), ` + "`" + `domestic` + "`" + ` (made with inputs outside the controls' reach), ` + "`" + `licensed` + "`" + `."
+  route: String!
+  "` + "`" + `teardown` + "`" + `, ` + "`" + `official` + "`" + `, ` + "`" + `court` + "`" + `, ` + "`" + `company` + "`" + ` or ` + "`" + `press` + "`" + `."
+  evidence: String!
+  "Evidence strength: 3 teardown, court or official; 2 company; 1 press."
+  strength: Int!
+  "The day the evidence was published or reported."
+  date: Date!
+  "The first day the flow or stock is evidenced; ` + "`" + `null` + "`" + `: from ` + "`" + `date` + "`" + `."
+  from: Date
+  "The first day it is no longer evidenced (stock exhausted, route closed); ` + "`" + `null` + "`" + `: open."
+  until: Date
+  "How much, where a source gives a number; ` + "`" + `null` + "`" + `: unknown (\"some\")."
+  quantity: Float
+  "The unit of ` + "`" + `quantity` + "`" + ` (dies, units, wafers, ...)."
+  unit: String
+  "What flowed or is held (edge ` + "`" + `OBSERVES` + "`" + `)."
+  item: Node
+  "Who obtained or holds it (edge ` + "`" + `RECEIVED_BY` + "`" + `)."
+  holder: Node
+  "Who made, supplied or passed it on, or the fab it was made at (edges ` + "`" + `SUPPLIED_BY` + "`" + `)."
+  suppliers: [Node!]!
+  "Controls in force that it happened despite or evaded (edges ` + "`" + `DESPITE` + "`" + `)."
+  despite: [ControlEvent!]!
+  "Listings, penalties or rules that followed it (edges ` + "`" + `FOLLOWED_BY` + "`" + `)."
+  followedBy: [ControlEvent!]!
+}
+
 "A suspension of one event by another (edge ` + "`" + `SUSPENDS` + "`" + `)."
 type Suspension {
   "The suspending event."
@@ -3740,6 +4016,21 @@ type Equipment {
   note: String
   "Sources for the installed base."
   sources: [Source!]!
+}
+
+extend type Product {
+  "Observations of this product obtained or held (edges ` + "`" + `OBSERVES` + "`" + ` into it), by date."
+  observations: [Observation!]!
+}
+
+extend type Input {
+  "Observations of this input obtained or held (edges ` + "`" + `OBSERVES` + "`" + ` into it), by date."
+  observations: [Observation!]!
+}
+
+extend type Firm {
+  "Observations of what this firm obtained or holds (edges ` + "`" + `RECEIVED_BY` + "`" + ` into it), by date."
+  observations: [Observation!]!
 }
 `, BuiltIn: false},
 }
@@ -4107,6 +4398,8 @@ func (ec *executionContext) childFields_Feasibility(ctx context.Context, field g
 		return ec.fieldContext_Feasibility_licences(ctx, field)
 	case "buyerMeasures":
 		return ec.fieldContext_Feasibility_buyerMeasures(ctx, field)
+	case "observed":
+		return ec.fieldContext_Feasibility_observed(ctx, field)
 	case "blockedBy":
 		return ec.fieldContext_Feasibility_blockedBy(ctx, field)
 	case "explanation":
@@ -4191,6 +4484,8 @@ func (ec *executionContext) childFields_Firm(ctx context.Context, field graphql.
 		return ec.fieldContext_Firm_controls(ctx, field)
 	case "activeControls":
 		return ec.fieldContext_Firm_activeControls(ctx, field)
+	case "observations":
+		return ec.fieldContext_Firm_observations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Firm", field.Name)
 }
@@ -4253,6 +4548,8 @@ func (ec *executionContext) childFields_Input(ctx context.Context, field graphql
 		return ec.fieldContext_Input_suppliers(ctx, field)
 	case "activeControls":
 		return ec.fieldContext_Input_activeControls(ctx, field)
+	case "observations":
+		return ec.fieldContext_Input_observations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Input", field.Name)
 }
@@ -4299,6 +4596,64 @@ func (ec *executionContext) childFields_LicenceUse(ctx context.Context, field gr
 		return ec.fieldContext_LicenceUse_conditions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LicenceUse", field.Name)
+}
+
+func (ec *executionContext) childFields_Observation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Observation_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Observation_name(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Observation_aliases(ctx, field)
+	case "sources":
+		return ec.fieldContext_Observation_sources(ctx, field)
+	case "note":
+		return ec.fieldContext_Observation_note(ctx, field)
+	case "route":
+		return ec.fieldContext_Observation_route(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Observation_evidence(ctx, field)
+	case "strength":
+		return ec.fieldContext_Observation_strength(ctx, field)
+	case "date":
+		return ec.fieldContext_Observation_date(ctx, field)
+	case "from":
+		return ec.fieldContext_Observation_from(ctx, field)
+	case "until":
+		return ec.fieldContext_Observation_until(ctx, field)
+	case "quantity":
+		return ec.fieldContext_Observation_quantity(ctx, field)
+	case "unit":
+		return ec.fieldContext_Observation_unit(ctx, field)
+	case "item":
+		return ec.fieldContext_Observation_item(ctx, field)
+	case "holder":
+		return ec.fieldContext_Observation_holder(ctx, field)
+	case "suppliers":
+		return ec.fieldContext_Observation_suppliers(ctx, field)
+	case "despite":
+		return ec.fieldContext_Observation_despite(ctx, field)
+	case "followedBy":
+		return ec.fieldContext_Observation_followedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Observation", field.Name)
+}
+
+func (ec *executionContext) childFields_ObservedAccess(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "evidenced":
+		return ec.fieldContext_ObservedAccess_evidenced(ctx, field)
+	case "routes":
+		return ec.fieldContext_ObservedAccess_routes(ctx, field)
+	case "strength":
+		return ec.fieldContext_ObservedAccess_strength(ctx, field)
+	case "direct":
+		return ec.fieldContext_ObservedAccess_direct(ctx, field)
+	case "upstream":
+		return ec.fieldContext_ObservedAccess_upstream(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObservedAccess", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4381,6 +4736,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_suppliers(ctx, field)
 	case "activeControls":
 		return ec.fieldContext_Product_activeControls(ctx, field)
+	case "observations":
+		return ec.fieldContext_Product_observations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Product", field.Name)
 }
@@ -8796,6 +9153,38 @@ func (ec *executionContext) fieldContext_Feasibility_buyerMeasures(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Feasibility_observed(ctx context.Context, field graphql.CollectedField, obj *model.Feasibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feasibility_observed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Observed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ObservedAccess) graphql.Marshaler {
+			return ec.marshalNObservedAccess2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐObservedAccess(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feasibility_observed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Feasibility",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObservedAccess(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Feasibility_blockedBy(ctx context.Context, field graphql.CollectedField, obj *model.Feasibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9738,6 +10127,38 @@ func (ec *executionContext) fieldContext_Firm_activeControls(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Firm_observations(ctx context.Context, field graphql.CollectedField, obj *model.Firm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Firm_observations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Firm().Observations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Observation) graphql.Marshaler {
+			return ec.marshalNObservation2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐObservationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Firm_observations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Firm",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _FirmConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.FirmConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10385,6 +10806,38 @@ func (ec *executionContext) fieldContext_Input_activeControls(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Input_observations(ctx context.Context, field graphql.CollectedField, obj *model.Input) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Input_observations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Input().Observations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Observation) graphql.Marshaler {
+			return ec.marshalNObservation2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐObservationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Input_observations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Input",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _InputConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InputConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10754,6 +11207,607 @@ func (ec *executionContext) _LicenceUse_conditions(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_LicenceUse_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LicenceUse", field, false, false, "String")
+}
+
+func (ec *executionContext) _Observation_id(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Observation_name(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, false, "String")
+}
+
+func (ec *executionContext) _Observation_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, false, "String")
+}
+
+func (ec *executionContext) _Observation_sources(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().Sources(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Observation_note(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, false, "String")
+}
+
+func (ec *executionContext) _Observation_route(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_route(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Route(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_route(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, false, "String")
+}
+
+func (ec *executionContext) _Observation_evidence(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, false, "String")
+}
+
+func (ec *executionContext) _Observation_strength(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_strength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strength(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Observation_date(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Observation_from(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalODate2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Observation_until(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalODate2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Observation_quantity(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, false, "Float")
+}
+
+func (ec *executionContext) _Observation_unit(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, false, "String")
+}
+
+func (ec *executionContext) _Observation_item(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().Item(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Observation_holder(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_holder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().Holder(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_holder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Observation_suppliers(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_suppliers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().Suppliers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_suppliers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Observation_despite(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_despite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().Despite(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ControlEvent) graphql.Marshaler {
+			return ec.marshalNControlEvent2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_despite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Observation_followedBy(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_followedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().FollowedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ControlEvent) graphql.Marshaler {
+			return ec.marshalNControlEvent2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_followedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObservedAccess_evidenced(ctx context.Context, field graphql.CollectedField, obj *model.ObservedAccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservedAccess_evidenced(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidenced, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservedAccess_evidenced(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservedAccess", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ObservedAccess_routes(ctx context.Context, field graphql.CollectedField, obj *model.ObservedAccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservedAccess_routes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Routes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservedAccess_routes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservedAccess", field, false, false, "String")
+}
+
+func (ec *executionContext) _ObservedAccess_strength(ctx context.Context, field graphql.CollectedField, obj *model.ObservedAccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservedAccess_strength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservedAccess_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservedAccess", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObservedAccess_direct(ctx context.Context, field graphql.CollectedField, obj *model.ObservedAccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservedAccess_direct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direct, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Observation) graphql.Marshaler {
+			return ec.marshalNObservation2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐObservationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservedAccess_direct(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObservedAccess",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObservedAccess_upstream(ctx context.Context, field graphql.CollectedField, obj *model.ObservedAccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservedAccess_upstream(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Upstream, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Observation) graphql.Marshaler {
+			return ec.marshalNObservation2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐObservationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservedAccess_upstream(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObservedAccess",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -11634,6 +12688,38 @@ func (ec *executionContext) fieldContext_Product_activeControls(ctx context.Cont
 	if fc.Args, err = ec.field_Product_activeControls_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Product_observations(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_observations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Product().Observations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Observation) graphql.Marshaler {
+			return ec.marshalNObservation2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐObservationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_observations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -15070,6 +16156,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Product(ctx, sel, obj)
+	case model.Observation:
+		return ec._Observation(ctx, sel, &obj)
+	case *model.Observation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Observation(ctx, sel, obj)
 	case model.Input:
 		return ec._Input(ctx, sel, &obj)
 	case *model.Input:
@@ -16247,6 +17340,11 @@ func (ec *executionContext) _Feasibility(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "observed":
+			out.Values[i] = ec._Feasibility_observed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "blockedBy":
 			out.Values[i] = ec._Feasibility_blockedBy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -16507,6 +17605,12 @@ func (ec *executionContext) _Firm(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Firm_activeControls(ctx, field, obj)
 				})
+		case "observations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Firm_observations(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16710,6 +17814,12 @@ func (ec *executionContext) _Input(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Input_activeControls(ctx, field, obj)
 				})
+		case "observations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Input_observations(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16856,6 +17966,183 @@ func (ec *executionContext) _LicenceUse(ctx context.Context, sel ast.SelectionSe
 			}
 		case "conditions":
 			out.Values[i] = ec._LicenceUse_conditions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var observationImplementors = []string{"Observation", "Node"}
+
+func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionSet, obj *model.Observation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, observationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Observation")
+		case "id":
+			out.Values[i] = ec._Observation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Observation_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aliases":
+			out.Values[i] = ec._Observation_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_sources(ctx, field, obj)
+				})
+		case "note":
+			out.Values[i] = ec._Observation_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "route":
+			out.Values[i] = ec._Observation_route(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evidence":
+			out.Values[i] = ec._Observation_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "strength":
+			out.Values[i] = ec._Observation_strength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "date":
+			out.Values[i] = ec._Observation_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.Values[i] = ec._Observation_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "until":
+			out.Values[i] = ec._Observation_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quantity":
+			out.Values[i] = ec._Observation_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			out.Values[i] = ec._Observation_unit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "item":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_item(ctx, field, obj)
+				})
+		case "holder":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_holder(ctx, field, obj)
+				})
+		case "suppliers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_suppliers(ctx, field, obj)
+				})
+		case "despite":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_despite(ctx, field, obj)
+				})
+		case "followedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_followedBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var observedAccessImplementors = []string{"ObservedAccess"}
+
+func (ec *executionContext) _ObservedAccess(ctx context.Context, sel ast.SelectionSet, obj *model.ObservedAccess) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, observedAccessImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObservedAccess")
+		case "evidenced":
+			out.Values[i] = ec._ObservedAccess_evidenced(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "routes":
+			out.Values[i] = ec._ObservedAccess_routes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strength":
+			out.Values[i] = ec._ObservedAccess_strength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "direct":
+			out.Values[i] = ec._ObservedAccess_direct(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upstream":
+			out.Values[i] = ec._ObservedAccess_upstream(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17115,6 +18402,12 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_activeControls(ctx, field, obj)
+				})
+		case "observations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_observations(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18740,6 +20033,38 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋchipgraphᚋchipgraph
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNObservation2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐObservationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Observation) graphql.Marshaler {
+	ret := marshalSequentially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNObservation2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐObservation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNObservation2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐObservation(ctx context.Context, sel ast.SelectionSet, v *model.Observation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Observation!")
+		return graphql.Null
+	}
+	return ec._Observation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNObservedAccess2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐObservedAccess(ctx context.Context, sel ast.SelectionSet, v *model.ObservedAccess) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ObservedAccess!")
+		return graphql.Null
+	}
+	return ec._ObservedAccess(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {

@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"runtime/debug"
 	"sync"
@@ -33,12 +35,21 @@ import (
 type Holder struct {
 	view atomic.Pointer[View]
 
+	// AcceptRegression lets Refresh put into service a snapshot that is
+	// empty while a non-empty one is served, or whose store version is
+	// lower than the one served (an operator restoring an older backup).
+	// Off by default: a wiped or recreated store is refused and reported.
+	// Set it before the first Refresh.
+	AcceptRegression bool
+
 	mu       sync.Mutex // guards the fields below
 	version  int64      // store data version of the current view (Refresh), 0 if unknown
 	swaps    int64
 	failures int64
 	lastErr  error
 	errAt    time.Time
+	refused  string // why the last reload was refused ("" if none since the last swap)
+	refusals int64
 }
 
 // View is one snapshot and what the server derives from it once rather than
@@ -64,7 +75,9 @@ type Status struct {
 	LoadedAt     time.Time // when it went into service
 	Swaps        int64     // snapshots put into service since start
 	Failures     int64     // failed reloads since start
-	LastError    string    // the last reload error, "" if none since the last success
+	LastError    string    // the last reload error, "" if none since the last success (no internal addresses)
+	Refused      string    // why the store's newest data was refused (empty or older), "" if not
+	Refusals     int64     // reloads refused since start
 	LastErrorAt  time.Time // when that error was reported (kept after a later success)
 }
 
@@ -102,6 +115,7 @@ func (h *Holder) SwapVersion(snap *graph.Snapshot, storeVersion int64) {
 	h.version = storeVersion
 	h.swaps++
 	h.lastErr = nil
+	h.refused = ""
 	h.mu.Unlock()
 	if snap.NumNodes()+snap.NumEdges() >= freeAfterRows {
 		// Building the engine and the search index of a large snapshot
@@ -132,9 +146,10 @@ func (h *Holder) ReportError(err error) {
 func (h *Holder) Status() Status {
 	v := h.view.Load()
 	h.mu.Lock()
-	st := Status{StoreVersion: h.version, Swaps: h.swaps, Failures: h.failures, LastErrorAt: h.errAt}
+	st := Status{StoreVersion: h.version, Swaps: h.swaps, Failures: h.failures, LastErrorAt: h.errAt,
+		Refused: h.refused, Refusals: h.refusals}
 	if h.lastErr != nil {
-		st.LastError = h.lastErr.Error()
+		st.LastError = publicError(h.lastErr)
 	}
 	h.mu.Unlock()
 	if v != nil {
@@ -162,19 +177,62 @@ func (h *Holder) Refresh(ctx context.Context, r graph.Reader) error {
 		h.ReportError(err)
 		return err
 	}
+	cur := h.view.Load()
 	h.mu.Lock()
-	same := h.view.Load() != nil && v == h.version
+	// While a reload is refused the store's version alone cannot be trusted
+	// (a wiped database reloaded once is at version 1 again): read it.
+	same := cur != nil && v == h.version && h.refused == ""
+	served := h.version
+	if same && h.refused == "" {
+		h.lastErr = nil // the store answers again: an outage is over
+	}
 	h.mu.Unlock()
 	if same {
 		return nil
+	}
+	if cur != nil && v < served && !h.AcceptRegression {
+		return h.refuse(fmt.Sprintf("the store's data version went back from %d to %d (wiped, recreated or restored?)", served, v))
 	}
 	snap, err := r.Snapshot(ctx)
 	if err != nil {
 		h.ReportError(err)
 		return err
 	}
+	if cur != nil && snap.NumNodes() == 0 && cur.Snap.NumNodes() > 0 && !h.AcceptRegression {
+		return h.refuse(fmt.Sprintf("the store holds no nodes (version %d) while %d nodes of version %d are served", v,
+			cur.Snap.NumNodes(), served))
+	}
 	h.SwapVersion(snap, v)
 	return nil
+}
+
+// ErrRegression is the error of a refused reload (see Holder.AcceptRegression).
+var ErrRegression = errors.New("refused to serve a store that went empty or back in version")
+
+// refuse records a refused reload and returns it as an error.
+func (h *Holder) refuse(why string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.refused = why + "; still serving the previous snapshot (restart with --accept-regression to accept it)"
+	h.refusals++
+	return fmt.Errorf("%w: %s", ErrRegression, why)
+}
+
+// publicError is what /readyz and /metrics may show of a reload error: its
+// kind, not the driver's message (which names internal hosts and ports).
+func publicError(err error) string {
+	switch graph.KindOf(err) {
+	case graph.Unavailable:
+		return "the store is unavailable"
+	case graph.Invalid:
+		return "the store holds data that does not validate"
+	case graph.Conflict:
+		return "the store holds conflicting data"
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "the store did not answer in time"
+	}
+	return "reload failed (see the server log)"
 }
 
 // Poll calls Refresh every interval until ctx is done, and returns ctx's
@@ -189,7 +247,7 @@ func (h *Holder) Poll(ctx context.Context, r graph.Reader, interval time.Duratio
 			return ctx.Err()
 		case <-t.C:
 			before := h.Snapshot()
-			err := h.Refresh(ctx, r)
+			err := h.refreshBounded(ctx, r, interval)
 			switch {
 			case log == nil:
 			case err != nil && ctx.Err() == nil:
@@ -202,3 +260,35 @@ func (h *Holder) Poll(ctx context.Context, r graph.Reader, interval time.Duratio
 		}
 	}
 }
+
+// refreshBounded is Refresh for Poll: the store's version must answer
+// within pollTimeout (so that an outage shows within seconds, not after the
+// driver's own retries), and a panic is recorded as a failed reload instead
+// of ending the poll.
+func (h *Holder) refreshBounded(ctx context.Context, r graph.Reader, interval time.Duration) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("reload panicked: %v", p)
+			h.ReportError(err)
+		}
+	}()
+	vctx, cancel := context.WithTimeout(ctx, min(interval, pollTimeout))
+	v, err := r.Version(vctx)
+	cancel()
+	if err != nil {
+		h.ReportError(err)
+		return err
+	}
+	return h.Refresh(ctx, fixedVersion{r, v})
+}
+
+// pollTimeout bounds how long a poll waits for the store's version.
+const pollTimeout = 5 * time.Second
+
+// fixedVersion is a Reader whose Version is already known.
+type fixedVersion struct {
+	graph.Reader
+	v int64
+}
+
+func (f fixedVersion) Version(context.Context) (int64, error) { return f.v, nil }

@@ -29,6 +29,9 @@ const (
 	costChokepoints     = 500
 	costFeasibility     = 1000
 	costScenario        = 5000
+	// costSearch: a search ranks every node whatever `first` asks for, so
+	// first: 0 is not free.
+	costSearch = 20
 )
 
 // pageCost is the number of items the complexity calculation assumes for a
@@ -54,7 +57,7 @@ func complexity() ComplexityRoot {
 
 	q := &c.Query
 	q.Node = func(child int, _ string) int { return 1 + child }
-	q.Search = func(child int, _ string, first *int) int { return 1 + pageCost(first, 20)*child }
+	q.Search = func(child int, _ string, first *int) int { return costSearch + pageCost(first, 20)*child }
 	q.Firms = func(child int, _ *model.FirmWhere, first *int, _ *string) int { return page(child, first) }
 	q.Products = func(child int, _ *model.ProductWhere, first *int, _ *string) int { return page(child, first) }
 	q.Fabs = func(child int, _ *model.FabWhere, first *int, _ *string) int { return page(child, first) }
@@ -124,15 +127,16 @@ func (d depthLimit) MutateOperationContext(_ context.Context, op *graphql.Operat
 	if op.Operation == nil {
 		return nil
 	}
-	if depth := selectionDepth(op.Operation.SelectionSet); depth > d.max {
+	if depth := selectionDepth(op.Operation.SelectionSet, map[*ast.FragmentDefinition]int{}); depth > d.max {
 		return depthError(depth, d.max)
 	}
 	return nil
 }
 
-// selectionDepth is the number of fields on the longest path through set.
-// Fragment cycles are rejected by validation before this runs.
-func selectionDepth(set ast.SelectionSet) int {
+// selectionDepth is the number of fields on the longest path through set,
+// each fragment's depth computed once (memo). Fragment cycles are rejected
+// by validation before this runs.
+func selectionDepth(set ast.SelectionSet, memo map[*ast.FragmentDefinition]int) int {
 	deepest := 0
 	for _, sel := range set {
 		var d int
@@ -141,12 +145,17 @@ func selectionDepth(set ast.SelectionSet) int {
 			if strings.HasPrefix(s.Name, "__") {
 				continue
 			}
-			d = 1 + selectionDepth(s.SelectionSet)
+			d = 1 + selectionDepth(s.SelectionSet, memo)
 		case *ast.InlineFragment:
-			d = selectionDepth(s.SelectionSet)
+			d = selectionDepth(s.SelectionSet, memo)
 		case *ast.FragmentSpread:
 			if s.Definition != nil {
-				d = selectionDepth(s.Definition.SelectionSet)
+				m, ok := memo[s.Definition]
+				if !ok {
+					m = selectionDepth(s.Definition.SelectionSet, memo)
+					memo[s.Definition] = m
+				}
+				d = m
 			}
 		}
 		deepest = max(deepest, d)

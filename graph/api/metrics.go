@@ -142,6 +142,8 @@ func (m *metrics) write(w io.Writer, st Status, buildVersion string) error {
 	}
 	family("chipgraph_snapshot_edges", "gauge", "Edges in the snapshot in service.")
 	sample("chipgraph_snapshot_edges", float64(st.Edges))
+	family("chipgraph_reload_refusals_total", "counter", "Reloads refused because the store went empty or back in data version (see /readyz refusedReload).")
+	sample("chipgraph_reload_refusals_total", float64(st.Refusals))
 	family("chipgraph_data_current_to_timestamp_seconds", "gauge", "The latest day on or before today on which a recorded control event was announced or took effect (Unix time of its midnight UTC), 0 if none: how current the data is.")
 	var cur time.Time
 	if st.CurrentTo != 0 {

@@ -167,3 +167,10 @@ func dateOf(d *graph.Date) graph.Date {
 	}
 	return *d
 }
+
+// observationsByDate returns observations ordered by their report date.
+func observationsByDate(snap *graph.Snapshot, is []int32) []*model.Observation {
+	is = slices.Clone(is)
+	slices.SortStableFunc(is, func(a, b int32) int { return cmp.Compare(snap.Node(a).Date, snap.Node(b).Date) })
+	return nodesAs[*model.Observation](snap, is)
+}

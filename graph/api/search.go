@@ -25,7 +25,7 @@ type searchEntry struct {
 // searchKindOrder breaks ties between equally good matches: the kinds
 // researchers look for most come first.
 var searchKindOrder = []graph.NodeKind{graph.KindFirm, graph.KindCountry, graph.KindProduct, graph.KindInput,
-	graph.KindFab, graph.KindControlEvent, graph.KindSource}
+	graph.KindFab, graph.KindControlEvent, graph.KindObservation, graph.KindSource}
 
 // Match ranks, best first.
 const (

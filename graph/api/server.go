@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -19,7 +20,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -33,8 +33,19 @@ type Options struct {
 	MaxComplexity int           // complexity limit per operation (see complexity); default 50,000
 	MaxDepth      int           // deepest field nesting, introspection excluded; default 12
 	Timeout       time.Duration // per request; default 10s
-	MaxBodyBytes  int64         // request body limit; default 1 MiB
-	BuildVersion  string        // reported by /metrics (chipgraph_build_info); default from the binary's build info
+	MaxBodyBytes  int64         // request body limit; default 256 KiB (real queries are a few KiB)
+	// MaxFields bounds the fields of one operation with its fragments
+	// expanded and aliases counted, checked before anything walks the
+	// document; default 5,000.
+	MaxFields int
+	// QueryCacheBytes bounds the query texts whose parsed documents are
+	// cached (documents take some ten times their text); default 4 MiB.
+	QueryCacheBytes int
+	// MaxInFlight bounds the GraphQL requests being answered at once;
+	// more wait up to a second, then get 503 with Retry-After. Default 4
+	// per CPU.
+	MaxInFlight  int
+	BuildVersion string // reported by /metrics (chipgraph_build_info); default from the binary's build info
 	// AllowOrigins are the web origins (scheme://host[:port]) whose pages
 	// may call the API from a browser (CORS), "*" for any; none by default.
 	AllowOrigins []string
@@ -51,7 +62,16 @@ func (c Options) withDefaults() Options {
 		c.Timeout = 10 * time.Second
 	}
 	if c.MaxBodyBytes == 0 {
-		c.MaxBodyBytes = 1 << 20
+		c.MaxBodyBytes = 256 << 10
+	}
+	if c.MaxFields == 0 {
+		c.MaxFields = 5_000
+	}
+	if c.QueryCacheBytes == 0 {
+		c.QueryCacheBytes = 4 << 20
+	}
+	if c.MaxInFlight == 0 {
+		c.MaxInFlight = 4 * runtime.GOMAXPROCS(0)
 	}
 	if c.BuildVersion == "" {
 		c.BuildVersion = "(devel)"
@@ -81,13 +101,14 @@ func (c Options) withDefaults() Options {
 //	GET  /reports/chokepoints.json, .csv
 //	                       the chokepoint report (see reports.go)
 type Server struct {
-	holder  *Holder
-	cfg     Options
-	log     *slog.Logger
-	gql     *handler.Server
-	sdl     []byte
-	metrics *metrics
-	mux     *http.ServeMux
+	holder   *Holder
+	inflight chan struct{} // one token per GraphQL request being answered (Options.MaxInFlight)
+	cfg      Options
+	log      *slog.Logger
+	gql      *handler.Server
+	sdl      []byte
+	metrics  *metrics
+	mux      *http.ServeMux
 }
 
 // NewServer returns a server answering from h's snapshots and logging to
@@ -97,6 +118,7 @@ func NewServer(h *Holder, opt Options, log *slog.Logger) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{holder: h, cfg: opt.withDefaults(), log: log, metrics: newMetrics(), mux: http.NewServeMux()}
+	s.inflight = make(chan struct{}, s.cfg.MaxInFlight)
 
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{}, Complexity: complexity()})
 	s.sdl = []byte(schema.SDL())
@@ -104,10 +126,11 @@ func NewServer(h *Holder, opt Options, log *slog.Logger) *Server {
 	gql := handler.New(es)
 	gql.AddTransport(specTransport{transport.GET{}})
 	gql.AddTransport(specTransport{transport.POST{}})
-	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	gql.SetQueryCache(newQueryCache(s.cfg.QueryCacheBytes))
 	gql.SetErrorPresenter(s.presentError)
 	gql.SetRecoverFunc(s.recoverFunc)
 	gql.Use(extension.Introspection{})
+	gql.Use(shapeLimit{maxFields: s.cfg.MaxFields, maxSchema: 1})
 	gql.Use(depthLimit{max: s.cfg.MaxDepth})
 	gql.Use(extension.FixedComplexityLimit(s.cfg.MaxComplexity))
 	gql.AroundRootFields(withDeadline)
@@ -319,6 +342,13 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		s.noteCode(r.Context(), CodeBadUserInput)
 		return
 	}
+	if !s.acquire(r.Context()) {
+		w.Header().Set("Retry-After", "1")
+		writeGraphQLError(w, http.StatusServiceUnavailable, CodeUnavailable, "too many requests in progress; retry shortly")
+		s.noteCode(r.Context(), CodeUnavailable)
+		return
+	}
+	defer func() { <-s.inflight }()
 	v := s.holder.View()
 	if v == nil {
 		writeGraphQLError(w, http.StatusServiceUnavailable, CodeUnavailable, "no data loaded yet; retry shortly")
@@ -352,6 +382,27 @@ func hasQuery(r *http.Request) bool {
 	q := bytes.TrimSpace(params.Query)
 	return len(q) > 0 && !bytes.Equal(q, []byte("null")) && !bytes.Equal(q, []byte(`""`))
 }
+
+// acquire takes an in-flight token, waiting up to maxQueueWait for one.
+func (s *Server) acquire(ctx context.Context) bool {
+	select {
+	case s.inflight <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(maxQueueWait)
+	defer t.Stop()
+	select {
+	case s.inflight <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return false
+}
+
+// maxQueueWait is how long a request waits for an in-flight slot.
+const maxQueueWait = time.Second
 
 // deadlineKey carries the time a GraphQL request must be answered by.
 type deadlineKey struct{}
@@ -420,6 +471,7 @@ func (s *Server) recordResponse(ctx context.Context, next graphql.ResponseHandle
 // values, unlike client-chosen operation names, so it can label metrics.
 func operationLabel(set ast.SelectionSet) string {
 	var names []string
+	seen := map[*ast.FragmentDefinition]bool{} // each fragment once: spreads may share them exponentially
 	var collect func(ast.SelectionSet)
 	collect = func(set ast.SelectionSet) {
 		for _, sel := range set {
@@ -431,7 +483,8 @@ func operationLabel(set ast.SelectionSet) string {
 			case *ast.InlineFragment:
 				collect(s.SelectionSet)
 			case *ast.FragmentSpread:
-				if s.Definition != nil {
+				if s.Definition != nil && !seen[s.Definition] {
+					seen[s.Definition] = true
 					collect(s.Definition.SelectionSet)
 				}
 			}
@@ -469,6 +522,7 @@ type readiness struct {
 	BuiltAt      *time.Time     `json:"builtAt,omitempty"`
 	LoadedAt     *time.Time     `json:"loadedAt,omitempty"`
 	LastError    string         `json:"lastReloadError,omitempty"`
+	Refused      string         `json:"refusedReload,omitempty"`
 	LastErrorAt  *time.Time     `json:"lastReloadErrorAt,omitempty"`
 }
 
@@ -476,9 +530,16 @@ func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) {
 	st := s.holder.Status()
 	body := readiness{Ready: st.Ready, Version: st.Version, StoreVersion: st.StoreVersion, Nodes: st.Nodes,
 		Edges: st.Edges, NodesByLabel: st.NodesByLabel, LastError: st.LastError, CurrentTo: st.CurrentTo.String(),
+		Refused: st.Refused,
 		BuiltAt: timePtr(st.BuiltAt), LoadedAt: timePtr(st.LoadedAt), LastErrorAt: timePtr(st.LastErrorAt)}
 	w.Header().Set("Content-Type", "application/json")
-	if !st.Ready {
+	if st.Refused != "" {
+		// Still answering from the previous snapshot, but the store and the
+		// server disagree: take this replica out of rotation until an
+		// operator decides.
+		body.Ready = false
+	}
+	if !body.Ready {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
 	enc := json.NewEncoder(w)

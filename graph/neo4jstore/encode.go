@@ -207,6 +207,24 @@ var nodeFields = []field[nodeT]{
 			return nil
 		}},
 	strField("grade", func(n *nodeT) *string { return &n.Grade }),
+	strField("route", func(n *nodeT) *string { return &n.Route }),
+	strField("evidence", func(n *nodeT) *string { return &n.Evidence }),
+	{"quantity",
+		func(n *nodeT) any {
+			if n.Quantity == 0 {
+				return nil
+			}
+			return n.Quantity
+		},
+		func(n *nodeT, v any) error {
+			f, ok := v.(float64)
+			if !ok {
+				return typeError("quantity", "FLOAT", v)
+			}
+			n.Quantity = f
+			return nil
+		}},
+	strField("unit", func(n *nodeT) *string { return &n.Unit }),
 }
 
 type edgeT = graph.Edge

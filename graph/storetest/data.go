@@ -43,6 +43,9 @@ func Sample() *graph.Dataset {
 			{ID: "event:e2", Kind: graph.KindControlEvent, Name: "Rule 2", Date: d("2023-10-17")},
 			{ID: "event:e3", Kind: graph.KindControlEvent, Name: "Affiliates", Date: d("2025-09-29"),
 				EventKind: "ownership-rule", OwnershipThreshold: 50, Reach: "hq", CoversAll: true},
+			{ID: "observation:o1", Kind: graph.KindObservation, Name: "Teardown finds foreign dies", Date: d("2025-04-01"),
+				Effective: d("2024-06-01"), Route: "stockpile", Evidence: "teardown", Quantity: 2.9e6, Unit: "dies",
+				Sources: []graph.ID{"source:s1"}},
 		},
 		Edges: []graph.Edge{
 			{From: "firm:acme", To: "country:USA", Kind: graph.HeadquarteredIn, Share: graph.NoShare,
@@ -70,6 +73,11 @@ func Sample() *graph.Dataset {
 			{From: "event:e2", To: "event:e1", Kind: graph.Rescinds, Share: graph.NoShare, ValidFrom: d("2023-11-17")},
 			{From: "event:e2", To: "event:e3", Kind: graph.Suspends, Share: graph.NoShare, ValidTo: d("2026-11-10")},
 			{From: "event:e2", To: "event:e1", Kind: graph.Licenses, Share: graph.NoShare},
+			{From: "observation:o1", To: "product:chip", Kind: graph.Observes, Share: graph.NoShare},
+			{From: "observation:o1", To: "firm:beta", Kind: graph.ReceivedBy, Share: graph.NoShare},
+			{From: "observation:o1", To: "fab:f1", Kind: graph.SuppliedBy, Share: graph.NoShare},
+			{From: "observation:o1", To: "event:e1", Kind: graph.Despite, Share: graph.NoShare},
+			{From: "observation:o1", To: "event:e2", Kind: graph.FollowedBy, Share: graph.NoShare},
 		},
 	}
 }

@@ -41,6 +41,8 @@ func NodeAt(snap *graph.Snapshot, i int32) Node {
 		return &ControlEvent{b}
 	case graph.KindSource:
 		return &Source{b}
+	case graph.KindObservation:
+		return &Observation{b}
 	}
 	panic("model.NodeAt: node " + string(snap.Node(i).ID) + " has unknown kind " + string(snap.Node(i).Kind))
 }
@@ -316,3 +318,35 @@ type UpstreamItem struct {
 	// Steps are the edges reaching Node from the previous tier.
 	Steps []analysis.PathEdge
 }
+
+// Observation is the GraphQL type Observation.
+type Observation struct{ base }
+
+// Route is how the flow happened.
+func (o *Observation) Route() string { return o.n().Route }
+
+// Evidence is the kind of evidence.
+func (o *Observation) Evidence() string { return o.n().Evidence }
+
+// Strength ranks the evidence (graph.EvidenceStrength).
+func (o *Observation) Strength() int { return graph.EvidenceStrength(o.n().Evidence) }
+
+// Date is the day the evidence was published.
+func (o *Observation) Date() graph.Date { return o.n().Date }
+
+// From is the first day the flow is evidenced (zero: from Date).
+func (o *Observation) From() graph.Date { return o.n().Effective }
+
+// Until is the first day it no longer is (zero: open).
+func (o *Observation) Until() graph.Date { return o.n().Expires }
+
+// Quantity is the amount a source gives, nil if none.
+func (o *Observation) Quantity() *float64 {
+	if q := o.n().Quantity; q != 0 {
+		return &q
+	}
+	return nil
+}
+
+// Unit is the unit of Quantity.
+func (o *Observation) Unit() *string { return opt(o.n().Unit) }

@@ -253,6 +253,8 @@ type Feasibility struct {
 	Licences []*LicenceUse `json:"licences"`
 	// Measures of the buyer's own jurisdiction in force at `asOf` against acquiring the item (or a category of it): import bans and customs blocks (binding: they count in `status`) and official guidance (not binding: reported only).
 	BuyerMeasures []*BuyerMeasure `json:"buyerMeasures"`
+	// The factual answer beside the legal one: whether recorded observations (teardowns, official and court records, company statements, press) evidence that the holder had the item at `asOf`, whatever the law said. It never changes `status` or `feasible`.
+	Observed *ObservedAccess `json:"observed"`
 	// Active controls (recorded or assumed) that block a flow needed for the item, in the order they were met; empty when feasible. See `ControlInput` for how assumed ones appear.
 	BlockedBy []*ControlEvent `json:"blockedBy"`
 	// Human-readable steps of the reasoning, one sentence each, indented by depth: which routes were tried, which supplier, which control blocked it and why it reaches the supplier.
@@ -367,6 +369,24 @@ type LicenceUse struct {
 	Item Node `json:"item"`
 	// Conditions stated by the grant (or, without one, by the control).
 	Conditions []string `json:"conditions"`
+}
+
+// Whether a holder's access to an item is evidenced on a day. An observation
+// counts when its item is the item (or an instance or subtype of it), its
+// period holds on the day (`Observation.from` .. `until`), and its holder is
+// the holder, a firm of the holder's group, or, for a country, a firm
+// headquartered there.
+type ObservedAccess struct {
+	// Whether an observation of the item itself evidences access on the day.
+	Evidenced bool `json:"evidenced"`
+	// The routes of those observations: `stockpile`, `installed-base`, `diversion`, `domestic`, `licensed`.
+	Routes []string `json:"routes"`
+	// The strongest evidence among them: 3 teardown, court or official record; 2 the company's own statement; 1 press; 0 none.
+	Strength int `json:"strength"`
+	// Observations of the item itself, strongest first.
+	Direct []*Observation `json:"direct"`
+	// Observations of items the item depends on (its upstream), for the same holder and day: how its inputs were obtained. They support the answer; alone they do not make it evidenced.
+	Upstream []*Observation `json:"upstream"`
 }
 
 // Relay page information for a connection.

@@ -1,0 +1,104 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// hostileQueries are the small requests an external review found to
+// exhaust the server (issue 14). Each must be rejected before any walk over
+// the document, whatever its transport.
+func hostileQueries() map[string]string {
+	var b strings.Builder
+	// Fragments that each spread two others: 2^26 fields from 2 KB.
+	b.WriteString("query Q { ...A0 }\n")
+	for i := range 26 {
+		fmt.Fprintf(&b, "fragment A%d on Query { ...A%d ...B%d }\n", i, i+1, i+1)
+		fmt.Fprintf(&b, "fragment B%d on Query { ...A%d ...B%d }\n", i, i+1, i+1)
+	}
+	b.WriteString("fragment A26 on Query { __typename }\nfragment B26 on Query { __typename }\n")
+	aliases := func(n int, field string) string {
+		var q strings.Builder
+		q.WriteString("{")
+		for i := range n {
+			fmt.Fprintf(&q, " a%d: %s", i, field)
+		}
+		q.WriteString(" }")
+		return q.String()
+	}
+	return map[string]string{
+		"exponential fragments": b.String(),
+		// The review's sizes exceed the body limit; these fit in it and
+		// still exceed the field limit.
+		"2,000 __schema aliases":   aliases(2_000, "__schema { queryType { name } }"),
+		"3,000 search first: 0":    aliases(3_000, `search(text: "a", first: 0) { id }`),
+		"6,000 __typename aliases": aliases(6_000, "__typename"),
+		"two __schema roots":       `{ a: __schema { queryType { name } } b: __schema { queryType { name } } }`,
+	}
+}
+
+func TestHostileQueriesRejected(t *testing.T) {
+	srv := bundledServer(t)
+	for name, q := range hostileQueries() {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			r := post(t, srv, q, nil)
+			took := time.Since(start)
+			if codes := r.codes(); len(codes) != 1 || codes[0] != CodeComplexityLimit {
+				t.Errorf("POST (%d bytes): codes %v, want %s: %.300s", len(q), codes, CodeComplexityLimit, r.Raw)
+			}
+			t.Logf("POST %d bytes rejected in %s", len(q), took)
+			if len(q) < 8<<10 { // GET carries small documents
+				if codes := get(t, srv, q, nil).codes(); len(codes) != 1 || codes[0] != CodeComplexityLimit {
+					t.Errorf("GET: codes %v", codes)
+				}
+			}
+		})
+	}
+	// GraphiQL's introspection query and the dashboard-sized queries pass.
+	if r := post(t, srv, `{ __schema { types { name fields { name args { name type { name kind ofType { name } } } } } } }`, nil); len(r.Errors) > 0 {
+		t.Errorf("introspection rejected: %s", r.Raw)
+	}
+}
+
+// The parsed-query cache holds only small documents, within its byte budget.
+func TestQueryCacheBounded(t *testing.T) {
+	c := newQueryCache(64 << 10)
+	ctx := context.Background()
+	for i := range 100 {
+		q := fmt.Sprintf("{ a%d: __typename }", i) + strings.Repeat(" ", 2000)
+		c.Add(ctx, q, nil)
+	}
+	if c.used > 64<<10 || len(c.docs) == 0 || len(c.docs) != len(c.order) {
+		t.Errorf("cache holds %d documents, %d bytes; budget %d", len(c.docs), c.used, 64<<10)
+	}
+	big := "{ __typename }" + strings.Repeat(" ", maxCachedQuery)
+	c.Add(ctx, big, nil)
+	if _, ok := c.Get(ctx, big); ok {
+		t.Error("a document above maxCachedQuery was cached")
+	}
+}
+
+// Beyond MaxInFlight requests a request waits, then gets 503 with
+// Retry-After.
+func TestInFlightCap(t *testing.T) {
+	srv := bundledServer(t)
+	for range cap(srv.inflight) {
+		srv.inflight <- struct{}{}
+	}
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/graphql?query="+url.QueryEscape("{ __typename }"), nil))
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("with every slot taken: %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	<-srv.inflight
+	if r := get(t, srv, "{ __typename }", nil); r.Status != http.StatusOK {
+		t.Errorf("with a slot free: %d %s", r.Status, r.Raw)
+	}
+}
