@@ -296,6 +296,14 @@ func TestBrowserDashboard(t *testing.T) {
 		}
 		b.screenshot("dashboard-chokepoints")
 	})
+	t.Run("a link made with another dataset version says so", func(t *testing.T) {
+		b.t = t
+		b.open("/dashboard?view=chokepoints&asOf=2025-06-01&v=000000000000", "chokepoints")
+		b.waitText("#notice", "This link was made with dataset version 000000000000; this server holds "+version)
+		b.run("changing the date", chromedp.SetValue(chromedp.CSS("#asOf"), "2025-01-01"),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('#asOf').dispatchEvent(new Event('change'))`))
+		b.run("waiting for the new date", pollVoid(`location.search.includes('asOf=2025-01-01') && location.search.includes('v=`+version+`')`))
+	})
 	t.Run("dependencies", func(t *testing.T) {
 		b.t = t
 		b.open("/dashboard?view=dependencies&asOf=2025-06-01&item=product:ascend-910c", "dependencies")

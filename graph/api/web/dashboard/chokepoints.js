@@ -65,9 +65,11 @@ export async function render(box, ctx) {
       h("span", {}, h("span", { class: "swatch swatch-blue", "aria-hidden": "true" }), "not under an active control"),
       h('span', {}, h('span', { class: 'swatch swatch-vermillion', 'aria-hidden': 'true' }), '⚑ under an active control on ' + ctx.asOf)),
     chart(rows),
-    // HOOK(knockouts): "critical firms and countries" belong here once the
-    // API offers them (Query.knockouts, being added in a parallel branch);
-    // the dashboard shows only what the public API serves.
+    // HOOK(knockouts): the critical firms and countries of the item in `of`
+    // belong here, as a second table, once the public API offers them:
+    // Query.knockouts(of, for, asOf) { firms countries } is being added in a
+    // parallel branch and is not in this server's schema yet. The dashboard
+    // shows only what the public API serves, so nothing is shown until then.
     h('div', { class: 'scroll' }, h('table', {},
       h('caption', {}, `${rows.length} inputs by chokepoint score`),
       h('thead', {}, h('tr', {},
