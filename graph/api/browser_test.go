@@ -230,7 +230,21 @@ func TestBrowserPlayground(t *testing.T) {
 	b.run("running the example", chromedp.Click(chromedp.CSS(`.graphiql-execute-button`)))
 	b.waitText(`.graphiql-response`, `"name": "Huawei"`)
 	b.screenshot("playground")
+
+	// The explorer plugin is there and lists the schema's root fields.
+	b.run("opening the explorer", chromedp.Click(chromedp.CSS(`button[aria-label="Show GraphiQL Explorer"]`), chromedp.NodeVisible))
+	b.waitText(`.graphiql-explorer-root`, "chokepoints")
+	b.screenshot("playground-explorer")
+
+	// The README's first query, from a link.
+	b.run("opening the README's query", chromedp.Navigate(b.url("/?"+url.Values{"query": {readmeQuery}}.Encode())),
+		chromedp.WaitVisible(chromedp.CSS(`.graphiql-execute-button`)), chromedp.Click(chromedp.CSS(`.graphiql-execute-button`)))
+	b.waitText(`.graphiql-response`, `"title"`)
 }
+
+// readmeQuery is the query the README's "Two commands" section asks a new
+// user to try in the playground.
+const readmeQuery = `{ node(id: "firm:huawei") { id name sources { title url } } }`
 
 // eval evaluates a JavaScript expression in the page.
 func eval[T any](b *browser, js string) T {
