@@ -1,10 +1,16 @@
 package api
 
 import (
+	"bytes"
+	"compress/gzip"
 	"embed"
 	"io/fs"
+	"mime"
 	"net/http"
+	"path"
+	"strconv"
 	"strings"
+	"sync"
 )
 
 // web holds chipgraph's pages and everything they load: our own HTML, CSS
@@ -34,14 +40,19 @@ const cytoscapeStyleHash = "sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8="
 
 // handleWeb adds the routes of the dashboard and of the embedded assets:
 //
-//	GET /dashboard           the dashboard's page (views are chosen in the URL's fragment)
+//	GET /dashboard           the dashboard's page (the view and its state are in the query string)
 //	GET /assets/PATH         web/PATH; vendor files, whose paths carry their version, are cached for a year
+//
+// Scripts and styles are sent gzip-compressed to clients that accept it
+// (GraphiQL's script and style, 1.5 MB, become 0.6 MB), each compressed once, on its first
+// request, since embedded files never change while the binary runs.
 func (s *Server) handleWeb() {
 	assets, err := fs.Sub(web, "web")
 	if err != nil {
 		panic(err) // web is embedded at build time; a missing folder is a build error
 	}
 	files := http.FileServerFS(assets)
+	var gzipped sync.Map // asset path -> *gzipAsset
 	s.Handle("GET /dashboard", "dashboard", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		servePage(w, r, "web/dashboard/index.html")
 	}))
@@ -59,8 +70,58 @@ func (s *Server) handleWeb() {
 		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		ext := path.Ext(r.URL.Path)
+		if ext == ".js" || ext == ".mjs" || ext == ".css" {
+			h.Add("Vary", "Accept-Encoding")
+			if acceptsGzip(r) {
+				v, _ := gzipped.LoadOrStore(r.URL.Path, &gzipAsset{})
+				if body, ok := v.(*gzipAsset).get(assets, strings.TrimPrefix(r.URL.Path, "/")); ok {
+					h.Set("Content-Type", mime.TypeByExtension(ext))
+					h.Set("Content-Encoding", "gzip")
+					h.Set("Content-Length", strconv.Itoa(len(body)))
+					if r.Method != http.MethodHead {
+						_, _ = w.Write(body)
+					}
+					return
+				}
+			}
+		}
 		files.ServeHTTP(w, r)
 	})))
+}
+
+// gzipAsset is the gzip form of an embedded file, made once.
+type gzipAsset struct {
+	once sync.Once
+	body []byte
+	ok   bool // false: no such file
+}
+
+func (a *gzipAsset) get(fsys fs.FS, name string) ([]byte, bool) {
+	a.once.Do(func() {
+		raw, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // a valid level cannot fail
+		_, _ = zw.Write(raw)                                     // writes to a bytes.Buffer cannot fail
+		_ = zw.Close()
+		a.body, a.ok = buf.Bytes(), true
+	})
+	return a.body, a.ok
+}
+
+// acceptsGzip reports whether the request's Accept-Encoding allows gzip.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }
 
 // servePage writes the embedded HTML page at name with the page's security

@@ -1,6 +1,9 @@
 package api
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -66,5 +69,55 @@ func TestWebRoutes(t *testing.T) {
 	}
 	if !strings.Contains(contentSecurityPolicy, "default-src 'self'") || strings.Contains(contentSecurityPolicy, "http") {
 		t.Errorf("the policy must allow this server only: %s", contentSecurityPolicy)
+	}
+}
+
+// TestWebGzip: scripts and styles go compressed to a client that accepts
+// gzip, and decompress to the embedded file.
+func TestWebGzip(t *testing.T) {
+	srv := newTestServer(t, fixture(), Options{})
+	const asset = "/assets/vendor/graphiql@4.1.2/graphiql.min.js"
+	want, err := web.ReadFile("web/vendor/graphiql@4.1.2/graphiql.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		accept string
+		gzip   bool
+	}{
+		{"gzip, deflate, br", true},
+		{"br;q=1.0, gzip;q=0.8", true},
+		{"gzip;q=0", false},
+		{"", false},
+		{"identity", false},
+	} {
+		t.Run(tc.accept, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, asset, nil)
+			req.Header.Set("Accept-Encoding", tc.accept)
+			rec := serve(t, srv, req)
+			if rec.Code != 200 || rec.Header().Get("Content-Type") != "text/javascript; charset=utf-8" ||
+				!strings.Contains(rec.Header().Get("Vary"), "Accept-Encoding") {
+				t.Fatalf("status %d, headers %v", rec.Code, rec.Header())
+			}
+			body := rec.Body.Bytes()
+			if gz := rec.Header().Get("Content-Encoding") == "gzip"; gz != tc.gzip {
+				t.Fatalf("Content-Encoding %q, want gzip: %v", rec.Header().Get("Content-Encoding"), tc.gzip)
+			}
+			if tc.gzip {
+				if len(body) > len(want)/2 {
+					t.Errorf("compressed to %d of %d bytes", len(body), len(want))
+				}
+				zr, err := gzip.NewReader(bytes.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if body, err = io.ReadAll(zr); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !bytes.Equal(body, want) {
+				t.Errorf("body differs from the embedded file (%d vs %d bytes)", len(body), len(want))
+			}
+		})
 	}
 }
