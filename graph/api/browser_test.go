@@ -271,6 +271,21 @@ func (b *browser) open(link, view string) {
 	}
 }
 
+// downloads clicks the button the JavaScript expression finds and checks
+// that the page offers a file named filename (a blob: link clicked with a
+// download attribute; the click is recorded rather than followed).
+func (b *browser) downloads(button, filename string) {
+	b.t.Helper()
+	eval[bool](b, `(() => {
+		window.chipgraphDownloads = [];
+		HTMLAnchorElement.prototype.click = function () { window.chipgraphDownloads.push([this.download, this.href]); };
+		(`+button+`).click();
+		return true;
+	})()`)
+	b.run("waiting for "+filename, pollVoid(fmt.Sprintf(
+		`window.chipgraphDownloads.some(([name, href]) => name === %q && href.startsWith('blob:'))`, filename)))
+}
+
 // TestBrowserWatcher checks that the browser tests would notice a page
 // reaching for another host (the requests other tests assert there are none
 // of).
@@ -308,6 +323,7 @@ func TestBrowserDashboard(t *testing.T) {
 		if href := eval[string](b, `[...document.querySelectorAll('main a')].find((a) => a.textContent === 'Download CSV').getAttribute('href')`); href != "/reports/chokepoints.csv?asOf=2025-06-01&first=20" {
 			t.Errorf("CSV link %q", href)
 		}
+		b.downloads(`[...document.querySelectorAll('main button')].find((e) => e.textContent === 'Download chart (PNG)')`, "chokepoints-2025-06-01.png")
 		b.screenshot("dashboard-chokepoints")
 	})
 	t.Run("a link made with another dataset version says so", func(t *testing.T) {
@@ -350,6 +366,8 @@ func TestBrowserDashboard(t *testing.T) {
 		if strings.Contains(b.text("#events tbody"), "87 FR 62186") {
 			t.Error("the issuer filter kept a US rule")
 		}
+		b.downloads(`[...document.querySelectorAll('main button')].find((e) => e.textContent === 'Download CSV')`, "control-events-2025-06-01.csv")
+		b.downloads(`[...document.querySelectorAll('main button')].find((e) => e.textContent === 'Download timeline (PNG)')`, "controls-timeline-2025-06-01.png")
 		b.screenshot("dashboard-controls")
 	})
 	t.Run("access", func(t *testing.T) {

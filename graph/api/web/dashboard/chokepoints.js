@@ -1,6 +1,6 @@
 // Chokepoints: inputs ranked by chokepoint score as of a date, whole graph
 // or upstream of one item, as a bar chart and a table; CSV from the report.
-import { h, svg, gql, picker, sourceLinks, citation } from './lib.js';
+import { h, svg, gql, picker, sourceLinks, citation, downloadSVGAsPNG } from './lib.js';
 
 const QUERY = `query Chokepoints($of: ID, $asOf: Date, $first: Int) {
   chokepoints(of: $of, asOf: $asOf, first: $first) {
@@ -31,7 +31,7 @@ function chart(rows) {
     return svg('g', {},
       svg('title', {}, `${r.input.name}: score ${fmt(r.score, 4)}${r.controls.length ? ', under control' : ''}`),
       svg('text', { x: left - 6, y: y + bar - 5, 'text-anchor': 'end' }, name),
-      svg('rect', { class: 'bar' + (r.controls.length ? ' controlled' : ''), x: left, y, width: w, height: bar }),
+      svg('rect', { class: 'bar' + (r.controls.length ? ' controlled' : ''), x: left, y, width: w, height: bar, fill: r.controls.length ? '#D55E00' : '#0072B2' }),
       svg('text', { x: left + w + 4, y: y + bar - 5 }, fmt(r.score, 3) + (r.controls.length ? ' ⚑' : '')));
   }),
   svg('text', { x: left, y: height - 6, class: 'muted' }, 'score (see the schema for its formula)'));
@@ -65,6 +65,8 @@ export async function render(box, ctx) {
       h("span", {}, h("span", { class: "swatch swatch-blue", "aria-hidden": "true" }), "not under an active control"),
       h('span', {}, h('span', { class: 'swatch swatch-vermillion', 'aria-hidden': 'true' }), '⚑ under an active control on ' + ctx.asOf)),
     chart(rows),
+    h('div', { class: 'controls' }, h('button', { type: 'button', onclick: (e) => downloadSVGAsPNG(`chokepoints-${ctx.asOf}${of ? '-' + of.replace(/[^a-z0-9-]+/gi, '_') : ''}.png`,
+      e.target.closest('section').querySelector('svg.chart')) }, 'Download chart (PNG)')),
     // HOOK(knockouts): the critical firms and countries of the item in `of`
     // belong here, as a second table, once the public API offers them:
     // Query.knockouts(of, for, asOf) { firms countries } is being added in a

@@ -1,7 +1,7 @@
 // Controls: a timeline of control events, filterable by issuer, kind and
 // target, each linked to its citation, with suspensions, rescissions and
 // licence grants shown beside the events they change; CSV of what is shown.
-import { h, svg, gql, sourceLinks, citation, downloadCSV } from './lib.js';
+import { h, svg, gql, sourceLinks, citation, downloadCSV, downloadSVGAsPNG } from './lib.js';
 
 const QUERY = `query Controls($after: String) {
   controlEvents(first: 100, after: $after) {
@@ -122,7 +122,8 @@ export async function render(box, ctx) {
       select('issuer', 'Issuer', issuer, sorted(issuers), (v) => ctx.go({ issuer: v })),
       select('kind', 'Kind', kind, [...kinds].sort().map((k) => [k, k]), (v) => ctx.go({ kind: v })),
       select('target', 'Target', target, sorted(targets), (v) => ctx.go({ target: v })),
-      csv),
+      csv,
+      h('button', { type: 'button', onclick: () => { const t = box.querySelector('svg.timeline'); if (t) downloadSVGAsPNG(`controls-timeline-${ctx.asOf}.png`, t); } }, 'Download timeline (PNG)')),
     h('div', { class: 'legend' }, [...cats.values()].map((c) => h('span', {}, h('span', { class: 'swatch', 'aria-hidden': 'true', 'data-colour': c.colour }), `${c.shape}: ${c.name}`)),
       h('span', {}, '- - - the as-of date')),
     shown.length ? timeline(shown, ctx.asOf) : h('p', {}, 'No control event matches these filters.'),

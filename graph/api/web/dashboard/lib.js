@@ -146,3 +146,29 @@ export function statusLegend() {
   return h('div', { class: 'legend', 'aria-label': 'Legend' }, Object.entries(STATUS).map(([k, s]) =>
     h('span', {}, h('span', { class: 'swatch st-' + k, 'aria-hidden': 'true' }), `${s.mark} ${s.label}`)));
 }
+
+// downloadSVGAsPNG offers a chart (an SVG element whose colours are set as
+// attributes, since the page's stylesheet does not travel with it) as a PNG
+// at twice its size, on white.
+export function downloadSVGAsPNG(filename, el) {
+  const box = el.viewBox.baseVal;
+  const copy = el.cloneNode(true);
+  copy.setAttribute('width', box.width);
+  copy.setAttribute('height', box.height);
+  copy.setAttribute('font-family', 'sans-serif');
+  copy.setAttribute('font-size', '11');
+  const url = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(copy)], { type: 'image/svg+xml' }));
+  const img = new Image();
+  img.onload = () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = box.width * 2;
+    canvas.height = box.height * 2;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    g.drawImage(img, 0, 0, canvas.width, canvas.height);
+    URL.revokeObjectURL(url);
+    canvas.toBlob((png) => download(filename, png), 'image/png');
+  };
+  img.src = url;
+}
