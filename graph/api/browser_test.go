@@ -349,6 +349,11 @@ func TestBrowserDashboard(t *testing.T) {
 		b.waitText("#dep-details", "tier")
 		b.screenshot("dashboard-dependencies")
 	})
+	t.Run("an unknown item is reported, not a blank page", func(t *testing.T) {
+		b.t = t
+		b.run("opening a link to an unknown item", chromedp.Navigate(b.url("/dashboard?view=dependencies&asOf=2025-06-01&item=product:nope")))
+		b.waitText("main [role=alert]", "product:nope")
+	})
 	t.Run("controls", func(t *testing.T) {
 		b.t = t
 		b.open("/dashboard?view=controls&asOf=2025-06-01", "controls")
