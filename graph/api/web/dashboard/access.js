@@ -36,16 +36,22 @@ async function feasibility(cells, asOf) {
   return out;
 }
 
+// named is an event's name, then its citation linked to its official text
+// when it has one.
+function named(ev) {
+  return [ev.name, ev.citation || ev.url ? [' — ', citation(ev, 'official text')] : null];
+}
+
 function explain(answer, chip, buyer, asOf) {
   const s = STATUS[answer.status];
   return [
     h('h3', {}, `${chip.name} for ${buyer.name}, ${asOf}: ${s.mark} ${s.label}`),
-    answer.blockedBy.length ? h('p', {}, 'Blocked by: ', answer.blockedBy.map((e, i) => [i ? '; ' : '', e.name, ' — ', citation(e)])) : null,
+    answer.blockedBy.length ? h('p', {}, 'Blocked by: ', answer.blockedBy.map((e, i) => [i ? '; ' : '', named(e)])) : null,
     answer.licences.length ? h('div', {}, h('p', {}, 'Licences:'), h('ul', {}, answer.licences.map((l) => h('li', {},
       citation(l.control), l.policy ? ` (policy: ${l.policy})` : '', l.grant ? [' — granted by ', citation(l.grant)] : ' — none granted',
       l.conditions.length ? `; conditions: ${l.conditions.join('; ')}` : '')))) : null,
     answer.buyerMeasures.length ? h('div', {}, h('p', {}, "Measures of the buyer's own government:"), h('ul', {}, answer.buyerMeasures.map((m) => h('li', {},
-      m.event.name, ' — ', citation(m.event), m.binding ? ' (binding)' : ' (guidance, not binding)')))) : null,
+      named(m.event), m.binding ? ' (binding)' : ' (guidance, not binding)')))) : null,
     h('div', { class: 'explain' }, h('p', {}, 'Explanation:'), h('ul', {}, answer.explanation.map((line) => h('li', {}, h('pre', {}, line))))),
   ];
 }
