@@ -325,6 +325,15 @@ func TestBrowserDashboard(t *testing.T) {
 		}
 		b.downloads(`[...document.querySelectorAll('main button')].find((e) => e.textContent === 'Download chart (PNG)')`, "chokepoints-2025-06-01.png")
 		b.screenshot("dashboard-chokepoints")
+
+		// The item picker suggests from Query.search as one types, and
+		// choosing an item ranks the inputs upstream of it.
+		b.run("typing in the item picker", chromedp.SendKeys(chromedp.CSS("#of"), "ascend 910"))
+		b.run("waiting for suggestions", pollVoid(`!!document.querySelector('#of-options option[value="product:ascend-910c"]')`))
+		b.run("choosing the Ascend 910C", chromedp.SetValue(chromedp.CSS("#of"), "product:ascend-910c"),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('#of').dispatchEvent(new Event('change'))`))
+		b.run("waiting for the upstream ranking", pollVoid(`location.search.includes('of=product%3Aascend-910c') && document.querySelector('main').dataset.ready === 'chokepoints'`))
+		b.waitText("main h2", "upstream of product:ascend-910c")
 	})
 	t.Run("a link made with another dataset version says so", func(t *testing.T) {
 		b.t = t
