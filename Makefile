@@ -56,3 +56,17 @@ vendor-web:
 # Fail if the committed vendor files differ from what the pinned tarballs give.
 check-vendor-web:
 	scripts/vendor-web --check
+
+.PHONY: fuzz
+
+# Each fuzz target for FUZZTIME (default 10s): the parsers (IDs, dates,
+# curated CSV, ETO, CSL) and the GraphQL handler. CI runs it; run longer
+# locally with e.g. make fuzz FUZZTIME=5m.
+FUZZTIME ?= 10s
+fuzz:
+	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseID$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseDate$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./loaders -run '^$$' -fuzz '^FuzzCurated$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./loaders/csl -run '^$$' -fuzz '^FuzzCSL$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./loaders/eto -run '^$$' -fuzz '^FuzzETO$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./graph/api -run '^$$' -fuzz '^FuzzGraphQL$$' -fuzztime $(FUZZTIME)
