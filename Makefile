@@ -59,6 +59,17 @@ check-generated:
 	fi; \
 	rm -rf $$tmp; echo "generated code is up to date"
 
+.PHONY: vendor-web check-vendor-web
+
+# Re-create the pages' third-party files (graph/api/web/vendor) from the npm
+# tarballs pinned, with their integrity, in graph/api/web/vendor/PINS.
+vendor-web:
+	scripts/vendor-web
+
+# Fail if the committed vendor files differ from what the pinned tarballs give.
+check-vendor-web:
+	scripts/vendor-web --check
+
 .PHONY: fuzz
 
 FUZZTIME ?= 10s

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -18,12 +19,42 @@ func ParseDate(s string) (Date, error) {
 	}
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
-		return 0, fmt.Errorf("bad date %q: want YYYY-MM-DD", s)
+		return 0, fmt.Errorf("bad date %q: %s", s, whyNotDate(s))
 	}
 	if t.Year() < 1900 || t.Year() > 2100 {
 		return 0, fmt.Errorf("bad date %q: year out of range 1900-2100", s)
 	}
 	return DateOf(t), nil
+}
+
+// whyNotDate says what is wrong with s, which time.Parse rejected: a
+// well-formed YYYY-MM-DD can still name a month or a day that does not
+// exist, and saying so spares the reader from re-checking the format.
+func whyNotDate(s string) string {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' || !digits(s[:4]) || !digits(s[5:7]) || !digits(s[8:]) {
+		return "want YYYY-MM-DD"
+	}
+	y, _ := strconv.Atoi(s[:4])
+	m, _ := strconv.Atoi(s[5:7])
+	d, _ := strconv.Atoi(s[8:])
+	if m < 1 || m > 12 {
+		return fmt.Sprintf("there is no month %02d (months run 01 to 12)", m)
+	}
+	// Day 0 of the next month is the last day of this one.
+	last := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC)
+	if d < 1 || d > last.Day() {
+		return fmt.Sprintf("the day does not exist (%s %d has %d days)", last.Month(), y, last.Day())
+	}
+	return "want YYYY-MM-DD"
+}
+
+func digits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // MustDate is ParseDate for constants in tests and examples; it panics on error.

@@ -72,15 +72,16 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 	if *format != api.FormatJSON && *format != api.FormatCSV {
 		return usageErrorf("--format %q: want json or csv", *format)
 	}
+	// Only the flags given become parameters, so that --as-of "" is an
+	// error as asOf= is for the HTTP report, not today's figures.
 	q := url.Values{}
-	if *asOf != "" {
-		q.Set("asOf", *asOf)
-	}
-	if *of != "" {
-		q.Set("of", *of)
-	}
 	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "first" {
+		switch f.Name {
+		case "as-of":
+			q.Set("asOf", *asOf)
+		case "of":
+			q.Set("of", *of)
+		case "first":
 			q.Set("first", strconv.Itoa(*first))
 		}
 	})

@@ -60,9 +60,12 @@ with an older data version (wiped, recreated, restored from an old backup),
 the server refuses it, keeps serving the last good snapshot and reports
 not ready with the reason; --accept-regression accepts such a store.
 
-Routes: / (GraphiQL playground with an example query), /graphql (POST and
-GET), /schema.graphql (the SDL), /healthz, /readyz, /metrics (Prometheus),
-/reports/chokepoints.json and /reports/chokepoints.csv (?asOf=&of=&first=).
+Routes: / (GraphiQL playground with an example query), /dashboard (the
+dashboard: chokepoints, dependencies, controls, access, scenarios), /graphql
+(POST and GET), /schema.graphql (the SDL), /healthz, /readyz, /metrics
+(Prometheus), /reports/chokepoints.json and /reports/chokepoints.csv
+(?asOf=&of=&first=), /assets/ (the pages' files). The pages carry everything
+they load and work without internet access.
 SIGINT or SIGTERM stops it after in-flight requests finish (10s at most).
 
 Browsers let a web page read this API's answers only if its origin is
@@ -151,7 +154,7 @@ the network in front of it is yours.`)
 		return err
 	}
 	st := holder.Status()
-	log.Info("serving", "addr", ln.Addr().String(), "playground", "http://"+ln.Addr().String()+"/",
+	log.Info("serving", "addr", ln.Addr().String(), "playground", "http://"+ln.Addr().String()+"/", "dashboard", "http://"+ln.Addr().String()+"/dashboard",
 		"version", st.Version, "nodes", st.Nodes, "edges", st.Edges,
 		"sources", sources, "startup_ms", float64(time.Since(start).Microseconds())/1000)
 

@@ -3,8 +3,6 @@ package api
 import (
 	"net/http"
 	"net/url"
-
-	"github.com/99designs/gqlgen/graphql/playground"
 )
 
 // exampleQuery is what the playground opens with.
@@ -35,21 +33,13 @@ query Example {
 }
 `
 
-// servePlayground serves GraphiQL (gqlgen's page, which loads GraphiQL from
-// a CDN in the user's browser). gqlgen's page has no option for an initial
-// query, but with its URL state enabled it reads the query from ?query=, so
-// a bare / redirects to a URL carrying the example.
+// servePlayground serves GraphiQL with the explorer plugin (web/playground.html;
+// every file it loads is embedded, see web.go). The page keeps its editors in
+// the URL (?query=), so a bare / redirects to a URL carrying the example.
 func (s *Server) servePlayground(w http.ResponseWriter, r *http.Request) {
 	if r.URL.RawQuery == "" {
 		http.Redirect(w, r, "/?"+url.Values{"query": {exampleQuery}}.Encode(), http.StatusFound)
 		return
 	}
-	s.playground.ServeHTTP(w, r)
-}
-
-func newPlayground() http.Handler {
-	return playground.Handler("chipgraph", "/graphql",
-		playground.WithGraphiqlPersistStateInURL(true),
-		playground.WithGraphiqlEnablePluginExplorer(true),
-		playground.WithStoragePrefix("chipgraph:"))
+	servePage(w, r, "web/playground.html")
 }

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/chipgraph/chipgraph/graph"
@@ -47,6 +46,13 @@ type ReportParams struct {
 // reportParamNames are the query parameters of the report, in stamp order.
 var reportParamNames = []string{"asOf", "of", "first"}
 
+// reportDefaults says what leaving a parameter out gives.
+var reportDefaults = map[string]string{
+	"asOf":  "today (UTC)",
+	"of":    "the whole graph",
+	"first": "every ranked input",
+}
+
 // ParamError is a bad report parameter. Code is BAD_USER_INPUT (malformed)
 // or NOT_FOUND (an ID the graph does not hold).
 type ParamError struct {
@@ -62,9 +68,10 @@ func badParam(param, format string, args ...any) *ParamError {
 }
 
 // ParseReportParams checks the query parameters of a report: asOf
-// (YYYY-MM-DD), of (a node ID) and first (a positive integer). An empty value
-// is the same as none. Unknown or repeated parameters are errors, so that a
-// typo such as as_of cannot silently give today's figures. The error is a
+// (YYYY-MM-DD), of (a node ID) and first (a positive integer). Unknown,
+// repeated or empty parameters are errors, so that a typo such as as_of, or
+// a dashboard template that left asOf= blank, cannot silently give today's
+// figures; leave a parameter out for its default. The error is a
 // *ParamError naming the parameter. Whether `of` exists is checked against
 // the snapshot by NewChokepointReport.
 func ParseReportParams(q url.Values) (ReportParams, error) {
@@ -81,6 +88,9 @@ func ParseReportParams(q url.Values) (ReportParams, error) {
 		}
 		if len(q[name]) > 1 {
 			return ReportParams{}, badParam(name, "given %d times; give it once", len(q[name]))
+		}
+		if strings.TrimSpace(q.Get(name)) == "" {
+			return ReportParams{}, badParam(name, "empty; give a value or leave the parameter out for %s", reportDefaults[name])
 		}
 	}
 	if v := q.Get("asOf"); v != "" {
@@ -287,7 +297,7 @@ func currentTo(e *analysis.Engine, now time.Time) string {
 	return day.String()
 }
 
-// WriteCSV writes the report as RFC 4180 CSV (UTF-8 without a BOM, lines ending in LF): one
+// WriteCSV writes the report as RFC 4180 CSV (UTF-8 without a BOM, lines ending in CRLF): one
 // header row, then one row per input. The stamp is carried by the last six
 // columns of every row (datasetVersion, asOf, of, first, dataCurrentTo,
 // generatedAt; of and first empty when not given), so that each row stays attributable after it
@@ -295,6 +305,7 @@ func currentTo(e *analysis.Engine, now time.Time) string {
 // lists (controls, shareSources) are IDs separated by ";".
 func (r *ChokepointReport) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // RFC 4180, section 2
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
@@ -418,7 +429,7 @@ func (s *Server) reportError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(graphql.Response{Errors: gqlerror.List{{
+	_ = json.NewEncoder(w).Encode(requestErrorBody{Errors: gqlerror.List{{
 		Message:    pe.Error(),
 		Extensions: map[string]any{"code": pe.Code, "parameter": pe.Param},
 	}}})

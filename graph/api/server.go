@@ -90,6 +90,8 @@ func (c Options) withDefaults() Options {
 // Routes:
 //
 //	GET  /                 GraphiQL playground with an example query
+//	GET  /dashboard        the dashboard (web/dashboard), on the public API only
+//	GET  /assets/...       the pages' scripts, styles and vendored libraries (embedded)
 //	POST /graphql          GraphQL over HTTP (JSON body)
 //	GET  /graphql          GraphQL over HTTP (query, variables, operationName in the URL)
 //	GET  /schema.graphql   the schema as SDL (the files of package schema)
@@ -99,15 +101,14 @@ func (c Options) withDefaults() Options {
 //	GET  /reports/chokepoints.json, .csv
 //	                       the chokepoint report (see reports.go)
 type Server struct {
-	holder     *Holder
-	inflight   chan struct{} // one token per GraphQL request being answered (Options.MaxInFlight)
-	cfg        Options
-	log        *slog.Logger
-	gql        *handler.Server
-	sdl        []byte
-	playground http.Handler
-	metrics    *metrics
-	mux        *http.ServeMux
+	holder   *Holder
+	inflight chan struct{} // one token per GraphQL request being answered (Options.MaxInFlight)
+	cfg      Options
+	log      *slog.Logger
+	gql      *handler.Server
+	sdl      []byte
+	metrics  *metrics
+	mux      *http.ServeMux
 }
 
 // NewServer returns a server answering from h's snapshots and logging to
@@ -128,8 +129,8 @@ func NewServer(h *Holder, opt Options, log *slog.Logger) *Server {
 	s.sdl = []byte(schema.SDL())
 
 	gql := handler.New(es)
-	gql.AddTransport(transport.GET{})
-	gql.AddTransport(transport.POST{})
+	gql.AddTransport(specTransport{transport.GET{}})
+	gql.AddTransport(specTransport{transport.POST{}})
 	gql.SetQueryCache(newQueryCache(s.cfg.QueryCacheBytes))
 	gql.SetErrorPresenter(s.presentError)
 	gql.SetRecoverFunc(s.recoverFunc)
@@ -140,9 +141,9 @@ func NewServer(h *Holder, opt Options, log *slog.Logger) *Server {
 	gql.AroundRootFields(withDeadline)
 	gql.AroundResponses(s.recordResponse)
 	s.gql = gql
-	s.playground = newPlayground()
 
 	s.Handle("GET /{$}", "playground", http.HandlerFunc(s.servePlayground))
+	s.handleWeb() // web.go: /dashboard and /assets/
 	s.Handle("/graphql", "graphql", http.HandlerFunc(s.serveGraphQL))
 	s.Handle("GET /schema.graphql", "schema", http.HandlerFunc(s.serveSDL))
 	s.Handle("GET /healthz", "healthz", http.HandlerFunc(s.serveHealth))
@@ -339,6 +340,13 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if !hasQuery(r) {
+		// Not a GraphQL-over-HTTP request; gqlgen would answer it like a
+		// document that fails validation.
+		writeGraphQLError(w, http.StatusBadRequest, CodeBadUserInput, "the request has no query; send {\"query\": \"...\"} (POST) or ?query=... (GET)")
+		s.noteCode(r.Context(), CodeBadUserInput)
+		return
+	}
 	if !s.acquire(r.Context()) {
 		w.Header().Set("Retry-After", "1")
 		writeGraphQLError(w, http.StatusServiceUnavailable, CodeUnavailable, "too many requests in progress; retry shortly")
@@ -355,6 +363,29 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	ctx := context.WithValue(r.Context(), viewKey{}, v)
 	ctx = context.WithValue(ctx, deadlineKey{}, time.Now().Add(s.cfg.Timeout))
 	s.gql.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// hasQuery reports whether a request carries a query, or is one gqlgen
+// will reject for its shape (a body that is not JSON, a query that is not a
+// string), which it answers with 400 itself. The body was read into memory
+// by serveGraphQL.
+func hasQuery(r *http.Request) bool {
+	if r.Method == http.MethodGet {
+		return r.URL.Query().Get("query") != ""
+	}
+	body, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return true
+	}
+	var params struct {
+		Query json.RawMessage `json:"query"`
+	}
+	if json.Unmarshal(body, &params) != nil {
+		return true
+	}
+	q := bytes.TrimSpace(params.Query)
+	return len(q) > 0 && !bytes.Equal(q, []byte("null")) && !bytes.Equal(q, []byte(`""`))
 }
 
 // acquire takes an in-flight token, waiting up to maxQueueWait for one.
@@ -414,7 +445,7 @@ func writeGraphQLError(w http.ResponseWriter, status int, code, format string, a
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	err := codedError(code, format, args...)
-	_ = json.NewEncoder(w).Encode(graphql.Response{Errors: gqlerror.List{err.(*gqlerror.Error)}})
+	_ = json.NewEncoder(w).Encode(requestErrorBody{Errors: gqlerror.List{err.(*gqlerror.Error)}})
 }
 
 // recordResponse notes the operation and the error codes of a GraphQL
