@@ -410,6 +410,9 @@ func (v *eval) held(x, h int32) bool {
 	if h < 0 {
 		return false
 	}
+	if v.w.stockpiles && v.w.stockpiled(x, h) {
+		return true
+	}
 	for _, hd := range v.w.installedBase(h)[x] {
 		if ok, _, _ := v.w.installed(hd.fab, hd.tool, hd.ed, h); ok {
 			return true

@@ -146,3 +146,27 @@ func (e *Engine) observedHolders(w *world, h int32) func(int32) bool {
 	}
 	return func(r int32) bool { return r == h }
 }
+
+// stockpiled reports whether an observed stockpile of x (or an instance or
+// subtype of it) held by h (its group; for a country, a firm headquartered
+// there) is in force on the world's day. Only worlds with stockpiles set
+// ask (ScenarioOptions.CountStockpiles).
+func (w *world) stockpiled(x, h int32) bool {
+	holders := w.e.observedHolders(w, h)
+	down := w.down(x)
+	for _, o := range w.s.OfKind(graph.KindObservation) {
+		n := w.s.Node(o)
+		if n.Route != "stockpile" || !n.ObservedDuring(w.asOf) {
+			continue
+		}
+		if !slices.ContainsFunc(w.e.outVisible(o, graph.ReceivedBy, w.asOf), holders) {
+			continue
+		}
+		for _, it := range w.e.outVisible(o, graph.Observes, w.asOf) {
+			if slices.ContainsFunc(down, func(r rel) bool { return r.node == it }) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -84,3 +84,28 @@ func TestObservedAccess(t *testing.T) {
 		t.Error("an event as item: no error")
 	}
 }
+
+// A scenario can count observed stockpiles as held: a new control on HBM
+// makes the chip infeasible for its designer, unless the stockpile it is
+// observed to hold (teardown, from 2019-06-01) is counted.
+func TestScenarioCountsStockpiles(t *testing.T) {
+	e := analysis.NewEngine(observedGraph(t))
+	ban := []analysis.Control{{Issuer: "country:USA", Covers: ids("input:hbm"), Targets: ids("country:CHN")}}
+	changed := func(opt analysis.ScenarioOptions) []graph.ID {
+		res, err := e.ScenarioWith(ban, date("2019-12-01"), ids("firm:designer"), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []graph.ID
+		for _, c := range res.NewlyInfeasible {
+			out = append(out, c.Item)
+		}
+		return out
+	}
+	if got := changed(analysis.ScenarioOptions{}); !slices.Contains(got, "product:chip") {
+		t.Errorf("without stockpiles: newly infeasible %v, want the chip", got)
+	}
+	if got := changed(analysis.ScenarioOptions{CountStockpiles: true}); len(got) != 0 {
+		t.Errorf("counting the HBM stockpile: newly infeasible %v, want nothing", got)
+	}
+}

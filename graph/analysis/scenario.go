@@ -78,6 +78,21 @@ type ChokepointChange struct {
 // firm or country, no target at all, or more than MaxScenarioPairs holders
 // × items with graph.Invalid.
 func (e *Engine) Scenario(controls []Control, asOf graph.Date, targets []graph.ID) (ScenarioResult, error) {
+	return e.ScenarioWith(controls, asOf, targets, ScenarioOptions{})
+}
+
+// ScenarioOptions change how a scenario counts what holders already have.
+type ScenarioOptions struct {
+	// CountStockpiles counts observed stockpiles (observations with route
+	// "stockpile" in force on the day, held by the holder's group or, for a
+	// country, a firm headquartered there) as held, like an installed base:
+	// "what if the controls bite, given what they have already stocked?".
+	// Both the baseline and the hypothetical world count them.
+	CountStockpiles bool
+}
+
+// ScenarioWith is Scenario with options.
+func (e *Engine) ScenarioWith(controls []Control, asOf graph.Date, targets []graph.ID, opt ScenarioOptions) (ScenarioResult, error) {
 	const op = "analysis.Scenario"
 	if len(controls) == 0 {
 		return ScenarioResult{}, graph.Errorf(graph.Invalid, op, "no controls given")
@@ -95,7 +110,14 @@ func (e *Engine) Scenario(controls []Control, asOf graph.Date, targets []graph.I
 	if err != nil {
 		return ScenarioResult{}, err
 	}
-	base, hyp := newEval(e.baseWorld(asOf)), newEval(e.newWorld(asOf, hs))
+	var base, hyp *eval
+	if opt.CountStockpiles {
+		bw, hw := e.newWorld(asOf, nil), e.newWorld(asOf, hs)
+		bw.stockpiles, hw.stockpiles = true, true
+		base, hyp = newEval(bw), newEval(hw)
+	} else {
+		base, hyp = newEval(e.baseWorld(asOf)), newEval(e.newWorld(asOf, hs))
+	}
 	items := e.affectedItems(base.w, hs)
 	for _, h := range holders {
 		res.Targets = append(res.Targets, e.s.Node(h).ID)

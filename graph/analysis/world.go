@@ -26,6 +26,7 @@ type world struct {
 	lenient    bool          // a grant in force or a control presuming approval
 	caseByCase bool          // a control reviewing case by case
 	profGrants map[int][]int // profile -> the grants (indexes into grants) binding its holders
+	stockpiles bool          // observed stockpiles count as held (ScenarioOptions.CountStockpiles)
 
 	hqs      map[int32]int32
 	keySets  map[int32][]int32

@@ -144,7 +144,7 @@ func (r *queryResolver) Feasibility(ctx context.Context, item string, forArg str
 	return res.feasibility(verdict), nil
 }
 
-func (r *queryResolver) Scenario(ctx context.Context, controls []*model.ControlInput, asOf *graph.Date, targets []string) (*model.ScenarioResult, error) {
+func (r *queryResolver) Scenario(ctx context.Context, controls []*model.ControlInput, asOf *graph.Date, targets []string, countStockpiles *bool) (*model.ScenarioResult, error) {
 	v, err := viewOf(ctx)
 	if err != nil {
 		return nil, err
@@ -166,7 +166,7 @@ func (r *queryResolver) Scenario(ctx context.Context, controls []*model.ControlI
 	if len(cs) == 0 {
 		return nil, userError("controls: empty; give at least one hypothetical control")
 	}
-	result, err := v.Engine.Scenario(cs, day, holders)
+	result, err := v.Engine.ScenarioWith(cs, day, holders, analysis.ScenarioOptions{CountStockpiles: countStockpiles != nil && *countStockpiles})
 	if err != nil {
 		return nil, err
 	}

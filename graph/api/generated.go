@@ -423,7 +423,7 @@ type ComplexityRoot struct {
 		Inputs          func(childComplexity int, where *model.InputWhere, first *int, after *string) int
 		Node            func(childComplexity int, id string) int
 		Products        func(childComplexity int, where *model.ProductWhere, first *int, after *string) int
-		Scenario        func(childComplexity int, controls []*model.ControlInput, asOf *graph.Date, targets []string) int
+		Scenario        func(childComplexity int, controls []*model.ControlInput, asOf *graph.Date, targets []string, countStockpiles *bool) int
 		Search          func(childComplexity int, text string, first *int) int
 		Upstream        func(childComplexity int, of string, maxDepth *int, asOf *graph.Date) int
 	}
@@ -598,7 +598,7 @@ type QueryResolver interface {
 	Upstream(ctx context.Context, of string, maxDepth *int, asOf *graph.Date) ([]*model.UpstreamItem, error)
 	Chokepoints(ctx context.Context, of *string, asOf *graph.Date, first *int) ([]*model.Chokepoint, error)
 	Feasibility(ctx context.Context, item string, forArg string, asOf *graph.Date, assume []*model.ControlInput) (*model.Feasibility, error)
-	Scenario(ctx context.Context, controls []*model.ControlInput, asOf *graph.Date, targets []string) (*model.ScenarioResult, error)
+	Scenario(ctx context.Context, controls []*model.ControlInput, asOf *graph.Date, targets []string, countStockpiles *bool) (*model.ScenarioResult, error)
 	Dataset(ctx context.Context) (*model.DatasetInfo, error)
 }
 type RequirementResolver interface {
@@ -2423,7 +2423,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Scenario(childComplexity, args["controls"].([]*model.ControlInput), args["asOf"].(*graph.Date), args["targets"].([]string)), true
+		return e.ComplexityRoot.Query.Scenario(childComplexity, args["controls"].([]*model.ControlInput), args["asOf"].(*graph.Date), args["targets"].([]string), args["countStockpiles"].(*bool)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -2895,6 +2895,8 @@ extend type Query {
     asOf: Date
     "The firms or countries whose feasibility to compare; ` + "`" + `null` + "`" + ` means every firm and country one of ` + "`" + `controls` + "`" + ` targets, plus every firm headquartered in a targeted country."
     targets: [ID!]
+    "Count the stockpiles observed in force at ` + "`" + `asOf` + "`" + ` (observations with route ` + "`" + `stockpile` + "`" + `, held by the holder's group or, for a country, a firm headquartered there) as held, like an installed base, in the baseline and the scenario alike: what the controls change given what the holders have already stocked. Default ` + "`" + `false` + "`" + `: the legal answer only."
+    countStockpiles: Boolean = false
   ): ScenarioResult!
 }
 
@@ -5420,6 +5422,14 @@ func (ec *executionContext) field_Query_scenario_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["targets"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "countStockpiles",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["countStockpiles"] = arg3
 	return args, nil
 }
 
@@ -13393,7 +13403,7 @@ func (ec *executionContext) _Query_scenario(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Scenario(ctx, fc.Args["controls"].([]*model.ControlInput), fc.Args["asOf"].(*graph.Date), fc.Args["targets"].([]string))
+			return ec.Resolvers.Query().Scenario(ctx, fc.Args["controls"].([]*model.ControlInput), fc.Args["asOf"].(*graph.Date), fc.Args["targets"].([]string), fc.Args["countStockpiles"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ScenarioResult) graphql.Marshaler {

@@ -117,7 +117,7 @@ func TestAnalysisCostScales(t *testing.T) {
 	if one > 50_000 || 90*one <= 50_000 {
 		t.Errorf("one chokepoints query at 10^5 nodes costs %d: want it under the default limit and 90 of them over", one)
 	}
-	if s := c.Query.Scenario(1, nil, nil, nil); s > 50_000 || 9*s <= 50_000 {
+	if s := c.Query.Scenario(1, nil, nil, nil, nil); s > 50_000 || 9*s <= 50_000 {
 		t.Errorf("one scenario at 10^5 nodes costs %d: want it under the default limit and 9 of them over", s)
 	}
 }

@@ -94,7 +94,7 @@ func complexity(scale func() int) ComplexityRoot {
 	q.Feasibility = func(child int, _, _ string, _ *graph.Date, _ []*model.ControlInput) int {
 		return feasibilityCost() + child
 	}
-	q.Scenario = func(child int, _ []*model.ControlInput, _ *graph.Date, _ []string) int {
+	q.Scenario = func(child int, _ []*model.ControlInput, _ *graph.Date, _ []string, _ *bool) int {
 		return scenarioCost() + listCost*child
 	}
 
