@@ -1,6 +1,7 @@
 package analysis_test
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"runtime"
@@ -217,7 +218,7 @@ func BenchmarkFeasibility(b *testing.B) {
 			start := time.Now()
 			for i := range nq {
 				item, buyer := query(i)
-				if _, err := e.Feasibility(item, buyer, benchAsOf, nil); err != nil {
+				if _, err := e.Feasibility(context.Background(), item, buyer, benchAsOf, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -230,7 +231,7 @@ func BenchmarkFeasibility(b *testing.B) {
 				item, buyer := query(i)
 				i++
 				lat.time(func() {
-					v, err := e.Feasibility(item, buyer, benchAsOf, nil)
+					v, err := e.Feasibility(context.Background(), item, buyer, benchAsOf, nil)
 					if err != nil {
 						b.Fatal(err)
 					}

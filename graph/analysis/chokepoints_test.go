@@ -1,6 +1,7 @@
 package analysis_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -232,7 +233,7 @@ func TestScenario(t *testing.T) {
 		{Issuer: "country:NLD", Covers: ids("input:duv"), Targets: ids("country:CHN"), Kind: analysis.ServicingBan, Title: "NL DUV servicing"},
 		{Issuer: "country:JPN", Covers: ids("input:duv"), Targets: ids("country:CHN"), Kind: analysis.ServicingBan, Title: "JP DUV servicing"},
 	}
-	res, err := e.Scenario(cut, day, nil)
+	res, err := e.Scenario(context.Background(), cut, day, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +254,7 @@ func TestScenario(t *testing.T) {
 	// A US control on etch tools: SMIC's etch tools are installed, so
 	// nothing becomes infeasible; etch had no control, so its chokepoint
 	// score rises by half.
-	res, err = e.Scenario([]analysis.Control{{Issuer: "country:USA", Covers: ids("input:etch"), Targets: ids("country:CHN")}}, day, nil)
+	res, err = e.Scenario(context.Background(), []analysis.Control{{Issuer: "country:USA", Covers: ids("input:etch"), Targets: ids("country:CHN")}}, day, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +270,7 @@ func TestScenario(t *testing.T) {
 
 	// Rescinding the FDP rule for HiSilicon: everything but the H100 (still
 	// barred to Chinese firms by event:us-ai-2022) becomes feasible.
-	res, err = e.Scenario([]analysis.Control{{Issuer: "country:USA", Rescinds: ids("event:us-fdp-2020")}}, day, ids("firm:hisilicon"))
+	res, err = e.Scenario(context.Background(), []analysis.Control{{Issuer: "country:USA", Rescinds: ids("event:us-fdp-2020")}}, day, ids("firm:hisilicon"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +292,7 @@ func TestScenario(t *testing.T) {
 		{cut, ids("firm:nope"), graph.NotFound},
 		{cut, ids("input:duv"), graph.Invalid},
 	} {
-		if _, err := e.Scenario(tc.cs, day, tc.targets); graph.KindOf(err) != tc.kind {
+		if _, err := e.Scenario(context.Background(), tc.cs, day, tc.targets); graph.KindOf(err) != tc.kind {
 			t.Errorf("%+v: got %v, want %v", tc, err, tc.kind)
 		}
 	}

@@ -1,6 +1,7 @@
 package analysis_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -142,13 +143,13 @@ func ExampleFeasibility() {
 	s := exampleSnapshot()
 	// The foundry's DUV scanners were installed in 2021, before the Dutch
 	// control: it can still run the 7nm process.
-	v, err := analysis.Feasibility(s, "input:7nm-process", "firm:foundry", graph.MustDate("2024-01-01"), nil)
+	v, err := analysis.Feasibility(context.Background(), s, "input:7nm-process", "firm:foundry", graph.MustDate("2024-01-01"), nil)
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(strings.Join(v.Explanation, "\n"))
 	// A hypothetical US control on etch tools for China cuts the process.
-	v, err = analysis.Feasibility(s, "input:7nm-process", "firm:foundry", graph.MustDate("2024-01-01"), []analysis.Control{
+	v, err = analysis.Feasibility(context.Background(), s, "input:7nm-process", "firm:foundry", graph.MustDate("2024-01-01"), []analysis.Control{
 		{Issuer: "country:USA", Covers: []graph.ID{"input:etch-tools"}, Targets: []graph.ID{"country:CHN"}, Title: "US etch-tool rule"},
 	})
 	if err != nil {
@@ -167,7 +168,7 @@ func ExampleScenario() {
 	// A Dutch servicing ban on DUV scanners: the foundry's installed base
 	// stops counting, EUV and new DUV are already blocked, so nobody in
 	// China can run the 7nm process or make the accelerator.
-	res, err := analysis.Scenario(s, []analysis.Control{{
+	res, err := analysis.Scenario(context.Background(), s, []analysis.Control{{
 		Issuer: "country:NLD", Covers: []graph.ID{"input:duv-scanners"}, Targets: []graph.ID{"country:CHN"},
 		Kind: analysis.ServicingBan, Title: "Dutch DUV servicing ban",
 	}}, graph.MustDate("2024-01-01"), nil)

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -135,7 +136,7 @@ type Route struct {
 // can buy the same things. A requirement cycle never makes anything
 // feasible by itself: the evaluation computes the least fixed point (see
 // eval.solve).
-func (e *Engine) Feasibility(item, buyer graph.ID, asOf graph.Date, assume []Control) (Verdict, error) {
+func (e *Engine) Feasibility(ctx context.Context, item, buyer graph.ID, asOf graph.Date, assume []Control) (Verdict, error) {
 	const op = "analysis.Feasibility"
 	x, err := e.index(op, item)
 	if err != nil {
@@ -162,8 +163,14 @@ func (e *Engine) Feasibility(item, buyer graph.ID, asOf graph.Date, assume []Con
 	} else {
 		w = e.newWorld(asOf, hs)
 	}
+	w.ctx = ctx
 	vd := newEval(w).verdict(x, b)
-	e.grade(&vd, w, hs, x, b)
+	if w.err != nil {
+		return Verdict{}, fmt.Errorf("%s: stopped: %w", op, w.err)
+	}
+	if err := e.grade(ctx, &vd, w, hs, x, b); err != nil {
+		return Verdict{}, fmt.Errorf("%s: stopped: %w", op, err)
+	}
 	holder := b
 	if e.s.Node(b).Kind == graph.KindFab {
 		holder = w.operator(b)
@@ -184,14 +191,18 @@ func (e *Engine) Feasibility(item, buyer graph.ID, asOf graph.Date, assume []Con
 // CaseByCase if case-by-case review would let it through, else Blocked.
 // The extra evaluations run only when some control could grade a flow
 // differently.
-func (e *Engine) grade(vd *Verdict, w *world, hs []hypo, x, b int32) {
+func (e *Engine) grade(ctx context.Context, vd *Verdict, w *world, hs []hypo, x, b int32) error {
 	vd.BuyerMeasures = w.buyerMeasures(x, b)
 	if vd.Feasible {
 		vd.Status = Open
 		if w.lenient {
 			strict := e.newWorld(w.asOf, hs)
-			strict.tol = Open
-			if ok, _ := newEval(strict).obtain(x, b); !ok {
+			strict.tol, strict.ctx = Open, ctx
+			ok, _ := newEval(strict).obtain(x, b)
+			if strict.err != nil {
+				return strict.err
+			}
+			if !ok {
 				vd.Status = Licensed
 			}
 		}
@@ -205,14 +216,18 @@ func (e *Engine) grade(vd *Verdict, w *world, hs []hypo, x, b int32) {
 			}
 		}
 		vd.Explanation = withStatus(vd)
-		return
+		return nil
 	}
 	vd.Status = Blocked
 	if w.caseByCase {
 		lax := e.newWorld(w.asOf, hs)
-		lax.tol = CaseByCase
+		lax.tol, lax.ctx = CaseByCase, ctx
 		v := newEval(lax)
-		if ok, _ := v.obtain(x, b); ok {
+		ok, _ := v.obtain(x, b)
+		if lax.err != nil {
+			return lax.err
+		}
+		if ok {
 			vd.Status = CaseByCase
 			alt := v.verdict(x, b)
 			vd.Licences = alt.Licences
@@ -223,6 +238,7 @@ func (e *Engine) grade(vd *Verdict, w *world, hs []hypo, x, b int32) {
 		}
 	}
 	vd.Explanation = withStatus(vd)
+	return nil
 }
 
 // withStatus returns the explanation with the status line after its first
@@ -314,6 +330,9 @@ func (v *eval) solve(k uint64, f func() (bool, int)) (bool, int) {
 	if r, ok := v.memo[k]; ok {
 		return r, inf
 	}
+	if v.w.stopped() {
+		return false, inf
+	}
 	if v.w.shared != nil {
 		if r, ok := v.w.shared.load(k); ok {
 			v.memo[k] = r
@@ -371,6 +390,9 @@ func (v *eval) settle(p0 int, final bool) {
 
 // settled records a final result, and shares it with the epoch's queries.
 func (v *eval) settled(k uint64, r bool) {
+	if v.w.err != nil {
+		return // stopped: what it derived since may rest on abandoned branches
+	}
 	v.memo[k] = r
 	if v.w.shared != nil {
 		v.w.shared.store(k, r)

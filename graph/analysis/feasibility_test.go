@@ -1,6 +1,7 @@
 package analysis_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -191,7 +192,7 @@ func TestFeasibility(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v, err := e.Feasibility(graph.ID(tt.item), graph.ID(tt.buyer), date(tt.asOf), tt.assume)
+			v, err := e.Feasibility(context.Background(), graph.ID(tt.item), graph.ID(tt.buyer), date(tt.asOf), tt.assume)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -226,7 +227,7 @@ func TestFeasibilityInstalledBase(t *testing.T) {
 		{"2023-09-01", false, []string{"event:nl-euv-2019", "event:jp-duv-2023", "event:nl-duv-2023", "event:us-smic-2020"}},
 	} {
 		s := storyGraph(t, tc.since)
-		v, err := analysis.Feasibility(s, "input:logic-7nm", "firm:smic", date("2023-12-01"), nil)
+		v, err := analysis.Feasibility(context.Background(), s, "input:logic-7nm", "firm:smic", date("2023-12-01"), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -245,11 +246,11 @@ func TestFeasibilityServicingBan(t *testing.T) {
 	s := storyGraph(t, "2021-01-01")
 	nl := analysis.Control{Issuer: "country:NLD", Covers: ids("input:duv"), Targets: ids("country:CHN"), Kind: analysis.ServicingBan}
 	jp := analysis.Control{Issuer: "country:JPN", Covers: ids("input:duv"), Targets: ids("country:CHN"), Kind: analysis.ServicingBan}
-	v, err := analysis.Feasibility(s, "input:logic-7nm", "firm:smic", date("2023-12-01"), []analysis.Control{nl})
+	v, err := analysis.Feasibility(context.Background(), s, "input:logic-7nm", "firm:smic", date("2023-12-01"), []analysis.Control{nl})
 	if err != nil || !v.Feasible {
 		t.Fatalf("NLD ban only: %v %v\n%s", v.Feasible, err, strings.Join(v.Explanation, "\n"))
 	}
-	v, err = analysis.Feasibility(s, "input:logic-7nm", "firm:smic", date("2023-12-01"), []analysis.Control{nl, jp})
+	v, err = analysis.Feasibility(context.Background(), s, "input:logic-7nm", "firm:smic", date("2023-12-01"), []analysis.Control{nl, jp})
 	if err != nil || v.Feasible {
 		t.Fatalf("NLD+JPN bans: %v %v", v.Feasible, err)
 	}
@@ -260,7 +261,7 @@ func TestFeasibilityServicingBan(t *testing.T) {
 	}
 	// A ban effective later than asOf does nothing yet.
 	jp.Effective, nl.Effective = date("2024-01-01"), date("2024-01-01")
-	v, _ = analysis.Feasibility(s, "input:logic-7nm", "firm:smic", date("2023-12-01"), []analysis.Control{nl, jp})
+	v, _ = analysis.Feasibility(context.Background(), s, "input:logic-7nm", "firm:smic", date("2023-12-01"), []analysis.Control{nl, jp})
 	if !v.Feasible {
 		t.Errorf("future bans applied")
 	}
@@ -312,7 +313,7 @@ func TestFeasibilityStructure(t *testing.T) {
 		{"input:cat", true, "product:p (a kind of input:cat)"},
 		{"input:gone", false, "No firm or country"},
 	} {
-		v, err := analysis.Feasibility(s, graph.ID(tc.item), "firm:buyer", date("2024-01-01"), nil)
+		v, err := analysis.Feasibility(context.Background(), s, graph.ID(tc.item), "firm:buyer", date("2024-01-01"), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -339,7 +340,7 @@ func TestFeasibilityErrors(t *testing.T) {
 		{"product:h100", "country:CHN", []analysis.Control{{Issuer: "country:USA", Reach: "global"}}, graph.Invalid},
 		{"product:h100", "country:CHN", []analysis.Control{{}}, graph.Invalid},
 	} {
-		_, err := analysis.Feasibility(s, graph.ID(tc.item), graph.ID(tc.buyer), 0, tc.assume)
+		_, err := analysis.Feasibility(context.Background(), s, graph.ID(tc.item), graph.ID(tc.buyer), 0, tc.assume)
 		if graph.KindOf(err) != tc.kind {
 			t.Errorf("%s for %s %+v: got %v, want %v", tc.item, tc.buyer, tc.assume, err, tc.kind)
 		}
@@ -350,7 +351,7 @@ func TestFeasibilityErrors(t *testing.T) {
 // supplier, the control and why it reaches a Taiwanese supplier.
 func TestFeasibilityExplains(t *testing.T) {
 	s := storyGraph(t, "2021-01-01")
-	v, err := analysis.Feasibility(s, "product:kirin", "firm:hisilicon", date("2021-01-01"), nil)
+	v, err := analysis.Feasibility(context.Background(), s, "product:kirin", "firm:hisilicon", date("2021-01-01"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,7 +398,7 @@ func TestFeasibilityConcurrent(t *testing.T) {
 	}
 	want := make([]string, len(qs))
 	for i, x := range qs {
-		v, err := analysis.Feasibility(s, graph.ID(x.item), graph.ID(x.buyer), date(x.day), nil)
+		v, err := analysis.Feasibility(context.Background(), s, graph.ID(x.item), graph.ID(x.buyer), date(x.day), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -412,7 +413,7 @@ func TestFeasibilityConcurrent(t *testing.T) {
 			for j := range qs {
 				i := (j*7 + g*13) % len(qs)
 				x := qs[i]
-				v, err := e.Feasibility(graph.ID(x.item), graph.ID(x.buyer), date(x.day), nil)
+				v, err := e.Feasibility(context.Background(), graph.ID(x.item), graph.ID(x.buyer), date(x.day), nil)
 				if err != nil || fmt.Sprint(v.Feasible, v.BlockedBy, v.Explanation) != want[i] {
 					t.Errorf("%+v: differs from a fresh engine", x)
 					return

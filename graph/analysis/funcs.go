@@ -1,6 +1,10 @@
 package analysis
 
-import "github.com/chipgraph/chipgraph/graph"
+import (
+	"context"
+
+	"github.com/chipgraph/chipgraph/graph"
+)
 
 // The functions below answer one query with a throw-away Engine. Indexing a
 // snapshot costs O(E log d) and chokepoint tables are not shared between
@@ -22,11 +26,11 @@ func Chokepoints(s *graph.Snapshot, of graph.ID, asOf graph.Date, first int) ([]
 }
 
 // Feasibility is Engine.Feasibility on s.
-func Feasibility(s *graph.Snapshot, item, buyer graph.ID, asOf graph.Date, assume []Control) (Verdict, error) {
-	return NewEngine(s).Feasibility(item, buyer, asOf, assume)
+func Feasibility(ctx context.Context, s *graph.Snapshot, item, buyer graph.ID, asOf graph.Date, assume []Control) (Verdict, error) {
+	return NewEngine(s).Feasibility(ctx, item, buyer, asOf, assume)
 }
 
 // Scenario is Engine.Scenario on s.
-func Scenario(s *graph.Snapshot, controls []Control, asOf graph.Date, targets []graph.ID) (ScenarioResult, error) {
-	return NewEngine(s).Scenario(controls, asOf, targets)
+func Scenario(ctx context.Context, s *graph.Snapshot, controls []Control, asOf graph.Date, targets []graph.ID) (ScenarioResult, error) {
+	return NewEngine(s).Scenario(ctx, controls, asOf, targets)
 }

@@ -1,6 +1,7 @@
 package analysis_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -78,7 +79,7 @@ func TestLicenceLevels(t *testing.T) {
 		{graph.PresumptionOfApproval, "firm:b", "2025-07-01", analysis.Licensed, nil},
 	} {
 		e := analysis.NewEngine(licensingGraph(t, tc.policy))
-		v, err := e.Feasibility("product:gpu", graph.ID(tc.buyer), date(tc.day), nil)
+		v, err := e.Feasibility(context.Background(), "product:gpu", graph.ID(tc.buyer), date(tc.day), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +92,7 @@ func TestLicenceLevels(t *testing.T) {
 
 func TestLicenceGrantReported(t *testing.T) {
 	e := analysis.NewEngine(licensingGraph(t, graph.PresumptionOfDenial))
-	v, err := e.Feasibility("product:gpu", "firm:a", date("2025-05-15"), nil)
+	v, err := e.Feasibility(context.Background(), "product:gpu", "firm:a", date("2025-05-15"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

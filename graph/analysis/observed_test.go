@@ -1,6 +1,7 @@
 package analysis_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -73,7 +74,7 @@ func TestObservedAccess(t *testing.T) {
 	}
 	// The legal answer is unchanged by the observations, and the two are
 	// returned side by side.
-	v, err := e.Feasibility("product:chip", "firm:designer", date("2023-10-01"), nil)
+	v, err := e.Feasibility(context.Background(), "product:chip", "firm:designer", date("2023-10-01"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func TestScenarioCountsStockpiles(t *testing.T) {
 	e := analysis.NewEngine(observedGraph(t))
 	ban := []analysis.Control{{Issuer: "country:USA", Covers: ids("input:hbm"), Targets: ids("country:CHN")}}
 	changed := func(opt analysis.ScenarioOptions) []graph.ID {
-		res, err := e.ScenarioWith(ban, date("2019-12-01"), ids("firm:designer"), opt)
+		res, err := e.ScenarioWith(context.Background(), ban, date("2019-12-01"), ids("firm:designer"), opt)
 		if err != nil {
 			t.Fatal(err)
 		}

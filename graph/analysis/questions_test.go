@@ -41,7 +41,7 @@ func bundledEngine(t *testing.T) *analysis.Engine {
 
 func feasible(t *testing.T, e *analysis.Engine, item, buyer, day string, assume ...analysis.Control) analysis.Verdict {
 	t.Helper()
-	v, err := e.Feasibility(graph.ID(item), graph.ID(buyer), date(day), assume)
+	v, err := e.Feasibility(context.Background(), graph.ID(item), graph.ID(buyer), date(day), assume)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,7 +299,7 @@ func TestQuestionDUVServicingScenario(t *testing.T) {
 		Kind: analysis.ServicingBan, Title: "Dutch DUV servicing ban"}
 	jp := analysis.Control{Issuer: "country:JPN", Covers: ids("input:arf-immersion-lithography-tools"), Targets: ids("country:CHN"),
 		Kind: analysis.ServicingBan, Title: "Japanese DUV servicing ban"}
-	res, err := e.Scenario([]analysis.Control{nl, jp}, date("2025-01-01"), nil)
+	res, err := e.Scenario(context.Background(), []analysis.Control{nl, jp}, date("2025-01-01"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +321,7 @@ func TestQuestionDUVServicingScenario(t *testing.T) {
 			t.Errorf("%s: %+v (lost: %v)", want.key, c, ok)
 		}
 	}
-	res, err = e.Scenario([]analysis.Control{nl}, date("2025-01-01"), nil)
+	res, err = e.Scenario(context.Background(), []analysis.Control{nl}, date("2025-01-01"), nil)
 	if err != nil || len(res.NewlyInfeasible) != 0 {
 		t.Errorf("Dutch ban alone: %v %d changes", err, len(res.NewlyInfeasible))
 	}
@@ -330,7 +330,7 @@ func TestQuestionDUVServicingScenario(t *testing.T) {
 	// source:fr-90-5298) covers the 7nm-class process for China: TSMC and
 	// Samsung, whose fabs hold US tools, can no longer supply SMIC either, so
 	// on 2025-06-01 the servicing ban costs SMIC the process outright.
-	res, err = e.Scenario([]analysis.Control{nl, jp}, date("2025-06-01"), ids("firm:smic"))
+	res, err = e.Scenario(context.Background(), []analysis.Control{nl, jp}, date("2025-06-01"), ids("firm:smic"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,8 @@ package analysis
 
 import (
 	"cmp"
+	"context"
+	"fmt"
 	"math"
 	"slices"
 
@@ -77,8 +79,8 @@ type ChokepointChange struct {
 // Unknown IDs fail with graph.NotFound; no controls, a target that is not a
 // firm or country, no target at all, or more than MaxScenarioPairs holders
 // × items with graph.Invalid.
-func (e *Engine) Scenario(controls []Control, asOf graph.Date, targets []graph.ID) (ScenarioResult, error) {
-	return e.ScenarioWith(controls, asOf, targets, ScenarioOptions{})
+func (e *Engine) Scenario(ctx context.Context, controls []Control, asOf graph.Date, targets []graph.ID) (ScenarioResult, error) {
+	return e.ScenarioWith(ctx, controls, asOf, targets, ScenarioOptions{})
 }
 
 // ScenarioOptions change how a scenario counts what holders already have.
@@ -92,7 +94,7 @@ type ScenarioOptions struct {
 }
 
 // ScenarioWith is Scenario with options.
-func (e *Engine) ScenarioWith(controls []Control, asOf graph.Date, targets []graph.ID, opt ScenarioOptions) (ScenarioResult, error) {
+func (e *Engine) ScenarioWith(ctx context.Context, controls []Control, asOf graph.Date, targets []graph.ID, opt ScenarioOptions) (ScenarioResult, error) {
 	const op = "analysis.Scenario"
 	if len(controls) == 0 {
 		return ScenarioResult{}, graph.Errorf(graph.Invalid, op, "no controls given")
@@ -118,6 +120,7 @@ func (e *Engine) ScenarioWith(controls []Control, asOf graph.Date, targets []gra
 	} else {
 		base, hyp = newEval(e.baseWorld(asOf)), newEval(e.newWorld(asOf, hs))
 	}
+	base.w.ctx, hyp.w.ctx = ctx, ctx
 	items := e.affectedItems(base.w, hs)
 	for _, h := range holders {
 		res.Targets = append(res.Targets, e.s.Node(h).ID)
@@ -170,6 +173,9 @@ func (e *Engine) ScenarioWith(controls []Control, asOf graph.Date, targets []gra
 			}
 		}
 	}
+	if err := cmp.Or(base.w.err, hyp.w.err); err != nil {
+		return ScenarioResult{}, fmt.Errorf("%s: stopped: %w", op, err)
+	}
 	explained := 0
 	for i, h := range holders {
 		for _, f := range byHolder[i] {
@@ -199,6 +205,9 @@ func (e *Engine) ScenarioWith(controls []Control, asOf graph.Date, targets []gra
 			}
 			*list = append(*list, c)
 		}
+	}
+	if err := cmp.Or(base.w.err, hyp.w.err); err != nil {
+		return ScenarioResult{}, fmt.Errorf("%s: stopped: %w", op, err)
 	}
 	res.ChokepointChanges = e.chokepointChanges(asOf, hs, base.w, hyp.w)
 	return res, nil

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"slices"
 
 	"github.com/chipgraph/chipgraph/graph"
@@ -27,6 +28,13 @@ type world struct {
 	caseByCase bool          // a control reviewing case by case
 	profGrants map[int][]int // profile -> the grants (indexes into grants) binding its holders
 	stockpiles bool          // observed stockpiles count as held (ScenarioOptions.CountStockpiles)
+
+	// ctx stops an evaluation that its caller gave up on (a request's
+	// timeout): the evaluation checks it every stopEvery steps and, once it
+	// is done, settles nothing more and records err.
+	ctx   context.Context
+	steps uint32
+	err   error
 
 	hqs      map[int32]int32
 	keySets  map[int32][]int32
@@ -552,4 +560,27 @@ func (w *world) id(i int32) graph.ID {
 		return "an unrestricted buyer"
 	}
 	return w.s.Node(i).ID
+}
+
+// stopEvery is how many evaluation steps pass between checks of ctx.
+const stopEvery = 256
+
+// stopped reports whether the world's evaluation must stop: its context is
+// done (checked every stopEvery calls). The first time, it records the
+// context's error in w.err.
+func (w *world) stopped() bool {
+	if w.err != nil {
+		return true
+	}
+	if w.ctx == nil {
+		return false
+	}
+	if w.steps++; w.steps%stopEvery != 1 { // the first step checks too
+		return false
+	}
+	if err := w.ctx.Err(); err != nil {
+		w.err = err
+		return true
+	}
+	return false
 }

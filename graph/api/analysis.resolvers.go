@@ -133,7 +133,7 @@ func (r *queryResolver) Feasibility(ctx context.Context, item string, forArg str
 	if err != nil {
 		return nil, err
 	}
-	verdict, err := v.Engine.Feasibility(itemID, holder, day, controls)
+	verdict, err := v.Engine.Feasibility(ctx, itemID, holder, day, controls)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,7 @@ func (r *queryResolver) Scenario(ctx context.Context, controls []*model.ControlI
 	if len(cs) == 0 {
 		return nil, userError("controls: empty; give at least one hypothetical control")
 	}
-	result, err := v.Engine.ScenarioWith(cs, day, holders, analysis.ScenarioOptions{CountStockpiles: countStockpiles != nil && *countStockpiles})
+	result, err := v.Engine.ScenarioWith(ctx, cs, day, holders, analysis.ScenarioOptions{CountStockpiles: countStockpiles != nil && *countStockpiles})
 	if err != nil {
 		return nil, err
 	}
