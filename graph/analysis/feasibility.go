@@ -371,6 +371,9 @@ func (v *eval) clause(cl clause, h int32) (bool, int) {
 }
 
 func (v *eval) fabUsable(fab, y, h int32) bool {
+	if v.w.rm != nil && v.w.rm.fabGone(fab) {
+		return false
+	}
 	op := v.w.operator(fab)
 	return op < 0 || len(v.w.blockers(op, h, y)) == 0
 }

@@ -1,0 +1,704 @@
+package analysis
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/chipgraph/chipgraph/graph"
+)
+
+// DefaultKnockoutThreshold is the share, in percent of an item's market,
+// below which the suppliers that remain after a removal are taken to be
+// unable to supply the item (see Knockouts).
+const DefaultKnockoutThreshold = 10.0
+
+// KnockoutRule states the removal rule, for API documentation.
+const KnockoutRule = "Removing a firm takes away what it and its subsidiaries make and supply and the fabs they " +
+	"operate; removing a country, everything its firms make and supply, its own supply rows and every fab on its " +
+	"soil. The holder's own group and its fabs are never removed. An item one of whose makers or suppliers is " +
+	"removed loses every supplier when the remaining ones hold less than the threshold (percent of its market, " +
+	"from the share rows counted at asOf: firm rows, or country rows when no firm is recorded); a remaining " +
+	"supplier without a published share is credited with whatever the known shares (removed, remaining and " +
+	"aggregate) leave unclaimed, so an item whose shares are all unknown is never cut while a supplier remains. " +
+	"By default removal is full withdrawal: an installed base of a tool whose supply is cut stops counting (no " +
+	"servicing); keepInstalledBase keeps it (no new tools). The controls in force that day keep their legal " +
+	"reach: whether a control reaches a supplier is read without the removal."
+
+// KnockoutOptions are the options of Knockouts.
+type KnockoutOptions struct {
+	// Holder is who must obtain the item: a firm or country. Empty: the
+	// item's maker for a product, the unrestricted buyer for an input, the
+	// operator for a fab, the firm itself for a firm.
+	Holder graph.ID
+	// Threshold is the share, in percent (0..100), the remaining suppliers
+	// of an item must hold for it to stay supplied; nil means
+	// DefaultKnockoutThreshold.
+	Threshold *float64
+	// KeepInstalledBase keeps installed tools usable when their supply is
+	// cut (no new tools), instead of full withdrawal (no servicing either).
+	KeepInstalledBase bool
+	// Remove is a set of firms and countries removed together; the result's
+	// Set reports what removing all of them does.
+	Remove []graph.ID
+	// IgnoreControls sets the recorded controls aside: the physical supply
+	// chain, for an item the controls in force already deny its holder (the
+	// Ascend 910C for Huawei: every 7nm-class flow to it is reached by the
+	// Huawei foreign-direct-product rules).
+	IgnoreControls bool
+}
+
+// KnockoutResult is the answer of Knockouts.
+type KnockoutResult struct {
+	Item graph.ID
+	// Holder is the firm or country that must obtain the item; "" is the
+	// unrestricted buyer (no group, no fab, no control binds it).
+	Holder            graph.ID
+	AsOf              graph.Date
+	Threshold         float64
+	KeepInstalledBase bool
+	IgnoreControls    bool
+	// Goals are what must stay obtainable: the item itself, or for a fab
+	// the tool categories it is equipped with, for a firm what it makes and
+	// supplies. Feasible reports that the holder can obtain every goal at
+	// baseline (the recorded controls, nothing removed); a removal knocks
+	// the item out when a goal obtainable at baseline no longer is.
+	Goals    []graph.ID
+	Feasible bool
+	// Candidates is the number of firms and countries tried: those whose
+	// removal changes something the baseline evaluation read (others
+	// cannot change the answer).
+	Candidates int
+	// Firms and Countries are the single-firm and single-country
+	// knock-outs, the largest share first (unknown last), then the most
+	// items taken down, then by ID.
+	Firms, Countries []Knockout
+	// Set reports the removal of KnockoutOptions.Remove together; nil if
+	// none was given.
+	Set *Knockout
+}
+
+// Knockout is one removal and what it does to the item.
+type Knockout struct {
+	Removed   []graph.ID // the firm or country removed (for a set: all of them)
+	KnocksOut bool       // a goal obtainable at baseline no longer is
+	Fails     []graph.ID // those goals
+	// TakesDown are the items (inputs, products) whose supply the removal
+	// cuts and the removed fabs, among those the evaluation needed: what
+	// fails first. ID order.
+	TakesDown []graph.ID
+	// Share is the removed supplier's largest known share (percent) of the
+	// market of an item it takes down, ShareOf that item; nil when none is
+	// known. A country's share is its country row, else the known shares
+	// of its firms summed.
+	Share   *float64
+	ShareOf graph.ID
+	// DominatedAlternatives lists items taken down that are OR-alternatives
+	// of one another (EUV and ArF immersion lithography for a 7nm-class
+	// process): the alternative gives no way around this supplier.
+	// AlternativeAlsoDominated reports that there is one.
+	DominatedAlternatives    []graph.ID
+	AlternativeAlsoDominated bool
+	// Path is a dependency path from the item to the supplier (for a
+	// country, to the country or, when it supplies only through its firms,
+	// to its firm with the largest share of ShareOf); nil if none is found
+	// within MaxDepth.
+	Path *Path
+}
+
+// Knockouts finds the single firms and countries whose removal makes item
+// infeasible for its holder at asOf (zero: today), on top of the controls
+// recorded as active that day; see KnockoutRule for what a removal means.
+// item is a product, input, fab or firm. Unknown IDs fail with
+// graph.NotFound; a holder that is not a firm or country, a removed node
+// that is not a firm or country or a threshold outside 0..100 with
+// graph.Invalid.
+//
+// A removal only takes routes away (the legal reach of controls is read
+// without it), so it can only change the answer if it touches a maker,
+// supplier or fab the baseline evaluation read: those are the candidates,
+// each evaluated afresh with the removal applied.
+func (e *Engine) Knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions) (KnockoutResult, error) {
+	const op = "analysis.Knockouts"
+	x, err := e.index(op, item)
+	if err != nil {
+		return KnockoutResult{}, err
+	}
+	th := DefaultKnockoutThreshold
+	if opts.Threshold != nil {
+		th = *opts.Threshold
+		if !(th >= 0 && th <= 100) {
+			return KnockoutResult{}, graph.Errorf(graph.Invalid, op, "threshold %g: want a percentage in 0..100", th)
+		}
+	}
+	asOf = dateOr(asOf)
+	legal := e.newWorld(asOf, nil)
+	if opts.IgnoreControls {
+		legal.ctls, legal.byCover, legal.coverAll = nil, map[int32][]int{}, nil
+	}
+	holder := int32(nobody)
+	if opts.Holder != "" {
+		h, err := e.index(op, opts.Holder)
+		if err != nil {
+			return KnockoutResult{}, err
+		}
+		if k := e.s.Node(h).Kind; k != graph.KindFirm && k != graph.KindCountry {
+			return KnockoutResult{}, graph.Errorf(graph.Invalid, op, "holder %s is a %s, want a firm or country", opts.Holder, k)
+		}
+		holder = h
+	}
+	var set []int32
+	for _, id := range opts.Remove {
+		r, err := e.index(op, id)
+		if err != nil {
+			return KnockoutResult{}, err
+		}
+		if k := e.s.Node(r).Kind; k != graph.KindFirm && k != graph.KindCountry {
+			return KnockoutResult{}, graph.Errorf(graph.Invalid, op, "remove: %s is a %s, want a firm or country", id, k)
+		}
+		if !slices.Contains(set, r) {
+			set = append(set, r)
+		}
+	}
+	goals, holder, err := e.goals(op, legal, x, holder, opts.Holder != "")
+	if err != nil {
+		return KnockoutResult{}, err
+	}
+	res := KnockoutResult{Item: item, AsOf: asOf, Threshold: th, KeepInstalledBase: opts.KeepInstalledBase,
+		IgnoreControls: opts.IgnoreControls, Feasible: true}
+	if holder >= 0 {
+		res.Holder = e.s.Node(holder).ID
+	}
+	base := newEval(legal)
+	var live []int32 // goals obtainable at baseline
+	for _, g := range goals {
+		res.Goals = append(res.Goals, e.s.Node(g).ID)
+		if ok, _ := base.obtain(g, holder); ok {
+			live = append(live, g)
+		} else {
+			res.Feasible = false
+		}
+	}
+	k := &knocker{e: e, legal: legal, base: base, holder: holder, goals: live, root: x, threshold: th, keep: opts.KeepInstalledBase,
+		exempt: map[int32]bool{}, firmsOf: map[int32][]int32{}}
+	for _, f := range legal.house(holder) {
+		k.exempt[f] = true
+	}
+	if len(set) > 0 {
+		ko := k.try(set)
+		res.Set = &ko
+	}
+	if len(live) == 0 {
+		return res, nil
+	}
+	firms, countries := k.candidates()
+	res.Candidates = len(firms) + len(countries)
+	for _, f := range firms {
+		if ko := k.try([]int32{f}); ko.KnocksOut {
+			res.Firms = append(res.Firms, ko)
+		}
+	}
+	for _, c := range countries {
+		if ko := k.try([]int32{c}); ko.KnocksOut {
+			res.Countries = append(res.Countries, ko)
+		}
+	}
+	sortKnockouts(res.Firms)
+	sortKnockouts(res.Countries)
+	return res, nil
+}
+
+// goals returns what holder must obtain for item x to be available, and the
+// holder (defaulted when not given).
+func (e *Engine) goals(op string, w *world, x, holder int32, given bool) ([]int32, int32, error) {
+	n := e.s.Node(x)
+	switch n.Kind {
+	case graph.KindProduct, graph.KindInput:
+		if !given && n.Kind == graph.KindProduct {
+			for _, ed := range e.in(x, graph.Makes) {
+				if f, _ := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) && e.s.Node(f).Kind == graph.KindFirm {
+					holder = f
+					break
+				}
+			}
+		}
+		return []int32{x}, holder, nil
+	case graph.KindFab:
+		if !given {
+			holder = w.operator(x)
+		}
+		return e.outVisible(x, graph.EquippedWith, w.asOf), holder, nil
+	case graph.KindFirm:
+		if !given {
+			holder = x
+		}
+		var out []int32
+		for _, k := range []graph.EdgeKind{graph.Makes, graph.Supplies} {
+			for _, ed := range e.out(x, k) {
+				edge := e.s.Edge(ed)
+				if _, to := e.s.Ends(ed); visible(edge, w.asOf) && !edge.Aggregate() {
+					if kind := e.s.Node(to).Kind; kind == graph.KindInput || kind == graph.KindProduct {
+						out = append(out, to)
+					}
+				}
+			}
+		}
+		slices.Sort(out)
+		return slices.Compact(out), holder, nil
+	}
+	return nil, holder, graph.Errorf(graph.Invalid, op, "item %s is a %s, want a product, input, fab or firm", n.ID, n.Kind)
+}
+
+// knocker tries removals against one baseline.
+type knocker struct {
+	e         *Engine
+	legal     *world
+	base      *eval // the baseline evaluation (in legal)
+	holder    int32
+	goals     []int32
+	root      int32
+	threshold float64
+	keep      bool
+	exempt    map[int32]bool    // the holder's group: never removed
+	firmsOf   map[int32][]int32 // country -> firms headquartered there
+}
+
+// candidates returns the firms and countries whose removal changes
+// something the baseline evaluation read: makers and suppliers of the items
+// it read, operators of the fabs it read, their headquarters countries, the
+// fabs' countries and supplier countries; each in index (ID) order.
+func (k *knocker) candidates() (firms, countries []int32) {
+	w := k.legal
+	seen := map[int32]bool{}
+	var add func(v int32)
+	add = func(v int32) {
+		if v < 0 || seen[v] {
+			return
+		}
+		seen[v] = true
+		if w.s.Node(v).Kind == graph.KindCountry {
+			countries = append(countries, v)
+			return
+		}
+		if !k.exempt[v] {
+			firms = append(firms, v)
+		}
+		add(w.hq(v))
+	}
+	fab := func(f int32) {
+		add(w.operator(f))
+		add(w.location(f))
+	}
+	for _, ms := range w.makers {
+		for _, sp := range ms {
+			add(sp.node)
+		}
+	}
+	for _, fs := range w.fabsOf {
+		for _, f := range fs {
+			fab(f.node)
+		}
+	}
+	for _, fs := range w.fabSets {
+		for _, f := range fs {
+			fab(f)
+		}
+	}
+	// A firm's removal takes its subsidiaries' supply too: a parent of a
+	// candidate is a candidate.
+	for i := 0; i < len(firms); i++ {
+		for _, p := range k.e.outVisible(firms[i], graph.SubsidiaryOf, w.asOf) {
+			add(p)
+		}
+	}
+	slices.Sort(firms)
+	slices.Sort(countries)
+	return firms, countries
+}
+
+// removalOf expands a set of firms and countries into the removal it means.
+func (k *knocker) removalOf(set []int32) *removal {
+	e, w := k.e, k.legal
+	rm := &removal{sups: map[int32]bool{}, fabs: map[int32]bool{}, keepBase: k.keep, threshold: k.threshold,
+		exempt: k.exempt, cut: map[int32]bool{}, dropped: map[int32]bool{}, fabsHit: map[int32]bool{}}
+	firm := func(f int32) {
+		for g := range e.firmGroup(f, w.asOf) {
+			if !k.exempt[g] {
+				rm.sups[g] = true
+			}
+		}
+	}
+	for _, r := range set {
+		if e.s.Node(r).Kind == graph.KindFirm {
+			firm(r)
+			continue
+		}
+		rm.sups[r] = true
+		for _, ed := range e.in(r, graph.HeadquarteredIn) {
+			if f, _ := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) && !k.exempt[f] {
+				rm.sups[f] = true
+			}
+		}
+		for _, ed := range e.in(r, graph.LocatedIn) {
+			if f, _ := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) && e.s.Node(f).Kind == graph.KindFab {
+				rm.fabs[f] = true
+			}
+		}
+	}
+	for f := range rm.sups {
+		if e.s.Node(f).Kind != graph.KindFirm {
+			continue
+		}
+		for _, ed := range e.in(f, graph.OperatedBy) {
+			if fab, _ := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) {
+				rm.fabs[fab] = true
+			}
+		}
+	}
+	for fab := range rm.fabs {
+		if k.exempt[w.operator(fab)] {
+			delete(rm.fabs, fab)
+		}
+	}
+	return rm
+}
+
+// try evaluates the goals with set removed and explains the outcome.
+func (k *knocker) try(set []int32) Knockout {
+	e := k.e
+	rm := k.removalOf(set)
+	w := k.legal.withRemoval(rm)
+	ev := newEval(w)
+	var ko Knockout
+	for _, r := range set {
+		ko.Removed = append(ko.Removed, e.s.Node(r).ID)
+	}
+	for _, g := range k.goals {
+		if ok, _ := ev.obtain(g, k.holder); !ok {
+			ko.Fails = append(ko.Fails, e.s.Node(g).ID)
+		}
+	}
+	ko.KnocksOut = len(ko.Fails) > 0
+	if !ko.KnocksOut {
+		return ko
+	}
+	down := k.takenDown(ev, rm)
+	for _, v := range down {
+		ko.TakesDown = append(ko.TakesDown, e.s.Node(v).ID)
+	}
+	ko.DominatedAlternatives = k.dominated(rm.cut, sortedKeys(rm.cut))
+	ko.AlternativeAlsoDominated = len(ko.DominatedAlternatives) > 0
+	if len(set) == 1 {
+		k.explainShare(&ko, set[0], rm, down)
+	}
+	return ko
+}
+
+// takenDown returns, in index order, the removed fabs the evaluation met
+// and the items that lost a route to the removal and that the evaluation
+// found unobtainable (for some holder, or a buyer's control profile) where
+// the baseline finds them obtainable.
+func (k *knocker) takenDown(ev *eval, rm *removal) []int32 {
+	set := map[int32]bool{}
+	for f := range rm.fabsHit {
+		set[f] = true
+	}
+	for key, ok := range ev.memo {
+		x := int32(key >> 34)
+		if ok || !rm.dropped[x] || set[x] {
+			continue
+		}
+		h := int32(uint32(key>>2)) - 1
+		var was bool
+		switch key & 3 {
+		case modeObtain:
+			was, _ = k.base.obtain(x, h)
+		case modeMake:
+			was, _ = k.base.canMake(x, h)
+		case modeBuy:
+			p, ok := k.baseProfile(ev.w, int(h+1))
+			if !ok {
+				was = true
+				break
+			}
+			was, _ = k.base.buy(x, p)
+		}
+		if was {
+			set[x] = true
+		}
+	}
+	return sortedKeys(set)
+}
+
+// baseProfile translates a control profile of a removal world into the
+// baseline world's (the same controls bind, so the same key), if it has one.
+func (k *knocker) baseProfile(w *world, p int) (int, bool) {
+	if p == 0 {
+		return 0, true
+	}
+	for key, q := range w.profIndex {
+		if q == p {
+			bp, ok := k.legal.profIndex[key]
+			return bp, ok
+		}
+	}
+	return 0, false
+}
+
+// dominated returns the items of down that are OR-alternatives (the same
+// owner and group of REQUIRES rows) of another item of down.
+func (k *knocker) dominated(hit map[int32]bool, down []int32) []graph.ID {
+	e, asOf := k.e, k.legal.asOf
+	var out []graph.ID
+	for _, x := range down {
+		found := false
+		for _, ed := range e.in(x, graph.Requires) {
+			edge := e.s.Edge(ed)
+			if edge.Group == "" || !visible(edge, asOf) {
+				continue
+			}
+			owner, _ := e.s.Ends(ed)
+			for _, o := range e.out(owner, graph.Requires) {
+				oe := e.s.Edge(o)
+				if _, a := e.s.Ends(o); a != x && hit[a] && oe.Group == edge.Group && visible(oe, asOf) {
+					found = true
+				}
+			}
+		}
+		if found {
+			out = append(out, e.s.Node(x).ID)
+		}
+	}
+	return out
+}
+
+// explainShare fills in the share of the single supplier r and the path to
+// it.
+func (k *knocker) explainShare(ko *Knockout, r int32, rm *removal, down []int32) {
+	e, w := k.e, k.legal
+	country := e.s.Node(r).Kind == graph.KindCountry
+	best, bestOf, via := -1.0, int32(-1), r
+	for _, x := range down {
+		var sh float64
+		var known bool
+		if country {
+			if sh, known = w.countedShare(r, x, true); !known {
+				for _, sp := range w.makersOf(x) {
+					if rm.sups[sp.node] && w.isFirm(sp.node) && w.hq(sp.node) == r {
+						if s, ok := w.countedShare(sp.node, x, false); ok {
+							sh, known = sh+s, true
+						}
+					}
+				}
+			}
+		} else {
+			for g := range e.firmGroup(r, w.asOf) {
+				if s, ok := w.countedShare(g, x, false); ok {
+					sh, known = sh+s, true
+				}
+			}
+		}
+		if known && sh > best {
+			best, bestOf = sh, x
+		}
+	}
+	if bestOf >= 0 {
+		ko.Share, ko.ShareOf = ptr(best), e.s.Node(bestOf).ID
+	}
+	ps, _ := e.DependencyPaths(e.s.Node(k.root).ID, e.s.Node(via).ID, MaxDepth, 1, w.asOf)
+	if len(ps) == 0 && country && bestOf >= 0 {
+		top, topShare := int32(-1), -1.0
+		for _, sp := range w.makersOf(bestOf) {
+			if s, ok := w.countedShare(sp.node, bestOf, false); ok && w.isFirm(sp.node) && w.hq(sp.node) == r && s > topShare {
+				top, topShare = sp.node, s
+			}
+		}
+		if top >= 0 {
+			ps, _ = e.DependencyPaths(e.s.Node(k.root).ID, e.s.Node(top).ID, MaxDepth, 1, w.asOf)
+		}
+	}
+	if len(ps) > 0 {
+		ko.Path = &ps[0]
+	}
+}
+
+func sortKnockouts(ks []Knockout) {
+	slices.SortStableFunc(ks, func(a, b Knockout) int {
+		switch {
+		case a.Share != nil && b.Share == nil:
+			return -1
+		case a.Share == nil && b.Share != nil:
+			return 1
+		case a.Share != nil && *a.Share != *b.Share:
+			return cmp.Compare(*b.Share, *a.Share)
+		}
+		if c := cmp.Compare(len(b.TakesDown), len(a.TakesDown)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Removed[0], b.Removed[0])
+	})
+}
+
+// removal is what a knock-out takes away from a world (world.rm).
+type removal struct {
+	sups      map[int32]bool // removed firms and countries
+	fabs      map[int32]bool // removed fabs
+	keepBase  bool
+	threshold float64
+	exempt    map[int32]bool // the holder's group: its own production is never cut
+
+	// What the evaluation met: items that lost every route (cut), items
+	// that lost some route (dropped), removed fabs (fabsHit).
+	cut, dropped, fabsHit map[int32]bool
+}
+
+// withRemoval returns a world like w (a world without removal or
+// hypothetical controls) with rm applied. It shares w's caches of what the
+// removal does not change (taxonomy, requirements, keys, groups) and keeps
+// its own of what it does.
+func (w *world) withRemoval(rm *removal) *world {
+	nw := *w
+	nw.rm, nw.legal = rm, w
+	nw.makers, nw.srcs = map[int32][]supplier{}, map[int32][]route{}
+	nw.fabSets, nw.heldBy = map[int32][]int32{}, map[int32]map[int32][]held{}
+	nw.profOf, nw.profSets, nw.profIndex = map[int32]int{}, [][]bool{nil}, map[string]int{"": 0}
+	nw.shared = nil
+	return &nw
+}
+
+// makers filters the makers and suppliers ms of y: removed ones go, and
+// when the remaining ones hold less than the threshold of y's market, all
+// go but the holder's own group.
+func (rm *removal) makers(w *world, y int32, ms []supplier) []supplier {
+	if !slices.ContainsFunc(ms, func(sp supplier) bool { return rm.sups[sp.node] }) {
+		return ms
+	}
+	cut := rm.remaining(w, y, ms) < rm.threshold
+	out := make([]supplier, 0, len(ms))
+	for _, sp := range ms {
+		if rm.exempt[sp.node] || (!cut && !rm.sups[sp.node]) {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+// remaining is the share of y's market, in percent, held by the makers and
+// suppliers in ms that are not removed: firm rows when a firm is among ms,
+// else country rows. A remaining supplier without a known share is credited
+// with what the known shares (and aggregate rows) leave unclaimed.
+func (rm *removal) remaining(w *world, y int32, ms []supplier) float64 {
+	country := !slices.ContainsFunc(ms, func(sp supplier) bool { return w.isFirm(sp.node) })
+	known, rest, unknown := 0.0, 0.0, false
+	for _, sp := range ms {
+		if w.isFirm(sp.node) == country {
+			continue
+		}
+		sh, ok := w.countedShare(sp.node, y, country)
+		switch {
+		case ok && rm.sups[sp.node]:
+			known += sh
+		case ok:
+			known += sh
+			rest += sh
+		case !rm.sups[sp.node]:
+			unknown = true
+		}
+	}
+	known += w.aggregateShare(y, country)
+	if unknown {
+		rest += max(0, 100-known)
+	}
+	return rest
+}
+
+// sources are the legal world's routes to x whose suppliers still make or
+// supply their item. An item whose routes all go is recorded as hit.
+func (rm *removal) sources(w *world, x int32) []route {
+	all := w.legal.sources(x)
+	out := make([]route, 0, len(all))
+	for _, r := range all {
+		if slices.ContainsFunc(w.makersOf(r.y), func(sp supplier) bool { return sp.node == r.sup.node }) {
+			out = append(out, r)
+		}
+	}
+	if len(out) < len(all) {
+		rm.dropped[x] = true
+		if len(out) == 0 {
+			rm.cut[x] = true
+		}
+	}
+	return out
+}
+
+// serviced reports whether an installed base of tool stays usable: always
+// with keepBase, else unless the removal cut every route to the tool.
+func (rm *removal) serviced(w *world, tool int32) bool {
+	if rm.keepBase || len(w.legal.sources(tool)) == 0 {
+		return true
+	}
+	return len(w.sources(tool)) > 0
+}
+
+// fabGone reports whether fab is removed, recording it as hit.
+func (rm *removal) fabGone(fab int32) bool {
+	if rm.fabs[fab] {
+		rm.fabsHit[fab] = true
+		return true
+	}
+	return false
+}
+
+// countedShare returns the share (percent) of sup's SUPPLIES row on y that
+// counts at asOf (the latest year on or before asOf's year), if it is known
+// and of the level asked: firm rows (basis firm-hq or blank) or country rows
+// (country-hq or blank).
+func (w *world) countedShare(sup, y int32, country bool) (float64, bool) {
+	ed := w.countedRow(sup, y)
+	if ed == nil || !ed.HasShare() || ed.Aggregate() {
+		return 0, false
+	}
+	want := "firm-hq"
+	if country {
+		want = "country-hq"
+	}
+	if ed.Basis != "" && ed.Basis != want {
+		return 0, false
+	}
+	return ed.Share, true
+}
+
+func (w *world) countedRow(sup, y int32) *graph.Edge {
+	var best *graph.Edge
+	yr := w.asOf.Year()
+	for _, ed := range w.e.in(y, graph.Supplies) {
+		if f, _ := w.s.Ends(ed); f != sup {
+			continue
+		}
+		edge := w.s.Edge(ed)
+		if visible(edge, w.asOf) && edge.Year <= yr && (best == nil || edge.Year >= best.Year) {
+			best = edge
+		}
+	}
+	return best
+}
+
+// aggregateShare sums the known shares of y's aggregate rows of one level
+// counted at asOf.
+func (w *world) aggregateShare(y int32, country bool) float64 {
+	sum := 0.0
+	var last int32 = -1
+	for _, ed := range w.e.in(y, graph.Supplies) { // sorted by supplier
+		f, _ := w.s.Ends(ed)
+		if f == last {
+			continue
+		}
+		last = f
+		if (w.s.Node(f).Kind == graph.KindCountry) != country {
+			continue
+		}
+		if row := w.countedRow(f, y); row != nil && row.Aggregate() && row.HasShare() {
+			sum += row.Share
+		}
+	}
+	return sum
+}
