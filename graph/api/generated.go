@@ -57,26 +57,29 @@ type ComplexityRoot struct {
 	}
 
 	Chokepoint struct {
-		Alternatives     func(childComplexity int) int
-		Controls         func(childComplexity int) int
-		CountryDerived   func(childComplexity int) int
-		CountryHhi       func(childComplexity int) int
-		Dependents       func(childComplexity int) int
-		Exposed          func(childComplexity int) int
-		FirmHhi          func(childComplexity int) int
-		HasAlternatives  func(childComplexity int) int
-		Hhi              func(childComplexity int) int
-		Input            func(childComplexity int) int
-		LowerBound       func(childComplexity int) int
-		LowerBoundReason func(childComplexity int) int
-		Score            func(childComplexity int) int
-		ShareSources     func(childComplexity int) int
-		ShareYear        func(childComplexity int) int
-		SupplierCount    func(childComplexity int) int
-		TopCountry       func(childComplexity int) int
-		TopCountryShare  func(childComplexity int) int
-		TopShare         func(childComplexity int) int
-		TopSupplier      func(childComplexity int) int
+		Alternatives           func(childComplexity int) int
+		Concentration          func(childComplexity int) int
+		ConcentrationEstimated func(childComplexity int) int
+		Controls               func(childComplexity int) int
+		CountryDerived         func(childComplexity int) int
+		CountryHhi             func(childComplexity int) int
+		Dependents             func(childComplexity int) int
+		Exposed                func(childComplexity int) int
+		FirmHhi                func(childComplexity int) int
+		HasAlternatives        func(childComplexity int) int
+		Hhi                    func(childComplexity int) int
+		Input                  func(childComplexity int) int
+		LowerBound             func(childComplexity int) int
+		LowerBoundReason       func(childComplexity int) int
+		Score                  func(childComplexity int) int
+		ShareSources           func(childComplexity int) int
+		ShareYear              func(childComplexity int) int
+		SharedSupply           func(childComplexity int) int
+		SupplierCount          func(childComplexity int) int
+		TopCountry             func(childComplexity int) int
+		TopCountryShare        func(childComplexity int) int
+		TopShare               func(childComplexity int) int
+		TopSupplier            func(childComplexity int) int
 	}
 
 	ChokepointChange struct {
@@ -571,6 +574,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Chokepoint.Alternatives(childComplexity), true
+	case "Chokepoint.concentration":
+		if e.ComplexityRoot.Chokepoint.Concentration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chokepoint.Concentration(childComplexity), true
+	case "Chokepoint.concentrationEstimated":
+		if e.ComplexityRoot.Chokepoint.ConcentrationEstimated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chokepoint.ConcentrationEstimated(childComplexity), true
 	case "Chokepoint.controls":
 		if e.ComplexityRoot.Chokepoint.Controls == nil {
 			break
@@ -655,6 +670,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Chokepoint.ShareYear(childComplexity), true
+	case "Chokepoint.sharedSupply":
+		if e.ComplexityRoot.Chokepoint.SharedSupply == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chokepoint.SharedSupply(childComplexity), true
 	case "Chokepoint.supplierCount":
 		if e.ComplexityRoot.Chokepoint.SupplierCount == nil {
 			break
@@ -2483,7 +2504,7 @@ type Chokepoint {
   supplierCount: Int!
   "How many products and inputs depend on it: through at least one ` + "`" + `REQUIRES` + "`" + ` edge, possibly after ` + "`" + `INSTANCE_OF` + "`" + ` and ` + "`" + `TYPE_OF` + "`" + ` edges (a product of a category that requires it depends on it), directly or transitively."
   dependents: Int!
-  "How many of the ` + "`" + `dependents` + "`" + ` cannot do without it: removing it (with its instances and subtypes) leaves one of their requirements with no alternative."
+  "How many of the ` + "`" + `dependents` + "`" + ` cannot do without it: removing it (with its instances and subtypes) leaves one of their requirements with no alternative; the alternatives listed in ` + "`" + `sharedSupply` + "`" + ` are no alternative."
   exposed: Int!
   "How many of the ` + "`" + `dependents` + "`" + ` have an OR-alternative that avoids it (` + "`" + `dependents - exposed` + "`" + `)."
   alternatives: Int!
@@ -2492,8 +2513,21 @@ type Chokepoint {
   "Controls active at ` + "`" + `asOf` + "`" + ` that cover it (a ` + "`" + `COVERS` + "`" + ` edge to it or to a category it is an instance or subtype of). Controls covering all items (entity listings) are about firms, not this input, and are not listed."
   controls: [ControlEvent!]!
   """
+  The concentration ` + "`" + `c` + "`" + ` the score uses, on 0–1: the larger of the firm and
+  country HHIs ÷ 10,000 with unknown shares estimated (the share the known
+  ones leave unclaimed, split equally among the suppliers named without a
+  share: 1/n each when no share is known), or, when the input is an
+  alternative of an OR-group whose alternatives share one dominant firm, that
+  group's combined concentration if higher. Rounded to 4 places.
+  """
+  concentration: Float!
+  "Whether ` + "`" + `concentration` + "`" + ` estimates unknown shares (then ` + "`" + `lowerBound` + "`" + ` is true and ` + "`" + `lowerBoundReason` + "`" + ` says from how many suppliers and countries): named suppliers without shares are scored from what is known, never as 0."
+  concentrationEstimated: Boolean!
+  "The other alternatives of the OR-groups this input belongs to whose alternatives all have the same dominant firm (a known majority share): together they are one supply, so none counts as an alternative avoiding it (EUV and ArF immersion lithography, both ASML's). Empty when none; ID order."
+  sharedSupply: [Node!]!
+  """
   The ranking score; higher is more critical:
-  score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where c = max(firm HHI, country HHI) ÷ 10,000 from the known shares (0 when none is known), d = dependents, x = dependents with no alternative avoiding the input, k = 1 if an active control covers the input (0 otherwise); score = 0 when d = 0.
+  score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where c = concentration: max(firm HHI, country HHI) ÷ 10,000, with the share the known shares leave unclaimed split equally among the named suppliers without a share (a lower bound, flagged), or, for an alternative of an OR-group whose alternatives share one dominant firm (a majority share), the group's combined concentration (each supplier's share averaged over the alternatives) when higher; d = dependents, x = dependents with no alternative avoiding the input, where the other alternatives of such a group are no alternative (the group is one supply); k = 1 if an active control covers the input (0 otherwise); score = 0 when d = 0.
   """
   score: Float!
 }
@@ -3364,6 +3398,12 @@ func (ec *executionContext) childFields_Chokepoint(ctx context.Context, field gr
 		return ec.fieldContext_Chokepoint_hasAlternatives(ctx, field)
 	case "controls":
 		return ec.fieldContext_Chokepoint_controls(ctx, field)
+	case "concentration":
+		return ec.fieldContext_Chokepoint_concentration(ctx, field)
+	case "concentrationEstimated":
+		return ec.fieldContext_Chokepoint_concentrationEstimated(ctx, field)
+	case "sharedSupply":
+		return ec.fieldContext_Chokepoint_sharedSupply(ctx, field)
 	case "score":
 		return ec.fieldContext_Chokepoint_score(ctx, field)
 	}
@@ -5246,6 +5286,84 @@ func (ec *executionContext) fieldContext_Chokepoint_controls(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Chokepoint_concentration(ctx context.Context, field graphql.CollectedField, obj *model.Chokepoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chokepoint_concentration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Concentration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chokepoint_concentration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chokepoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Chokepoint_concentrationEstimated(ctx context.Context, field graphql.CollectedField, obj *model.Chokepoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chokepoint_concentrationEstimated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConcentrationEstimated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chokepoint_concentrationEstimated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chokepoint", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Chokepoint_sharedSupply(ctx context.Context, field graphql.CollectedField, obj *model.Chokepoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chokepoint_sharedSupply(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedSupply, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chokepoint_sharedSupply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Chokepoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -13641,6 +13759,21 @@ func (ec *executionContext) _Chokepoint(ctx context.Context, sel ast.SelectionSe
 			}
 		case "controls":
 			out.Values[i] = ec._Chokepoint_controls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "concentration":
+			out.Values[i] = ec._Chokepoint_concentration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "concentrationEstimated":
+			out.Values[i] = ec._Chokepoint_concentrationEstimated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sharedSupply":
+			out.Values[i] = ec._Chokepoint_sharedSupply(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -159,6 +159,11 @@ type ChokepointRow struct {
 	Controls         []string `json:"controls"`
 	ShareYear        *int     `json:"shareYear"`
 	ShareSources     []string `json:"shareSources"`
+	// Concentration (rounded to 4 places), ConcentrationEstimated and
+	// SharedSupply are the chokepoint score's inputs added with knock-outs.
+	Concentration          float64  `json:"concentration"`
+	ConcentrationEstimated bool     `json:"concentrationEstimated"`
+	SharedSupply           []string `json:"sharedSupply"`
 }
 
 // NewChokepointReport computes the report from a view's engine (whose
@@ -200,24 +205,27 @@ func NewChokepointReport(v *View, p ReportParams, generator string, now time.Tim
 	for i, c := range cps {
 		n, _ := snap.Lookup(c.Input)
 		row := ChokepointRow{
-			Rank:            i + 1,
-			Input:           string(c.Input),
-			Name:            n.Name,
-			Type:            n.Type,
-			Score:           round(c.Score, 4),
-			FirmHHI:         roundPtr(c.HHI, 2),
-			CountryHHI:      roundPtr(c.CountryHHI, 2),
-			CountryDerived:  c.CountryDerived,
-			TopShare:        roundPtr(c.TopShare, 2),
-			TopCountryShare: roundPtr(c.TopCountryShare, 2),
-			LowerBound:      c.LowerBound,
-			SupplierCount:   c.SupplierCount,
-			Dependents:      c.Dependents,
-			Exposed:         c.Exposed,
-			Alternatives:    c.Alternatives,
-			HasAlternatives: c.HasAlternative,
-			Controls:        idStrings(c.Controls),
-			ShareSources:    idStrings(c.Sources),
+			Rank:                   i + 1,
+			Input:                  string(c.Input),
+			Name:                   n.Name,
+			Type:                   n.Type,
+			Score:                  round(c.Score, 4),
+			FirmHHI:                roundPtr(c.HHI, 2),
+			CountryHHI:             roundPtr(c.CountryHHI, 2),
+			CountryDerived:         c.CountryDerived,
+			TopShare:               roundPtr(c.TopShare, 2),
+			TopCountryShare:        roundPtr(c.TopCountryShare, 2),
+			LowerBound:             c.LowerBound,
+			SupplierCount:          c.SupplierCount,
+			Dependents:             c.Dependents,
+			Exposed:                c.Exposed,
+			Alternatives:           c.Alternatives,
+			HasAlternatives:        c.HasAlternative,
+			Controls:               idStrings(c.Controls),
+			ShareSources:           idStrings(c.Sources),
+			Concentration:          round(c.Concentration, 4),
+			ConcentrationEstimated: c.Estimated,
+			SharedSupply:           idStrings(c.SharedSupply),
 		}
 		if c.TopSupplier != "" {
 			id := string(c.TopSupplier)
@@ -276,6 +284,7 @@ var csvHeader = []string{
 	"topSupplier", "topSupplierName", "topShare", "topCountry", "topCountryShare",
 	"lowerBound", "lowerBoundReason", "supplierCount", "dependents", "exposed", "alternatives",
 	"hasAlternatives", "controls", "shareYear", "shareSources",
+	"concentration", "concentrationEstimated", "sharedSupply",
 	"datasetVersion", "asOf", "of", "first", "generatedAt",
 }
 
@@ -284,7 +293,7 @@ var csvHeader = []string{
 // columns of every row (datasetVersion, asOf, of, first, generatedAt; of and
 // first empty when not given), so that each row stays attributable after it
 // is filtered, sorted or appended to other reports. Empty cells are nulls;
-// lists (controls, shareSources) are IDs separated by ";".
+// lists (controls, shareSources, sharedSupply) are IDs separated by ";".
 func (r *ChokepointReport) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
@@ -301,7 +310,8 @@ func (r *ChokepointReport) WriteCSV(w io.Writer) error {
 			deref(c.TopCountry), fmtFloat(c.TopCountryShare), strconv.FormatBool(c.LowerBound), deref(c.LowerBoundReason),
 			strconv.Itoa(c.SupplierCount), strconv.Itoa(c.Dependents), strconv.Itoa(c.Exposed), strconv.Itoa(c.Alternatives),
 			strconv.FormatBool(c.HasAlternatives), strings.Join(c.Controls, ";"), fmtInt(c.ShareYear),
-			strings.Join(c.ShareSources, ";"),
+			strings.Join(c.ShareSources, ";"), fmtFloat(&c.Concentration), strconv.FormatBool(c.ConcentrationEstimated),
+			strings.Join(c.SharedSupply, ";"),
 		}
 		if err := cw.Write(append(rec, stamp...)); err != nil {
 			return err

@@ -65,7 +65,7 @@ type Chokepoint struct {
 	SupplierCount int `json:"supplierCount"`
 	// How many products and inputs depend on it: through at least one `REQUIRES` edge, possibly after `INSTANCE_OF` and `TYPE_OF` edges (a product of a category that requires it depends on it), directly or transitively.
 	Dependents int `json:"dependents"`
-	// How many of the `dependents` cannot do without it: removing it (with its instances and subtypes) leaves one of their requirements with no alternative.
+	// How many of the `dependents` cannot do without it: removing it (with its instances and subtypes) leaves one of their requirements with no alternative; the alternatives listed in `sharedSupply` are no alternative.
 	Exposed int `json:"exposed"`
 	// How many of the `dependents` have an OR-alternative that avoids it (`dependents - exposed`).
 	Alternatives int `json:"alternatives"`
@@ -73,8 +73,19 @@ type Chokepoint struct {
 	HasAlternatives bool `json:"hasAlternatives"`
 	// Controls active at `asOf` that cover it (a `COVERS` edge to it or to a category it is an instance or subtype of). Controls covering all items (entity listings) are about firms, not this input, and are not listed.
 	Controls []*ControlEvent `json:"controls"`
+	// The concentration `c` the score uses, on 0–1: the larger of the firm and
+	// country HHIs ÷ 10,000 with unknown shares estimated (the share the known
+	// ones leave unclaimed, split equally among the suppliers named without a
+	// share: 1/n each when no share is known), or, when the input is an
+	// alternative of an OR-group whose alternatives share one dominant firm, that
+	// group's combined concentration if higher. Rounded to 4 places.
+	Concentration float64 `json:"concentration"`
+	// Whether `concentration` estimates unknown shares (then `lowerBound` is true and `lowerBoundReason` says from how many suppliers and countries): named suppliers without shares are scored from what is known, never as 0.
+	ConcentrationEstimated bool `json:"concentrationEstimated"`
+	// The other alternatives of the OR-groups this input belongs to whose alternatives all have the same dominant firm (a known majority share): together they are one supply, so none counts as an alternative avoiding it (EUV and ArF immersion lithography, both ASML's). Empty when none; ID order.
+	SharedSupply []Node `json:"sharedSupply"`
 	// The ranking score; higher is more critical:
-	// score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where c = max(firm HHI, country HHI) ÷ 10,000 from the known shares (0 when none is known), d = dependents, x = dependents with no alternative avoiding the input, k = 1 if an active control covers the input (0 otherwise); score = 0 when d = 0.
+	// score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where c = concentration: max(firm HHI, country HHI) ÷ 10,000, with the share the known shares leave unclaimed split equally among the named suppliers without a share (a lower bound, flagged), or, for an alternative of an OR-group whose alternatives share one dominant firm (a majority share), the group's combined concentration (each supplier's share averaged over the alternatives) when higher; d = dependents, x = dependents with no alternative avoiding the input, where the other alternatives of such a group are no alternative (the group is one supply); k = 1 if an active control covers the input (0 otherwise); score = 0 when d = 0.
 	Score float64 `json:"score"`
 }
 
