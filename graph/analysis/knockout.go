@@ -100,7 +100,8 @@ type Knockout struct {
 	AlternativeAlsoDominated bool
 	// Path is a dependency path from the item to the supplier (for a
 	// country, to the country or, when it supplies only through its firms,
-	// to its firm with the largest share of ShareOf); nil if none is found
+	// to its firm with the largest share of ShareOf), through ShareOf or
+	// another item taken down when there is one; nil if none is found
 	// within MaxDepth.
 	Path *Path
 }
@@ -504,7 +505,7 @@ func (k *knocker) explainShare(ko *Knockout, r int32, rm *removal, down []int32)
 	if bestOf >= 0 {
 		ko.Share, ko.ShareOf = ptr(best), e.s.Node(bestOf).ID
 	}
-	ps, _ := e.DependencyPaths(e.s.Node(k.root).ID, e.s.Node(via).ID, MaxDepth, 1, w.asOf)
+	ps := k.pathVia(via, ko.ShareOf, down)
 	if len(ps) == 0 && country && bestOf >= 0 {
 		top, topShare := int32(-1), -1.0
 		for _, sp := range w.makersOf(bestOf) {
@@ -513,12 +514,44 @@ func (k *knocker) explainShare(ko *Knockout, r int32, rm *removal, down []int32)
 			}
 		}
 		if top >= 0 {
-			ps, _ = e.DependencyPaths(e.s.Node(k.root).ID, e.s.Node(top).ID, MaxDepth, 1, w.asOf)
+			ps = k.pathVia(top, ko.ShareOf, down)
 		}
 	}
 	if len(ps) > 0 {
 		ko.Path = &ps[0]
 	}
+}
+
+// pathVia returns a dependency path from the item to node to through an
+// item the removal takes down (first the one of via, if any): the path to
+// that item joined to the path from it to the supplier. Failing that, the
+// shortest path to the supplier.
+func (k *knocker) pathVia(to int32, via graph.ID, down []int32) []Path {
+	e, asOf := k.e, k.legal.asOf
+	from, target := e.s.Node(k.root).ID, e.s.Node(to).ID
+	var mids []graph.ID
+	if via != "" {
+		mids = append(mids, via)
+	}
+	for _, x := range down {
+		mids = append(mids, e.s.Node(x).ID)
+	}
+	for _, m := range mids {
+		if m == from {
+			continue
+		}
+		head, _ := e.DependencyPaths(from, m, MaxDepth, 1, asOf)
+		tail, _ := e.DependencyPaths(m, target, 1, 1, asOf)
+		if len(head) == 0 || len(tail) == 0 {
+			continue
+		}
+		p := Path{Nodes: append(slices.Clone(head[0].Nodes), tail[0].Nodes[1:]...),
+			Edges: append(slices.Clone(head[0].Edges), tail[0].Edges...)}
+		p.Length = len(p.Edges)
+		return []Path{p}
+	}
+	ps, _ := e.DependencyPaths(from, target, MaxDepth, 1, asOf)
+	return ps
 }
 
 func sortKnockouts(ks []Knockout) {

@@ -63,8 +63,9 @@ var analysisQueries = map[string]string{
 		feasibilitySel + ` } }`,
 	// "If Japan restricted photoresist exports to China, which products
 	// become infeasible for Chinese firms?" None: US and Korean firms also
-	// supply photoresists (source:eto-2022, source:cset-2021), and no share
-	// is known, so no chokepoint score moves.
+	// supply photoresists (source:eto-2022, source:cset-2021). No share is
+	// known, so photoresists are scored from their supplier count (a lower
+	// bound), and the new control raises that score by the control factor.
 	"analysis/scenario-jp-photoresists.json": `{ scenario(asOf: "2025-06-01", controls: [` +
 		photoresistControl("country:JPN") + `]) { ` + scenarioSel + ` } }`,
 	// ... and if Japan, the United States and Korea all did? YMTC's 3D NAND

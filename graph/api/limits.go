@@ -29,6 +29,7 @@ const (
 	costChokepoints     = 500
 	costFeasibility     = 1000
 	costScenario        = 5000
+	costKnockouts       = 5000
 )
 
 // pageCost is the number of items the complexity calculation assumes for a
@@ -75,6 +76,9 @@ func complexity() ComplexityRoot {
 	q.Scenario = func(child int, _ []*model.ControlInput, _ *graph.Date, _ []string) int {
 		return costScenario + listCost*child
 	}
+	q.Knockouts = func(child int, _ string, _ *string, _ *graph.Date, _ *float64, _, _ *bool, _ []string) int {
+		return costKnockouts + child
+	}
 
 	// Relationship lists.
 	c.Firm.Sources, c.Firm.Subsidiaries, c.Firm.Products, c.Firm.Inputs = list, list, list, list
@@ -105,6 +109,9 @@ func complexity() ComplexityRoot {
 	c.ScenarioResult.Targets, c.ScenarioResult.Items = list, list
 	c.FeasibilityChange.BlockedBy = list
 	c.ChokepointChange.Controls = list
+	c.Knockouts.Goals, c.Knockouts.Firms, c.Knockouts.Countries = list, list, list
+	c.Knockout.Removed, c.Knockout.Fails, c.Knockout.TakesDown, c.Knockout.DominatedAlternatives = list, list, list, list
+	c.Chokepoint.SharedSupply = list
 	return c
 }
 

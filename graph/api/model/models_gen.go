@@ -321,6 +321,58 @@ type InputWhere struct {
 	TypeOf *string `json:"typeOf,omitempty"`
 }
 
+// One removal and what it does to the item.
+type Knockout struct {
+	// The firm or country removed (for `set`, all of them).
+	Removed []Node `json:"removed"`
+	// Whether a goal obtainable at baseline no longer is (always true in `firms` and `countries`).
+	KnocksOut bool `json:"knocksOut"`
+	// Those goals.
+	Fails []Node `json:"fails"`
+	// What fails first: the items whose supply the removal cuts (some supplier removed) and that the evaluation then finds unobtainable where the baseline does not, and the removed fabs it needed. ID order.
+	TakesDown []Node `json:"takesDown"`
+	// The removed supplier's largest known share, in percent, of the market of an item it takes down (a country: its country row, else the known shares of its firms summed); `null` when none is known or for a set.
+	Share *float64 `json:"share,omitempty"`
+	// The item `share` is of.
+	ShareOf Node `json:"shareOf,omitempty"`
+	// Whether the removal also takes down an OR-alternative of an item it takes down: the alternative is dominated by the same supplier and gives no way around it (EUV and ArF immersion lithography for ASML).
+	AlternativeAlsoDominated bool `json:"alternativeAlsoDominated"`
+	// The items whose supply the removal cuts that are OR-alternatives of one another (the same requirement group of one item). ID order.
+	DominatedAlternatives []Node `json:"dominatedAlternatives"`
+	// A dependency path from the item to the removed firm (a country: to the country, or, when it supplies only through its firms, to its firm with the largest share of `shareOf`); `null` for a set or when none is found within 20 edges.
+	Path *DependencyPath `json:"path,omitempty"`
+}
+
+// The answer of `Query.knockouts`.
+type Knockouts struct {
+	// The item tested.
+	Item Node `json:"item"`
+	// Who must obtain it (a firm or country); `null` for the unrestricted buyer.
+	Holder Node `json:"holder,omitempty"`
+	// The day everything is read at.
+	AsOf graph.Date `json:"asOf"`
+	// The threshold applied, in percent of an item's market.
+	Threshold float64 `json:"threshold"`
+	// Whether installed bases were kept (no new tools) rather than withdrawn.
+	KeepInstalledBase bool `json:"keepInstalledBase"`
+	// Whether the recorded controls were set aside.
+	IgnoreControls bool `json:"ignoreControls"`
+	// What must stay obtainable: the item itself, a fab's tool categories, or what a firm makes and supplies.
+	Goals []Node `json:"goals"`
+	// Whether the holder can obtain every goal at baseline (nothing removed). When false, the goals it cannot obtain are already lost and cannot be knocked out.
+	Feasible bool `json:"feasible"`
+	// How many firms and countries were tried: those whose removal changes something the baseline evaluation read (a removal only takes routes away, so no other can change the answer).
+	Candidates int `json:"candidates"`
+	// The single firms whose removal makes a goal obtainable at baseline unobtainable; the largest `share` first (unknown last), then the most items taken down, then by ID.
+	Firms []*Knockout `json:"firms"`
+	// The single countries whose removal does, in the same order.
+	Countries []*Knockout `json:"countries"`
+	// The removal of every firm and country in `remove` together; `null` when `remove` is not given.
+	Set *Knockout `json:"set,omitempty"`
+	// The removal rule, as stated in this field's query description.
+	Rule string `json:"rule"`
+}
+
 // Relay page information for a connection.
 type PageInfo struct {
 	// Whether more items follow the last one of this page; pass `endCursor` as `after` to get them.
