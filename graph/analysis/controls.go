@@ -729,6 +729,11 @@ func (w *world) profile(h int32) int {
 	if h < 0 {
 		return 0
 	}
+	if w.legal != nil { // a removal binds no one differently: share the legal world's profiles
+		p := w.legal.profile(h)
+		w.profSets = w.legal.profSets
+		return p
+	}
 	if p, ok := w.profOf[h]; ok {
 		return p
 	}

@@ -180,6 +180,12 @@ func (v *eval) solve(k uint64, f func() (bool, int)) (bool, int) {
 	if r, ok := v.memo[k]; ok {
 		return r, inf
 	}
+	if v.w.rm != nil {
+		if r, ok := v.w.rm.reuse(k); ok { // the removal cannot change it (see knockout.go)
+			v.memo[k] = r
+			return r, inf
+		}
+	}
 	if v.w.shared != nil {
 		if r, ok := v.w.shared.load(k); ok {
 			v.memo[k] = r

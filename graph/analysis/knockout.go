@@ -64,9 +64,11 @@ type KnockoutResult struct {
 	// the item out when a goal obtainable at baseline no longer is.
 	Goals    []graph.ID
 	Feasible bool
-	// Candidates is the number of firms and countries tried: those whose
-	// removal changes something the baseline evaluation read (others
-	// cannot change the answer).
+	// Candidates is the number of firms and countries that could be
+	// knock-outs: those whose removal touches every one of a few
+	// derivations of the baseline answer (a removal only takes routes
+	// away, so no other can change it; see witnessCandidates). Each is then
+	// cleared by a derivation that avoids it or evaluated with its removal.
 	Candidates int
 	// Firms and Countries are the single-firm and single-country
 	// knock-outs, the largest share first (unknown last), then the most
@@ -115,9 +117,12 @@ type Knockout struct {
 // graph.Invalid.
 //
 // A removal only takes routes away (the legal reach of controls is read
-// without it), so it can only change the answer if it touches a maker,
-// supplier or fab the baseline evaluation read: those are the candidates,
-// each evaluated afresh with the removal applied.
+// without it), so it can only change the answer if it touches every
+// derivation of it: the candidates are the firms and countries that touch a
+// few derivations found by replaying the baseline evaluation. A candidate
+// is cleared when a derivation avoiding it is found; otherwise its removal
+// is evaluated, reusing the baseline's results for the items whose
+// evaluation cannot read anything the removal changes.
 func (e *Engine) Knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions) (KnockoutResult, error) {
 	const op = "analysis.Knockouts"
 	x, err := e.index(op, item)
@@ -132,9 +137,12 @@ func (e *Engine) Knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions)
 		}
 	}
 	asOf = dateOr(asOf)
-	legal := e.newWorld(asOf, nil)
+	var legal *world
 	if opts.IgnoreControls {
+		legal = e.newWorld(asOf, nil)
 		legal.ctls, legal.byCover, legal.coverAll = nil, map[int32][]int{}, nil
+	} else {
+		legal = e.baseWorld(asOf) // shares settled results with the epoch's feasibility queries
 	}
 	holder := int32(nobody)
 	if opts.Holder != "" {
@@ -180,10 +188,11 @@ func (e *Engine) Knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions)
 		}
 	}
 	k := &knocker{e: e, legal: legal, base: base, holder: holder, goals: live, root: x, threshold: th, keep: opts.KeepInstalledBase,
-		exempt: map[int32]bool{}, firmsOf: map[int32][]int32{}}
+		exempt: map[int32]bool{}, firmsOf: map[int32][]int32{}, cands: map[int32][]int32{}}
 	for _, f := range legal.house(holder) {
 		k.exempt[f] = true
 	}
+	k.cone = k.readCone()
 	if len(set) > 0 {
 		ko := k.try(set)
 		res.Set = &ko
@@ -191,14 +200,23 @@ func (e *Engine) Knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions)
 	if len(live) == 0 {
 		return res, nil
 	}
-	firms, countries := k.candidates()
+	firms, countries, ok := k.witnessCandidates()
+	if !ok {
+		firms, countries = k.readCandidates()
+	}
 	res.Candidates = len(firms) + len(countries)
 	for _, f := range firms {
+		if k.survives(f) {
+			continue
+		}
 		if ko := k.try([]int32{f}); ko.KnocksOut {
 			res.Firms = append(res.Firms, ko)
 		}
 	}
 	for _, c := range countries {
+		if k.survives(c) {
+			continue
+		}
 		if ko := k.try([]int32{c}); ko.KnocksOut {
 			res.Countries = append(res.Countries, ko)
 		}
@@ -261,14 +279,55 @@ type knocker struct {
 	keep      bool
 	exempt    map[int32]bool    // the holder's group: never removed
 	firmsOf   map[int32][]int32 // country -> firms headquartered there
+	cone      []bool            // node -> its evaluation can be read by the goals' (see readCone)
+	cands     map[int32][]int32 // item or fab -> the firms and countries whose removal touches it
 }
 
-// candidates returns the firms and countries whose removal changes
-// something the baseline evaluation read: makers and suppliers of the items
-// it read, operators of the fabs it read, their headquarters countries, the
-// fabs' countries and supplier countries; each in index (ID) order.
-func (k *knocker) candidates() (firms, countries []int32) {
+// readCone marks the items whose evaluation the goals' evaluation can read,
+// for any holder: obtaining or buying X reads the routes, makers and
+// installed bases of everything in down(X); making Y reads the alternatives
+// of its requirements (own and inherited).
+func (k *knocker) readCone() []bool {
 	w := k.legal
+	in := make([]bool, w.s.NumNodes())
+	queue := slices.Clone(k.goals)
+	for _, g := range k.goals {
+		in[g] = true
+	}
+	for len(queue) > 0 {
+		x := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		for _, d := range w.down(x) {
+			if !in[d.node] {
+				in[d.node] = true
+				queue = append(queue, d.node)
+			}
+		}
+		for _, cl := range w.clauses(x) {
+			for _, a := range cl.alts {
+				if !in[a.node] {
+					in[a.node] = true
+					queue = append(queue, a.node)
+				}
+			}
+		}
+	}
+	return in
+}
+
+// readCandidates returns the firms and countries whose removal changes
+// something a fresh baseline evaluation (sharing nothing with other
+// queries) reads: makers and suppliers of the items it reads, operators of
+// the fabs it reads, their parents and headquarters countries, the fabs'
+// countries and supplier countries; each in index (ID) order. It is the
+// fallback when no witness is found (see witnessCandidates).
+func (k *knocker) readCandidates() (firms, countries []int32) {
+	w := k.e.newWorld(k.legal.asOf, nil)
+	w.ctls, w.byCover, w.coverAll = k.legal.ctls, k.legal.byCover, k.legal.coverAll
+	v := newEval(w)
+	for _, g := range k.goals {
+		v.obtain(g, k.holder)
+	}
 	seen := map[int32]bool{}
 	var add func(v int32)
 	add = func(v int32) {
@@ -320,7 +379,7 @@ func (k *knocker) candidates() (firms, countries []int32) {
 func (k *knocker) removalOf(set []int32) *removal {
 	e, w := k.e, k.legal
 	rm := &removal{sups: map[int32]bool{}, fabs: map[int32]bool{}, keepBase: k.keep, threshold: k.threshold,
-		exempt: k.exempt, cut: map[int32]bool{}, dropped: map[int32]bool{}, fabsHit: map[int32]bool{}}
+		exempt: k.exempt, base: k.base, cut: map[int32]bool{}, dropped: map[int32]bool{}, fabsHit: map[int32]bool{}}
 	firm := func(f int32) {
 		for g := range e.firmGroup(f, w.asOf) {
 			if !k.exempt[g] {
@@ -367,6 +426,8 @@ func (k *knocker) removalOf(set []int32) *removal {
 func (k *knocker) try(set []int32) Knockout {
 	e := k.e
 	rm := k.removalOf(set)
+	rm.affected = k.affected(rm)
+	defer e.putMarks(rm.affected)
 	w := k.legal.withRemoval(rm)
 	ev := newEval(w)
 	var ko Knockout
@@ -415,34 +476,14 @@ func (k *knocker) takenDown(ev *eval, rm *removal) []int32 {
 			was, _ = k.base.obtain(x, h)
 		case modeMake:
 			was, _ = k.base.canMake(x, h)
-		case modeBuy:
-			p, ok := k.baseProfile(ev.w, int(h+1))
-			if !ok {
-				was = true
-				break
-			}
-			was, _ = k.base.buy(x, p)
+		case modeBuy: // the removal world shares the baseline's profiles
+			was, _ = k.base.buy(x, int(h))
 		}
 		if was {
 			set[x] = true
 		}
 	}
 	return sortedKeys(set)
-}
-
-// baseProfile translates a control profile of a removal world into the
-// baseline world's (the same controls bind, so the same key), if it has one.
-func (k *knocker) baseProfile(w *world, p int) (int, bool) {
-	if p == 0 {
-		return 0, true
-	}
-	for key, q := range w.profIndex {
-		if q == p {
-			bp, ok := k.legal.profIndex[key]
-			return bp, ok
-		}
-	}
-	return 0, false
 }
 
 // dominated returns the items of down that are OR-alternatives (the same
@@ -578,6 +619,8 @@ type removal struct {
 	keepBase  bool
 	threshold float64
 	exempt    map[int32]bool // the holder's group: its own production is never cut
+	base      *eval          // the baseline evaluation, for what the removal cannot change
+	affected  *marks         // the items whose evaluation can read something the removal changes
 
 	// What the evaluation met: items that lost every route (cut), items
 	// that lost some route (dropped), removed fabs (fabsHit).
@@ -593,8 +636,7 @@ func (w *world) withRemoval(rm *removal) *world {
 	nw.rm, nw.legal = rm, w
 	nw.makers, nw.srcs = map[int32][]supplier{}, map[int32][]route{}
 	nw.fabSets, nw.heldBy = map[int32][]int32{}, map[int32]map[int32][]held{}
-	nw.profOf, nw.profSets, nw.profIndex = map[int32]int{}, [][]bool{nil}, map[string]int{"": 0}
-	nw.shared = nil
+	nw.shared = nil // profiles are the legal world's (see world.profile)
 	return &nw
 }
 
@@ -734,4 +776,456 @@ func (w *world) aggregateShare(y int32, country bool) float64 {
 		}
 	}
 	return sum
+}
+
+// reuse returns the baseline result of evaluation key k when the removal
+// cannot change it: its item is not affected (see knocker.affected).
+func (rm *removal) reuse(k uint64) (bool, bool) {
+	x := int32(k >> 34)
+	if rm.affected.has(x) {
+		return false, false
+	}
+	h := int32(uint32(k>>2)) - 1
+	var r bool
+	switch k & 3 {
+	case modeObtain:
+		r, _ = rm.base.obtain(x, h)
+	case modeMake:
+		r, _ = rm.base.canMake(x, h)
+	case modeBuy:
+		r, _ = rm.base.buy(x, int(h))
+	}
+	return r, true
+}
+
+// affected marks the items whose evaluation (obtain, make or buy, for any
+// holder) can read something the removal changes: the seeds are the items a
+// removed firm or country makes or supplies, the products fabricated at a
+// removed fab and the tools installed at one. Obtaining or buying X reads
+// the routes and installed bases of everything in down(X), so the
+// categories above an affected item are affected; making Y reads the
+// requirements of everything in up(Y), so when a requirement of R is
+// affected, so is everything in down(R). Control reach is read in the legal
+// world and changes for nobody. The caller puts the marks back.
+func (k *knocker) affected(rm *removal) *marks {
+	e, w := k.e, k.legal
+	m := e.getMarks()
+	var queue []int32
+	add := func(v int32) { // outside the cone, nothing the goals read can change
+		if k.cone[v] && !m.has(v) {
+			m.set(v, 0)
+			queue = append(queue, v)
+		}
+	}
+	for f := range rm.sups {
+		for _, kind := range []graph.EdgeKind{graph.Makes, graph.Supplies} {
+			for _, ed := range e.out(f, kind) {
+				if _, y := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) {
+					add(y)
+				}
+			}
+		}
+	}
+	for fab := range rm.fabs {
+		for _, ed := range e.in(fab, graph.FabricatedAt) {
+			if y, _ := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) {
+				add(y)
+			}
+		}
+		for _, tool := range e.outVisible(fab, graph.EquippedWith, w.asOf) {
+			add(tool)
+		}
+	}
+	for len(queue) > 0 {
+		z := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		for _, kind := range []graph.EdgeKind{graph.InstanceOf, graph.TypeOf} {
+			for _, ed := range e.out(z, kind) {
+				if _, p := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) {
+					add(p)
+				}
+			}
+		}
+		for _, ed := range e.in(z, graph.Requires) {
+			if r, _ := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) {
+				for _, d := range w.down(r) {
+					add(d.node)
+				}
+			}
+		}
+	}
+	return m
+}
+
+// witnessCandidates returns the firms and countries whose removal touches
+// every one of a few derivations (witnesses) of the baseline's feasible
+// goals. A removal only takes routes away, so one that leaves some witness
+// whole leaves the goals feasible: a knock-out must touch them all. A
+// removal touches a witness when it removes a maker or supplier of an item
+// the witness buys, makes in-house or keeps serviced (the firm, a parent,
+// its headquarters country, or a supplier country) or a fab it uses (its
+// operator, a parent, the operator's country, the fab's country). Each new
+// witness prefers routes that avoid the candidates left, so the
+// intersection shrinks quickly. ok is false when no witness was found
+// within the step budget (a requirement cycle the replay cannot untangle);
+// the caller then falls back to readCandidates.
+func (k *knocker) witnessCandidates() (firms, countries []int32, ok bool) {
+	var set map[int32]bool // nil: every firm and country
+	for round := range maxWitnesses {
+		p := &prover{k: k, v: k.base, w: k.legal, avoid: set, round: round, used: map[int32]bool{},
+			done: map[uint64]bool{}, stack: map[uint64]bool{}}
+		proved := true
+		for _, g := range k.goals {
+			if !p.obtain(g, k.holder) {
+				proved = false
+				break
+			}
+		}
+		if !proved {
+			if round == 0 {
+				return nil, nil, false
+			}
+			break
+		}
+		before := len(set)
+		if set == nil {
+			set = p.used
+		} else {
+			for c := range set {
+				if !p.used[c] {
+					delete(set, c)
+				}
+			}
+		}
+		if round > 0 && len(set) == before {
+			break
+		}
+	}
+	for _, c := range sortedKeys(set) {
+		if k.e.s.Node(c).Kind == graph.KindCountry {
+			countries = append(countries, c)
+		} else {
+			firms = append(firms, c)
+		}
+	}
+	return firms, countries, true
+}
+
+// survives reports whether a witness of the goals avoids everything the
+// removal of firm or country c touches: then c is no knock-out, without
+// evaluating its removal. false means only that none was found.
+func (k *knocker) survives(c int32) bool {
+	p := &prover{k: k, v: k.base, w: k.legal, avoid: map[int32]bool{c: true}, strict: true, used: map[int32]bool{},
+		done: map[uint64]bool{}, stack: map[uint64]bool{}}
+	for _, g := range k.goals {
+		if !p.obtain(g, k.holder) {
+			return false
+		}
+	}
+	return true
+}
+
+// maxWitnesses bounds the witnesses witnessCandidates builds.
+const maxWitnesses = 8
+
+// routeCands returns the firms and countries whose removal breaks the
+// route by which sup delivers y: sup itself (see firmCands), and those that
+// cut y (cutCands).
+func (k *knocker) routeCands(y, sup int32) []int32 {
+	return append(k.firmCands(nil, sup), k.cutCands(y)...)
+}
+
+// cutCands returns the firms and countries whose removal cuts y: removes
+// some of its makers and suppliers and leaves the others less than the
+// threshold of its market.
+func (k *knocker) cutCands(y int32) []int32 {
+	if cs, ok := k.cands[y]; ok {
+		return cs
+	}
+	w := k.legal
+	ms := w.makersOf(y)
+	var all []int32
+	for _, sp := range ms {
+		all = k.firmCands(all, sp.node)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	var cs []int32
+	for _, c := range all {
+		rm := &removal{sups: map[int32]bool{}}
+		country := w.s.Node(c).Kind == graph.KindCountry
+		var group map[int32]bool
+		if !country {
+			group = k.e.firmGroup(c, w.asOf)
+		}
+		for _, sp := range ms {
+			switch {
+			case k.exempt[sp.node]:
+			case country && (sp.node == c || w.isFirm(sp.node) && w.hq(sp.node) == c), !country && group[sp.node]:
+				rm.sups[sp.node] = true
+			}
+		}
+		if len(rm.sups) > 0 && rm.remaining(w, y, ms) < k.threshold {
+			cs = append(cs, c)
+		}
+	}
+	k.cands[y] = cs
+	return cs
+}
+
+// fabCands returns the firms and countries whose removal removes fab.
+func (k *knocker) fabCands(fab int32) []int32 {
+	if cs, ok := k.cands[fab]; ok {
+		return cs
+	}
+	cs := k.firmCands(nil, k.legal.operator(fab))
+	if c := k.legal.location(fab); c >= 0 {
+		cs = append(cs, c)
+	}
+	slices.Sort(cs)
+	cs = slices.Compact(cs)
+	k.cands[fab] = cs
+	return cs
+}
+
+// firmCands appends f (a firm or country), unless it is the holder's, its
+// parents, transitively, and its headquarters country.
+func (k *knocker) firmCands(cs []int32, f int32) []int32 {
+	if f < 0 {
+		return cs
+	}
+	w := k.legal
+	if w.s.Node(f).Kind == graph.KindCountry {
+		return append(cs, f)
+	}
+	if c := w.hq(f); c >= 0 {
+		cs = append(cs, c)
+	}
+	for _, g := range w.keys(f) { // f, its parents, its country
+		if w.s.Node(g).Kind == graph.KindFirm && !k.exempt[g] {
+			cs = append(cs, g)
+		}
+	}
+	return cs
+}
+
+// failed marks a key in prover.done as failed (evalKey leaves bit 63 clear).
+const failed = 1 << 63
+
+// proverBudget bounds the steps of a witness replay.
+const proverBudget = 1 << 20
+
+// prover replays the baseline evaluation's feasible results along one
+// derivation, never through a result it is still proving (a cycle proves
+// nothing), and collects the candidates that touch it (used). Where it has
+// a choice it takes first what touches no candidate in avoid, and it
+// rotates the alternatives of a requirement by round.
+type prover struct {
+	k           *knocker
+	v           *eval
+	w           *world
+	avoid       map[int32]bool
+	strict      bool // take nothing that touches avoid
+	round       int
+	used        map[int32]bool
+	done, stack map[uint64]bool
+	steps       int
+}
+
+// clean reports whether none of cs is to be avoided.
+func (p *prover) clean(cs []int32) bool {
+	if p.avoid == nil {
+		return true
+	}
+	return !slices.ContainsFunc(cs, func(c int32) bool { return p.avoid[c] })
+}
+
+func (p *prover) use(cs []int32) {
+	for _, c := range cs {
+		p.used[c] = true
+	}
+}
+
+// enter starts proving key k if the baseline holds it true; it reports
+// whether to go on.
+func (p *prover) enter(k uint64, holds bool) bool {
+	if !holds || p.stack[k] || p.done[k|failed] || p.steps > proverBudget {
+		return false
+	}
+	p.steps++
+	p.stack[k] = true
+	return true
+}
+
+func (p *prover) leave(k uint64, ok bool) bool {
+	delete(p.stack, k)
+	if ok {
+		p.done[k] = true
+	} else {
+		// A key may fail here only because of what is on the stack; not
+		// trying it again loses witnesses, never soundness: a prover's
+		// false means "none found".
+		p.done[k|failed] = true
+	}
+	return ok
+}
+
+func (p *prover) obtain(x, h int32) bool {
+	k := evalKey(modeObtain, x, h)
+	if p.done[k] {
+		return true
+	}
+	holds, _ := p.v.obtain(x, h)
+	if !p.enter(k, holds) {
+		return false
+	}
+	pr := p.w.profile(h)
+	return p.leave(k, p.held(x, h, true) || p.buy(x, pr) || p.makeInHouse(x, h) || p.houseSupply(x, h) || p.held(x, h, false))
+}
+
+// held proves x held by h's fabs, in the first pass only through clean
+// ones.
+func (p *prover) held(x, h int32, first bool) bool {
+	if h < 0 {
+		return false
+	}
+	for _, hd := range p.w.installedBase(h)[x] {
+		ok, _, _ := p.w.installed(hd.fab, hd.tool, hd.ed, h)
+		if !ok {
+			continue
+		}
+		cs := p.k.fabCands(hd.fab)
+		if rs := p.w.sources(hd.tool); len(rs) > 0 && !p.k.keep {
+			cs = append(slices.Clip(cs), p.k.routeCands(rs[0].y, rs[0].sup.node)...) // while this route stands, the tool is serviced
+		}
+		if (first || p.strict) && !p.clean(cs) {
+			continue
+		}
+		p.use(cs)
+		return true
+	}
+	return false
+}
+
+func (p *prover) buy(x int32, pr int) bool {
+	k := evalKey(modeBuy, x, int32(pr))
+	if p.done[k] {
+		return true
+	}
+	holds, _ := p.v.buy(x, pr)
+	if !p.enter(k, holds) {
+		return false
+	}
+	rs := p.w.sources(x)
+	for pass := range 2 {
+		for _, r := range rs {
+			cs := p.k.routeCands(r.y, r.sup.node)
+			if pass == 0 && !p.clean(cs) || pass == 1 && (p.strict || p.clean(cs)) {
+				continue
+			}
+			if len(p.w.blockersP(r.sup.node, pr, r.y)) == 0 && p.canMake(r.y, r.sup.node) {
+				p.use(cs)
+				return p.leave(k, true)
+			}
+		}
+	}
+	return p.leave(k, false)
+}
+
+func (p *prover) makeInHouse(x, h int32) bool {
+	if len(p.w.house(h)) == 0 {
+		return false
+	}
+	for pass := range 2 {
+		for _, d := range p.w.down(x) {
+			cs := p.inHouseCands(d.node, h)
+			if pass == 0 && !p.clean(cs) || pass == 1 && (p.strict || p.clean(cs)) {
+				continue
+			}
+			if p.w.makesInHouse(h, d.node) && p.canMake(d.node, h) {
+				p.use(cs)
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inHouseCands returns the firms and countries whose removal takes y away
+// from h's group: its makers of y in the group, and, unless one of them is
+// the holder's own (never removed or cut), those that cut y.
+func (p *prover) inHouseCands(y, h int32) []int32 {
+	var cs []int32
+	exempt := false
+	for _, sp := range p.w.makersOf(y) {
+		if p.w.inHouse(h, sp.node) {
+			exempt = exempt || p.k.exempt[sp.node]
+			cs = p.k.firmCands(cs, sp.node)
+		}
+	}
+	if exempt {
+		return nil
+	}
+	return append(cs, p.k.cutCands(y)...)
+}
+
+func (p *prover) houseSupply(x, h int32) bool {
+	if len(p.w.house(h)) < 2 {
+		return false
+	}
+	for _, r := range p.w.sources(x) {
+		if r.sup.node == h || !p.w.inHouse(h, r.sup.node) {
+			continue
+		}
+		cs := p.k.routeCands(r.y, r.sup.node)
+		if p.strict && !p.clean(cs) {
+			continue
+		}
+		if p.canMake(r.y, r.sup.node) {
+			p.use(cs)
+			return true
+		}
+	}
+	return false
+}
+
+func (p *prover) canMake(y, h int32) bool {
+	k := evalKey(modeMake, y, h)
+	if p.done[k] {
+		return true
+	}
+	holds, _ := p.v.canMake(y, h)
+	if !p.enter(k, holds) {
+		return false
+	}
+	pr := p.w.profile(h)
+	for _, cl := range p.w.clauses(y) {
+		n := len(cl.alts)
+		met := false
+		for i := 0; !met && i < n; i++ {
+			met = p.buy(cl.alts[(i+p.round)%n].node, pr)
+		}
+		for i := 0; !met && i < n; i++ {
+			met = p.obtain(cl.alts[(i+p.round)%n].node, h)
+		}
+		if !met {
+			return p.leave(k, false)
+		}
+	}
+	if fs := p.w.fabbedAt(y); len(fs) > 0 {
+		for pass := range 2 {
+			for _, f := range fs {
+				cs := p.k.fabCands(f.node)
+				if pass == 0 && !p.clean(cs) || pass == 1 && (p.strict || p.clean(cs)) {
+					continue
+				}
+				if p.v.fabUsable(f.node, y, h) {
+					p.use(cs)
+					return p.leave(k, true)
+				}
+			}
+		}
+		return p.leave(k, false)
+	}
+	return p.leave(k, true)
 }

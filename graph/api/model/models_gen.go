@@ -361,7 +361,7 @@ type Knockouts struct {
 	Goals []Node `json:"goals"`
 	// Whether the holder can obtain every goal at baseline (nothing removed). When false, the goals it cannot obtain are already lost and cannot be knocked out.
 	Feasible bool `json:"feasible"`
-	// How many firms and countries were tried: those whose removal changes something the baseline evaluation read (a removal only takes routes away, so no other can change the answer).
+	// How many firms and countries could be knock-outs: those whose removal touches every one of a few derivations of the baseline answer (a removal only takes routes away, so no other can change it). Each is then cleared by a derivation avoiding it, or evaluated with its removal.
 	Candidates int `json:"candidates"`
 	// The single firms whose removal makes a goal obtainable at baseline unobtainable; the largest `share` first (unknown last), then the most items taken down, then by ID.
 	Firms []*Knockout `json:"firms"`
