@@ -281,6 +281,7 @@ type knocker struct {
 	firmsOf   map[int32][]int32 // country -> firms headquartered there
 	cone      []bool            // node -> its evaluation can be read by the goals' (see readCone)
 	cands     map[int32][]int32 // item or fab -> the firms and countries whose removal touches it
+	rev       map[int32][]int32 // the reverse cone, built on first use (see reverseCone)
 }
 
 // readCone marks the items whose evaluation the goals' evaluation can read,
@@ -836,25 +837,50 @@ func (k *knocker) affected(rm *removal) *marks {
 			add(tool)
 		}
 	}
+	if k.rev == nil {
+		k.rev = k.reverseCone()
+	}
 	for len(queue) > 0 {
 		z := queue[len(queue)-1]
 		queue = queue[:len(queue)-1]
-		for _, kind := range []graph.EdgeKind{graph.InstanceOf, graph.TypeOf} {
-			for _, ed := range e.out(z, kind) {
-				if _, p := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) {
-					add(p)
-				}
-			}
-		}
-		for _, ed := range e.in(z, graph.Requires) {
-			if r, _ := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) {
-				for _, d := range w.down(r) {
-					add(d.node)
-				}
-			}
+		for _, v := range k.rev[z] {
+			add(v)
 		}
 	}
 	return m
+}
+
+// reverseCone returns, for each item of the cone, the items of the cone
+// that are affected when it is (see affected): the categories above it, and
+// everything in down(R) for each R that requires it.
+func (k *knocker) reverseCone() map[int32][]int32 {
+	e, w := k.e, k.legal
+	rev := map[int32][]int32{}
+	for z, in := range k.cone {
+		if !in {
+			continue
+		}
+		var out []int32
+		for _, kind := range []graph.EdgeKind{graph.InstanceOf, graph.TypeOf} {
+			for _, ed := range e.out(int32(z), kind) {
+				if _, p := e.s.Ends(ed); k.cone[p] && visible(e.s.Edge(ed), w.asOf) {
+					out = append(out, p)
+				}
+			}
+		}
+		for _, ed := range e.in(int32(z), graph.Requires) {
+			if r, _ := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) {
+				for _, d := range w.down(r) {
+					if k.cone[d.node] {
+						out = append(out, d.node)
+					}
+				}
+			}
+		}
+		slices.Sort(out)
+		rev[int32(z)] = slices.Compact(out)
+	}
+	return rev
 }
 
 // witnessCandidates returns the firms and countries whose removal touches
@@ -926,7 +952,7 @@ func (k *knocker) survives(c int32) bool {
 }
 
 // maxWitnesses bounds the witnesses witnessCandidates builds.
-const maxWitnesses = 8
+const maxWitnesses = 4
 
 // routeCands returns the firms and countries whose removal breaks the
 // route by which sup delivers y: sup itself (see firmCands), and those that
