@@ -186,3 +186,30 @@ func ExampleScenario() {
 	// firm:foundry loses input:7nm-process blocked by [event:scenario-1 event:nl-duv event:nl-euv]
 	// firm:foundry loses product:accelerator blocked by [event:scenario-1 event:nl-duv event:nl-euv]
 }
+
+func ExampleEngine_Knockouts() {
+	e := analysis.NewEngine(exampleSnapshot())
+	// The foundry's own 7nm-class process, as of 2024: ASML supplies both
+	// lithography alternatives; with full withdrawal its installed DUV
+	// scanners stop counting too.
+	r, err := e.Knockouts("input:7nm-process", graph.MustDate("2024-01-01"), analysis.KnockoutOptions{Holder: "firm:foundry"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("feasible at baseline:", r.Feasible)
+	for _, k := range append(r.Firms, r.Countries...) {
+		fmt.Printf("%s: takes down %v; alternative also dominated: %v\n", k.Removed[0], k.TakesDown, k.AlternativeAlsoDominated)
+	}
+	// Keeping the installed base ("no new tools"), the DUV scanners the fab
+	// holds since 2021 keep the process going.
+	keep, _ := e.Knockouts("input:7nm-process", graph.MustDate("2024-01-01"),
+		analysis.KnockoutOptions{Holder: "firm:foundry", KeepInstalledBase: true, Remove: []graph.ID{"firm:asml"}})
+	fmt.Println("without ASML, keeping the installed base:", !keep.Set.KnocksOut)
+	// Output:
+	// feasible at baseline: true
+	// firm:asml: takes down [input:duv-scanners]; alternative also dominated: true
+	// firm:etchco: takes down [input:etch-tools]; alternative also dominated: false
+	// country:NLD: takes down [input:duv-scanners]; alternative also dominated: true
+	// country:USA: takes down [input:etch-tools]; alternative also dominated: false
+	// without ASML, keeping the installed base: true
+}
