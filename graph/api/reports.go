@@ -346,11 +346,14 @@ func fmtInt(v *int) string {
 //
 //	GET /reports/chokepoints.json   the chokepoint report as JSON
 //	GET /reports/chokepoints.csv    the same as CSV
+//	GET /reports/critical-suppliers.json, .csv   the knock-outs of one item (see ParseCriticalParams)
 //
 // with the query parameters asOf, of and first (see ParseReportParams).
 func (s *Server) handleReports() {
 	s.Handle("/reports/chokepoints.json", "report", s.reportHandler(FormatJSON))
 	s.Handle("/reports/chokepoints.csv", "report", s.reportHandler(FormatCSV))
+	s.Handle("/reports/critical-suppliers.json", "report", s.criticalHandler(FormatJSON))
+	s.Handle("/reports/critical-suppliers.csv", "report", s.criticalHandler(FormatCSV))
 }
 
 // reportHandler serves the chokepoint report in format. The stamp is also
