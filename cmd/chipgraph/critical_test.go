@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/chipgraph/chipgraph/graph"
+	"github.com/chipgraph/chipgraph/graph/neo4jstore/neo4jtest"
+	"github.com/chipgraph/chipgraph/loaders"
 )
 
 // TestCriticalReportMatchesHTTP: `chipgraph report critical-suppliers`
@@ -67,5 +72,36 @@ func TestCriticalReportCommandErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q, stdout %.100q; want %d and %q", code, stderr, stdout, tc.wantCode, tc.wantStderr)
 			}
 		})
+	}
+}
+
+// TestCriticalReportFromNeo4j: the critical-supplier report from the graph
+// loaded into Neo4j equals the embedded store's, but for the generation
+// time.
+func TestCriticalReportFromNeo4j(t *testing.T) {
+	store := neo4jtest.Open(t)
+	uri := neo4jtest.Config(t).URI
+	ctx := context.Background()
+	ds, _, err := loaders.Load(ctx, nil, loadOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Write(ctx, ds, graph.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"json", "csv"} {
+		args := []string{"report", "critical-suppliers", "--format", format, "--as-of", "2025-06-01",
+			"--of", "input:7nm-class-logic-process", "--for", "firm:smic"}
+		code, fromNeo4j, stderr := runCmd(t, append(args, "--neo4j-uri", uri)...)
+		if code != exitOK {
+			t.Fatalf("--neo4j-uri: exit %d: %s", code, stderr)
+		}
+		code, embedded, stderr := runCmd(t, args...)
+		if code != exitOK {
+			t.Fatalf("embedded: exit %d: %s", code, stderr)
+		}
+		if got, want := withoutGenerationTime(t, format, fromNeo4j), withoutGenerationTime(t, format, embedded); got != want {
+			t.Errorf("%s: from Neo4j\n%.1500s\nembedded\n%.1500s", format, got, want)
+		}
 	}
 }
