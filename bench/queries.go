@@ -83,7 +83,8 @@ RETURN {nodes: [n IN nodes(p) | n.id], length: length(p)} AS row`,
 // x = those among them without an OR-group; k = 1 if an active control
 // covers it directly. score = max(HHI) / 10,000 × ln(1 + d) × x / d ×
 // (1 + 0.5 k), 0 when d = 0, as analysis.ScoreFormula but with direct
-// dependents.
+// dependents, the known shares only (no estimate for suppliers without a
+// share) and no one-supply OR-groups.
 var q3 = question{
 	name: "Q3", title: "chokepoints of a product", field: "chokepoints",
 	graphql: `query Q3($of: ID, $asOf: Date) { chokepoints(of: $of, asOf: $asOf, first: 20) { input { id } hhi topShare supplierCount dependents score } }`,

@@ -18,7 +18,7 @@ import (
 )
 
 const reportUsage = `
-Print a report to standard output. The one report is "chokepoints": inputs
+Print a report to standard output. "chokepoints": inputs
 ranked by chokepoint score, the table of the GraphQL query chokepoints and of
 GET /reports/chokepoints.json and .csv, made by the same code from the same
 data (the curated dataset built into the binary plus every --data source,
@@ -36,19 +36,30 @@ row, then one row per input; the last five columns (datasetVersion, asOf, of,
 first, generatedAt) stamp every row. A figure is reproduced by the same
 datasetVersion, asOf and parameters.
 
+"critical-suppliers": the single firms and countries whose removal makes
+the item --of (required) infeasible, the table of the GraphQL query knockouts
+and of GET /reports/critical-suppliers.json and .csv: --for ID (the holder;
+default the item's maker), --as-of DATE, --threshold PERCENT (default 10)
+and --ignore-controls (the physical supply chain) as in that query; stamped
+the same way (the CSV's last eight columns).
+
 With --neo4j-uri (or NEO4J_URI), the report is made from the graph last
 loaded into that Neo4j by "chipgraph load", as "chipgraph serve --neo4j-uri"
 serves it.`
 
 // reportFlags maps the report's parameters (api.ParseReportParams) to the
 // flags that set them, for error messages.
-var reportFlags = map[string]string{"asOf": "--as-of", "of": "--of", "first": "--first"}
+var reportFlags = map[string]string{"asOf": "--as-of", "of": "--of", "first": "--first", "for": "--for",
+	"threshold": "--threshold", "ignoreControls": "--ignore-controls"}
 
 func runReport(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags("chipgraph report chokepoints [--as-of DATE] [--of ID] [--first N] [--format json|csv] [--data KIND:PATH ... | --neo4j-uri URI]", reportUsage)
+	fs := newFlags("chipgraph report chokepoints|critical-suppliers [--as-of DATE] [--of ID] [--first N] [--for ID] [--threshold PERCENT] [--ignore-controls] [--format json|csv] [--data KIND:PATH ... | --neo4j-uri URI]", reportUsage)
 	asOf := fs.String("as-of", "", "the day shares and controls are read at, YYYY-MM-DD (default today, UTC)")
 	of := fs.String("of", "", "rank only the inputs upstream of this node ID, e.g. product:ascend-910c")
 	first := fs.Int("first", 0, "keep the top N rows (default: all)")
+	holder := fs.String("for", "", "critical-suppliers: the firm or country that must obtain the item (default: its maker)")
+	threshold := fs.String("threshold", "", "critical-suppliers: the share, in percent, the remaining suppliers must hold (default 10)")
+	ignore := fs.Bool("ignore-controls", false, "critical-suppliers: set the recorded controls aside")
 	format := fs.String("format", api.FormatJSON, "json or csv")
 	var data specList
 	fs.Var(&data, "data", "an extra data source KIND:PATH; repeatable")
@@ -60,9 +71,9 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 	}
 	switch {
 	case len(rest) == 0:
-		return usageErrorf("name the report: chipgraph report chokepoints")
-	case rest[0] != "chokepoints":
-		return usageErrorf("unknown report %q; the one report is chokepoints", rest[0])
+		return usageErrorf("name the report: chipgraph report chokepoints|critical-suppliers")
+	case rest[0] != "chokepoints" && rest[0] != "critical-suppliers":
+		return usageErrorf("unknown report %q; the reports are chokepoints and critical-suppliers", rest[0])
 	case len(rest) > 1:
 		return usageErrorf("unexpected argument %q (data sources go in --data KIND:PATH)", rest[1])
 	}
@@ -71,6 +82,18 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 	}
 	if *format != api.FormatJSON && *format != api.FormatCSV {
 		return usageErrorf("--format %q: want json or csv", *format)
+	}
+	if rest[0] == "critical-suppliers" {
+		return runCriticalReport(ctx, env, fs, cfg, data, *format, *asOf, *of, *holder, *threshold, *ignore)
+	}
+	misplaced := ""
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "for" || f.Name == "threshold" || f.Name == "ignore-controls" {
+			misplaced = f.Name
+		}
+	})
+	if misplaced != "" {
+		return usageErrorf("--%s belongs to the critical-suppliers report", misplaced)
 	}
 	// Only the flags given become parameters, so that --as-of "" is an
 	// error as asOf= is for the HTTP report, not today's figures.
@@ -172,4 +195,46 @@ func buildVersion() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
+}
+
+// runCriticalReport prints the critical-supplier report (see reportUsage).
+func runCriticalReport(ctx context.Context, env *Env, fs *flag.FlagSet, cfg neo4jstore.Config, data specList,
+	format, asOf, of, holder, threshold string, ignore bool) error {
+	q := url.Values{}
+	for name, v := range map[string]string{"asOf": asOf, "of": of, "for": holder, "threshold": threshold} {
+		if v != "" {
+			q.Set(name, v)
+		}
+	}
+	usedFirst := false
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "ignore-controls":
+			q.Set("ignoreControls", strconv.FormatBool(ignore))
+		case "first":
+			usedFirst = true
+		}
+	})
+	if usedFirst {
+		return usageErrorf("--first belongs to the chokepoints report")
+	}
+	params, err := api.ParseCriticalParams(q)
+	if err != nil {
+		return flagError(err, true)
+	}
+	var view *api.View
+	if cfg.URI != "" {
+		view, err = neo4jView(ctx, cfg)
+	} else {
+		view, err = loadView(ctx, env, data)
+	}
+	if err != nil {
+		return err
+	}
+	rep, err := api.NewCriticalReport(view, params, "chipgraph "+buildVersion(), time.Now())
+	if err != nil {
+		var pe *api.ParamError
+		return flagError(err, errors.As(err, &pe) && pe.Code == api.CodeBadUserInput)
+	}
+	return api.WriteCriticalReport(env.Stdout, rep, format)
 }

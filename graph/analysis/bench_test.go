@@ -340,3 +340,37 @@ func BenchmarkMemory(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkKnockouts is knockouts(of: product) for its maker: every single
+// firm and country knock-out of one product (a cold evaluation per
+// candidate; nothing is cached between queries), cycling through the
+// fixture's products.
+func BenchmarkKnockouts(b *testing.B) {
+	for _, n := range sizes(b) {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			f := getFixture(b, n)
+			var lat latencies
+			i, cands, kos, feasible := 0, 0, 0, 0
+			b.ReportAllocs()
+			for b.Loop() {
+				p := f.products[i%len(f.products)]
+				i++
+				lat.time(func() {
+					r, err := f.e.Knockouts(p, benchAsOf, analysis.KnockoutOptions{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					cands += r.Candidates
+					kos += len(r.Firms) + len(r.Countries)
+					if r.Feasible {
+						feasible++
+					}
+				})
+			}
+			lat.report(b)
+			b.ReportMetric(float64(cands)/float64(i), "candidates/op")
+			b.ReportMetric(float64(kos)/float64(i), "knockouts/op")
+			b.ReportMetric(float64(feasible)/float64(i), "feasible-frac")
+		})
+	}
+}

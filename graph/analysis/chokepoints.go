@@ -14,8 +14,12 @@ import (
 
 // ScoreFormula is the definition of Chokepoint.Score, for API documentation.
 const ScoreFormula = "score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where " +
-	"c = max(firm HHI, country HHI) ÷ 10,000 from the known shares (0 when none is known), " +
-	"d = dependents, x = dependents with no alternative avoiding the input, " +
+	"c = concentration: max(firm HHI, country HHI) ÷ 10,000, with the share the known shares leave unclaimed " +
+	"split equally among the named suppliers without a share (a lower bound, flagged), " +
+	"or, for an alternative of an OR-group whose alternatives share one dominant firm (a majority share), " +
+	"the group's combined concentration (each supplier's share averaged over the alternatives) when higher; " +
+	"d = dependents, x = dependents with no alternative avoiding the input, where the other alternatives of " +
+	"such a group are no alternative (the group is one supply); " +
 	"k = 1 if an active control covers the input (0 otherwise); score = 0 when d = 0."
 
 // Chokepoint is one input assessed as a chokepoint at an as-of date. Shares
@@ -78,6 +82,18 @@ type Chokepoint struct {
 	// Controls covering all items (entity listings) are about firms, not
 	// this input, and are not listed.
 	Controls []graph.ID
+
+	// Concentration is c of ScoreFormula, on 0–1: the larger HHI with
+	// unknown shares estimated, or the combined concentration of a
+	// one-supply OR-group it belongs to when higher. Estimated reports that
+	// unknown shares were estimated (LowerBound is then set too).
+	Concentration float64
+	Estimated     bool
+	// SharedSupply lists the other alternatives of the OR-groups this input
+	// belongs to whose alternatives all have the same dominant firm (a
+	// majority share): together they are one supply, and none of them is an
+	// alternative avoiding it. ID order.
+	SharedSupply []graph.ID
 
 	// Score ranks chokepoints; see ScoreFormula.
 	Score float64
@@ -207,12 +223,17 @@ func (e *Engine) buildTable(asOf graph.Date) *table {
 	for r, v := range inputs {
 		t.row[v] = int32(r)
 	}
-	deps, exposed := e.dependents(asOf, inputs)
-	w := e.newWorld(asOf, nil)
+	est := make([]estimate, len(inputs))
 	for r, v := range inputs {
 		c := &t.rows[r]
 		c.Input = s.Node(v).ID
-		e.shares(c, v, asOf)
+		est[r] = e.shares(c, v, asOf)
+	}
+	one := e.oneSupplyGroups(t, est, asOf)
+	deps, exposed := e.dependents(asOf, inputs, one)
+	w := e.newWorld(asOf, nil)
+	for r, v := range inputs {
+		c := &t.rows[r]
 		c.Dependents, c.Exposed = deps[r], exposed[r]
 		c.Alternatives = c.Dependents - c.Exposed
 		c.HasAlternative = c.Dependents > 0 && c.Exposed == 0
@@ -241,15 +262,7 @@ func baseScore(c *Chokepoint) float64 {
 	if c.Dependents == 0 {
 		return 0
 	}
-	conc := 0.0
-	if c.HHI != nil {
-		conc = *c.HHI
-	}
-	if c.CountryHHI != nil {
-		conc = max(conc, *c.CountryHHI)
-	}
-	conc = min(conc, 10000) / 10000
-	return conc * math.Log1p(float64(c.Dependents)) * float64(c.Exposed) / float64(c.Dependents)
+	return c.Concentration * math.Log1p(float64(c.Dependents)) * float64(c.Exposed) / float64(c.Dependents)
 }
 
 func withControls(base float64, controlled bool) float64 {
@@ -277,6 +290,7 @@ func (w *world) itemControls(x int32) []graph.ID {
 // level accumulates the share rows of one level (firms or countries).
 type level struct {
 	shares          map[int32]float64 // supplier -> known share
+	unk             []int32           // suppliers named without a share
 	unknown, agg    int
 	aggShare        float64
 	named           int
@@ -296,6 +310,7 @@ func (l *level) add(sup int32, ed *graph.Edge) {
 	case !ed.HasShare():
 		l.unknown++
 		l.named++
+		l.unk = append(l.unk, sup)
 	default:
 		l.shares[sup] += ed.Share
 		l.named++
@@ -337,8 +352,9 @@ func (l *level) reasons(name string) []string {
 	return rs
 }
 
-// shares fills in the concentration figures of input v at asOf.
-func (e *Engine) shares(c *Chokepoint, v int32, asOf graph.Date) {
+// shares fills in the concentration figures of input v at asOf, and
+// returns the estimated share maps the concentration is read from.
+func (e *Engine) shares(c *Chokepoint, v int32, asOf graph.Date) estimate {
 	s := e.s
 	y := asOf.Year()
 	firms, countries := newLevel(), newLevel()
@@ -432,8 +448,14 @@ func (e *Engine) shares(c *Chokepoint, v int32, asOf graph.Date) {
 	if c.HHI == nil && c.CountryHHI == nil {
 		reasons = append(reasons, "no shares recorded")
 	}
+	est := e.estimate(c, firms, countries, suppliers, asOf)
+	if c.Estimated {
+		lower = true
+		reasons = append(reasons, fmt.Sprintf("concentration estimated from %d named suppliers in %d countries", c.SupplierCount, est.countryCount))
+	}
 	c.LowerBound = lower
 	c.Reason = strings.Join(reasons, "; ")
+	return est
 }
 
 func (e *Engine) hqAt(f int32, asOf graph.Date) int32 {

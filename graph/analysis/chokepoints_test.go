@@ -83,13 +83,18 @@ func TestChokepoints(t *testing.T) {
 		order = append(order, string(c.Input))
 	}
 	// Scores (ln(1+d) × x/d × concentration × control factor):
-	//   resist: d=4 (proc, accel, chip, chip2), x=4, c=max(1525, 8100)/1e4 = 0.81: 0.81·ln5 = 1.3037
-	//   euv:    d=4 (proc, accel, chip; scanner-user through product:nxe), x=1 (scanner-user:
-	//           proc has DUV), c=1, controlled: ln5·1/4·1.5 = 0.6035
+	//   euv:    d=4 (proc, accel, chip; scanner-user through product:nxe), x=4: proc's
+	//           alternative, DUV, has the same dominant firm (ASML 91 %), so the litho group is
+	//           one supply and no alternative; c=1, controlled: ln5·1.5 = 2.4142
+	//   resist: d=4 (proc, accel, chip, chip2), x=4, c=max(1525, 8100)/1e4 = 0.81 (Shin-Etsu's
+	//           unknown share gets nothing: the known and aggregate shares sum to 100 %): 0.81·ln5 = 1.3037
+	//   duv:    d=3 (proc, accel, chip), x=3 (one supply with EUV); c is the group's combined
+	//           concentration, higher than its own 0.8362: ASML (100+91)/2 = 95.5, Nikon 4.5;
+	//           countries NLD 95.5, JPN 4.5: 0.91405·ln4 = 1.2671
 	//   etch:   d=3, x=3, c=0.34 (firms: 2500+900; derived countries the same): 0.34·ln4 = 0.4713
-	//   the rest score 0 (duv has an alternative everywhere; accel has no dependents; proc no
-	//   shares), in ID order.
-	wantOrder := "input:resist input:euv input:etch input:accel input:duv input:future input:gas input:proc input:sub"
+	//   the rest score 0 (accel has no dependents; proc, sub and future no supplier; gas only an
+	//   aggregate one), in ID order.
+	wantOrder := "input:euv input:resist input:duv input:etch input:accel input:future input:gas input:proc input:sub"
 	if got := strings.Join(order, " "); got != wantOrder {
 		t.Errorf("order %s\nwant  %s", got, wantOrder)
 	}
@@ -108,13 +113,13 @@ func TestChokepoints(t *testing.T) {
 			reason: "firms: 1 of 3 named suppliers have no share; firms: aggregate providers hold 45%; " +
 				"countries: aggregate providers hold 10%",
 			suppliers: 3, deps: 4, exposed: 4},
-		{id: "input:euv", score: math.Log(5) / 4 * 1.5, top: "firm:asml", topShare: "100", hhi: "1e+04", chhi: "1e+04",
-			topCty: "country:NLD", suppliers: 1, deps: 4, exposed: 1, controls: []string{"event:nl-euv"}},
+		{id: "input:euv", score: math.Log(5) * 1.5, top: "firm:asml", topShare: "100", hhi: "1e+04", chhi: "1e+04",
+			topCty: "country:NLD", suppliers: 1, deps: 4, exposed: 4, controls: []string{"event:nl-euv"}},
 		{id: "input:etch", score: 0.34 * math.Log(4), top: "firm:lam", topShare: "50", hhi: "3400", chhi: "3400",
 			topCty: "country:USA", derived: true, lower: true, reason: "firms: known shares sum to 80%",
 			suppliers: 2, deps: 3, exposed: 3},
-		{id: "input:duv", top: "firm:asml", topShare: "91", hhi: "8362", chhi: "8362", topCty: "country:NLD", derived: true,
-			suppliers: 2, deps: 3, hasAlt: true},
+		{id: "input:duv", score: 0.91405 * math.Log(4), top: "firm:asml", topShare: "91", hhi: "8362", chhi: "8362",
+			topCty: "country:NLD", derived: true, suppliers: 2, deps: 3, exposed: 3},
 		// Aggregate providers never become the top supplier.
 		{id: "input:gas", top: "", topShare: "nil", hhi: "nil", chhi: "nil", lower: true,
 			reason: "firms: aggregate providers hold 100%; no shares recorded"},
@@ -137,6 +142,12 @@ func TestChokepoints(t *testing.T) {
 			t.Errorf("%s: alternatives %d", tc.id, c.Alternatives)
 		}
 	}
+	if got := byID["input:euv"].SharedSupply; !slices.Equal(got, ids("input:duv")) {
+		t.Errorf("euv shares its supply with %v, want input:duv", got)
+	}
+	if got := byID["input:duv"]; !slices.Equal(got.SharedSupply, ids("input:euv")) || math.Abs(got.Concentration-0.91405) > 1e-9 {
+		t.Errorf("duv: shared supply %v, concentration %v", got.SharedSupply, got.Concentration)
+	}
 
 	// 2025: JSR's 2025 row (40 %) replaces its 2019 row: HHI 1600 + 625.
 	cs, _ = e.Chokepoints("product:chip2", date("2025-06-01"), 0)
@@ -149,12 +160,12 @@ func TestChokepoints(t *testing.T) {
 	for _, c := range cs {
 		got = append(got, string(c.Input))
 	}
-	if strings.Join(got, " ") != "input:resist input:euv input:etch" {
+	if strings.Join(got, " ") != "input:euv input:resist input:duv" {
 		t.Errorf("of chip, first 3: %v", got)
 	}
 	// Before the Dutch control, EUV scores without the control factor.
 	cs, _ = e.Chokepoints("product:scanner-user", date("2019-05-31"), 0)
-	if len(cs) != 1 || cs[0].Input != "input:euv" || len(cs[0].Controls) != 0 || math.Abs(cs[0].Score-math.Log(5)/4) > 1e-9 {
+	if len(cs) != 1 || cs[0].Input != "input:euv" || len(cs[0].Controls) != 0 || math.Abs(cs[0].Score-math.Log(5)) > 1e-9 {
 		t.Errorf("euv before the control: %+v", cs)
 	}
 	if _, err := e.Chokepoints("product:nope", 0, 5); graph.KindOf(err) != graph.NotFound {
@@ -305,4 +316,55 @@ func renderChokepoints(cs []analysis.Chokepoint) string {
 			f(c.CountryHHI), c.Reason, c.LowerBound, c.SupplierCount, c.Dependents, c.Exposed, c.Controls, c.Score)
 	}
 	return sb.String()
+}
+
+// TestChokepointsUnknownShares: named suppliers without shares are scored
+// from what is known (an equal split of the unclaimed share, by firm and by
+// headquarters), flagged as a lower bound, never 0; and an OR-group whose
+// alternatives have different dominant firms stays an alternative.
+func TestChokepointsUnknownShares(t *testing.T) {
+	b := newDS()
+	b.firm("firm:a", "country:AAA").firm("firm:b", "country:AAA").firm("firm:c", "country:BBB").firm("firm:d", "country:BBB")
+	b.requires("product:p", "input:resist").requires("product:p", "input:pack")
+	b.requires("product:p", "input:x", group("g")).requires("product:p", "input:y", group("g"))
+	// resist: three suppliers, no share: firms 3 × 33.3 %, countries AAA 66.7, BBB 33.3.
+	b.supplies("firm:a", "input:resist", -1, 2024, "").supplies("firm:b", "input:resist", -1, 2024, "")
+	b.supplies("firm:c", "input:resist", -1, 2024, "")
+	// pack: a holds 60 %, b and d named without a share: 20 % each.
+	b.supplies("firm:a", "input:pack", 60, 2024, "").supplies("firm:b", "input:pack", -1, 2024, "")
+	b.edge("firm:d", graph.Makes, "input:pack")
+	// x and y: different dominant firms, so each is an alternative to the other.
+	b.supplies("firm:a", "input:x", 90, 2024, "").supplies("firm:c", "input:x", 10, 2024, "")
+	b.supplies("firm:c", "input:y", 90, 2024, "").supplies("firm:a", "input:y", 10, 2024, "")
+	e := analysis.NewEngine(b.snap(t))
+	cs, err := e.Chokepoints("", date("2025-01-01"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[graph.ID]analysis.Chokepoint{}
+	for _, c := range cs {
+		byID[c.Input] = c
+	}
+	for _, tc := range []struct {
+		id   string
+		conc float64
+	}{
+		// Firms 3 × 33.3 % (3,333); countries AAA 66.7 %, BBB 33.3 % (5,556).
+		{"input:resist", ((200.0/3)*(200.0/3) + (100.0/3)*(100.0/3)) / 1e4},
+		// Firms 60, 20, 20 (4,400); countries AAA 80 %, BBB 20 % (6,800).
+		{"input:pack", (6400 + 400) / 1e4},
+	} {
+		c := byID[graph.ID(tc.id)]
+		if math.Abs(c.Concentration-tc.conc) > 1e-9 || !c.Estimated || !c.LowerBound ||
+			!strings.Contains(c.Reason, "concentration estimated from 3 named suppliers in 2 countries") ||
+			math.Abs(c.Score-tc.conc*math.Log(2)) > 1e-9 {
+			t.Errorf("%s: concentration %v (want %v), estimated %v, lower %v, reason %q, score %v", tc.id, c.Concentration, tc.conc,
+				c.Estimated, c.LowerBound, c.Reason, c.Score)
+		}
+	}
+	for _, id := range []graph.ID{"input:x", "input:y"} {
+		if c := byID[id]; c.Exposed != 0 || len(c.SharedSupply) != 0 || c.Score != 0 {
+			t.Errorf("%s: exposed %d, shared supply %v, score %v; want an alternative", id, c.Exposed, c.SharedSupply, c.Score)
+		}
+	}
 }

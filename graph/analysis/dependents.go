@@ -20,10 +20,11 @@ type itemGraph struct {
 	reqOff, req    []int32
 	clOff, altOff  []int32
 	alts           []int32
+	one            []bool // per clause: a one-supply group (see oneSupplyGroups)
 	succOff, succs []int32
 }
 
-func (e *Engine) buildItemGraph(asOf graph.Date) (*itemGraph, []int32) {
+func (e *Engine) buildItemGraph(asOf graph.Date, one map[[2]int32]bool) (*itemGraph, []int32) {
 	s := e.s
 	local := make([]int32, s.NumNodes())
 	for i := range local {
@@ -40,6 +41,7 @@ func (e *Engine) buildItemGraph(asOf graph.Date) (*itemGraph, []int32) {
 	g.parOff, g.reqOff, g.clOff = make([]int32, 1, n+1), make([]int32, 1, n+1), make([]int32, 1, n+1)
 	g.altOff = []int32{0}
 	var groups []string
+	var oneOf []bool
 	for _, v := range g.nodes {
 		for _, k := range []graph.EdgeKind{graph.InstanceOf, graph.TypeOf} {
 			for _, ed := range e.out(v, k) {
@@ -64,20 +66,24 @@ func (e *Engine) buildItemGraph(asOf graph.Date) (*itemGraph, []int32) {
 			if edge.Group == "" {
 				g.alts = append(g.alts, local[to])
 				g.altOff = append(g.altOff, int32(len(g.alts)))
+				g.one = append(g.one, false)
 				continue
 			}
 			j := slices.Index(groups, edge.Group)
 			if j < 0 {
 				groups = append(groups, edge.Group)
 				grouped = append(grouped, nil)
+				oneOf = append(oneOf, one[[2]int32{v, to}])
 				j = len(groups) - 1
 			}
 			grouped[j] = append(grouped[j], local[to])
 		}
-		for _, alts := range grouped {
+		for j, alts := range grouped {
 			g.alts = append(g.alts, alts...)
 			g.altOff = append(g.altOff, int32(len(g.alts)))
+			g.one = append(g.one, oneOf[j])
 		}
+		oneOf = oneOf[:0]
 		g.reqOff = append(g.reqOff, int32(len(g.req)))
 		g.clOff = append(g.clOff, int32(len(g.altOff)-1))
 	}
@@ -181,8 +187,12 @@ type masks struct{ taxo, dep, unsat mask }
 // iterated to their least fixed point. The per-bit counts are summed with
 // bit-sliced counters. Items are renumbered in topological order, so a pass
 // sweeps memory in order; batches run in parallel.
-func (e *Engine) dependents(asOf graph.Date, inputs []int32) (deps, exposed []int) {
-	g0, local := e.buildItemGraph(asOf)
+//
+// A clause that is a one-supply group (one[(item, alternative)], see
+// oneSupplyGroups) counts as unsatisfied when any of its alternatives (or a
+// category one belongs to) is removed.
+func (e *Engine) dependents(asOf graph.Date, inputs []int32, one map[[2]int32]bool) (deps, exposed []int) {
+	g0, local := e.buildItemGraph(asOf, one)
 	order, start := g0.localityOrder(g0.sccs())
 	g := g0.renumber(order)
 	n := len(g.nodes)
@@ -354,6 +364,7 @@ func (g *itemGraph) renumber(order []int32) *itemGraph {
 				r.alts = append(r.alts, pos[a])
 			}
 			r.altOff = append(r.altOff, int32(len(r.alts)))
+			r.one = append(r.one, g.one[c])
 		}
 		r.clOff = append(r.clOff, int32(len(r.altOff)-1))
 	}
@@ -391,6 +402,13 @@ func (g *itemGraph) eval(u int32, bitOf []int32, m []masks) bool {
 		}
 		for w := range chunkWords {
 			x.unsat[w] |= all[w]
+		}
+		if g.one[c] {
+			for _, a := range alts {
+				for w := range chunkWords {
+					x.unsat[w] |= m[a].taxo[w]
+				}
+			}
 		}
 	}
 	changed := x != m[u]

@@ -132,11 +132,11 @@ func ExampleChokepoints() {
 	}
 	fmt.Println(analysis.ScoreFormula)
 	// Output:
+	// input:euv-scanners: score 1.648, HHI 10000, lower bound false, top "firm:asml", 2 dependents (2 without alternative), controls [event:nl-euv]
+	// input:duv-scanners: score 1.503, HHI 8281, lower bound true, top "firm:asml", 2 dependents (2 without alternative), controls [event:nl-duv]
+	// input:7nm-process: score 0.693, HHI unknown, lower bound true, top "", 1 dependents (1 without alternative), controls []
 	// input:etch-tools: score 0.222, HHI 2025, lower bound true, top "firm:etchco", 2 dependents (2 without alternative), controls []
-	// input:7nm-process: score 0.000, HHI unknown, lower bound false, top "", 1 dependents (1 without alternative), controls []
-	// input:duv-scanners: score 0.000, HHI 8281, lower bound true, top "firm:asml", 2 dependents (0 without alternative), controls [event:nl-duv]
-	// input:euv-scanners: score 0.000, HHI 10000, lower bound false, top "firm:asml", 2 dependents (0 without alternative), controls [event:nl-euv]
-	// score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where c = max(firm HHI, country HHI) ÷ 10,000 from the known shares (0 when none is known), d = dependents, x = dependents with no alternative avoiding the input, k = 1 if an active control covers the input (0 otherwise); score = 0 when d = 0.
+	// score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where c = concentration: max(firm HHI, country HHI) ÷ 10,000, with the share the known shares leave unclaimed split equally among the named suppliers without a share (a lower bound, flagged), or, for an alternative of an OR-group whose alternatives share one dominant firm (a majority share), the group's combined concentration (each supplier's share averaged over the alternatives) when higher; d = dependents, x = dependents with no alternative avoiding the input, where the other alternatives of such a group are no alternative (the group is one supply); k = 1 if an active control covers the input (0 otherwise); score = 0 when d = 0.
 }
 
 func ExampleFeasibility() {
@@ -187,4 +187,31 @@ func ExampleScenario() {
 	// firm:designer loses product:accelerator blocked by [event:scenario-1 event:nl-duv event:nl-euv]
 	// firm:foundry loses input:7nm-process blocked by [event:scenario-1 event:nl-duv event:nl-euv]
 	// firm:foundry loses product:accelerator blocked by [event:scenario-1 event:nl-duv event:nl-euv]
+}
+
+func ExampleEngine_Knockouts() {
+	e := analysis.NewEngine(exampleSnapshot())
+	// The foundry's own 7nm-class process, as of 2024: ASML supplies both
+	// lithography alternatives; with full withdrawal its installed DUV
+	// scanners stop counting too.
+	r, err := e.Knockouts("input:7nm-process", graph.MustDate("2024-01-01"), analysis.KnockoutOptions{Holder: "firm:foundry"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("feasible at baseline:", r.Feasible)
+	for _, k := range append(r.Firms, r.Countries...) {
+		fmt.Printf("%s: takes down %v; alternative also dominated: %v\n", k.Removed[0], k.TakesDown, k.AlternativeAlsoDominated)
+	}
+	// Keeping the installed base ("no new tools"), the DUV scanners the fab
+	// holds since 2021 keep the process going.
+	keep, _ := e.Knockouts("input:7nm-process", graph.MustDate("2024-01-01"),
+		analysis.KnockoutOptions{Holder: "firm:foundry", KeepInstalledBase: true, Remove: []graph.ID{"firm:asml"}})
+	fmt.Println("without ASML, keeping the installed base:", !keep.Set.KnocksOut)
+	// Output:
+	// feasible at baseline: true
+	// firm:asml: takes down [input:duv-scanners]; alternative also dominated: true
+	// firm:etchco: takes down [input:etch-tools]; alternative also dominated: false
+	// country:NLD: takes down [input:duv-scanners]; alternative also dominated: true
+	// country:USA: takes down [input:etch-tools]; alternative also dominated: false
+	// without ASML, keeping the installed base: true
 }

@@ -333,6 +333,12 @@ func (v *eval) solve(k uint64, f func() (bool, int)) (bool, int) {
 	if v.w.stopped() {
 		return false, inf
 	}
+	if v.w.rm != nil {
+		if r, ok := v.w.rm.reuse(k); ok { // the removal cannot change it (see knockout.go)
+			v.memo[k] = r
+			return r, inf
+		}
+	}
 	if v.w.shared != nil {
 		if r, ok := v.w.shared.load(k); ok {
 			v.memo[k] = r
@@ -530,6 +536,9 @@ func (v *eval) clause(cl clause, h int32) (bool, int) {
 }
 
 func (v *eval) fabUsable(fab, y, h int32) bool {
+	if v.w.rm != nil && v.w.rm.fabGone(fab) {
+		return false
+	}
 	op := v.w.operator(fab)
 	return op < 0 || len(v.w.blockers(op, h, y)) == 0
 }

@@ -58,6 +58,11 @@ func (w *world) profile(h int32) int {
 	if h < 0 {
 		return 0
 	}
+	if w.legal != nil { // a removal binds no one differently: share the legal world's profiles
+		p := w.legal.profile(h)
+		w.profSets, w.profGrants = w.legal.profSets, w.legal.profGrants
+		return p
+	}
 	if p, ok := w.profOf[h]; ok {
 		return p
 	}
@@ -149,6 +154,9 @@ func (w *world) exemptsItem(c *ctl, y int32) bool {
 func (w *world) reaches(c *ctl, sup, y int32) (bool, string) {
 	if c.issuer < 0 {
 		return false, ""
+	}
+	if w.legal != nil {
+		return w.legal.reaches(c, sup, y)
 	}
 	if c.buyer {
 		if hq := w.hq(sup); hq != c.issuer {
@@ -277,8 +285,15 @@ search:
 func (w *world) installed(fab, tool, ed, h int32) (bool, []int, string) {
 	loc := w.location(fab)
 	p := w.profile(h)
+	if w.rm != nil && !w.rm.serviced(w, tool) {
+		return false, nil, "every vendor removed"
+	}
+	legal := w
+	if w.legal != nil {
+		legal = w.legal
+	}
 	var vendors []int32
-	for _, r := range w.sources(tool) {
+	for _, r := range legal.sources(tool) {
 		if !slices.Contains(vendors, r.sup.node) {
 			vendors = append(vendors, r.sup.node)
 		}

@@ -53,6 +53,12 @@ type world struct {
 	heldBy map[int32]map[int32][]held // holder -> item -> installed-base edges standing for it
 	shared *feasCache                 // settled results shared by the epoch's queries; nil with hypothetical controls
 
+	// rm, when set, removes suppliers and fabs (see knockout.go); legal is
+	// then the same world without the removal, which answers what the law
+	// reads (control reach, the vendors of a tool). Both nil otherwise.
+	rm    *removal
+	legal *world
+
 	// Control profiles (see profile): profile 0 binds nothing.
 	profOf    map[int32]int
 	profSets  [][]bool // profile -> control index -> binds
@@ -286,6 +292,9 @@ func (w *world) fabs(h int32) []int32 {
 		for _, ed := range w.e.in(f, graph.OperatedBy) {
 			if visible(w.s.Edge(ed), w.asOf) {
 				fab, _ := w.s.Ends(ed)
+				if w.rm != nil && w.rm.fabs[fab] {
+					continue
+				}
 				fs = append(fs, fab)
 			}
 		}
@@ -434,6 +443,9 @@ func (w *world) makersOf(y int32) []supplier {
 	slices.SortStableFunc(firms, byNode)
 	slices.SortStableFunc(countries, byNode)
 	ms := append(slices.CompactFunc(firms, sameNode), slices.CompactFunc(countries, sameNode)...)
+	if w.rm != nil {
+		ms = w.rm.makers(w, y, ms)
+	}
 	w.makers[y] = ms
 	return ms
 }
@@ -453,6 +465,11 @@ func (w *world) isFirm(i int32) bool { return i >= 0 && w.s.Node(i).Kind == grap
 // leave "ASML supplies ArF immersion tools" as an uncovered way around it.
 func (w *world) sources(x int32) []route {
 	if rs, ok := w.srcs[x]; ok {
+		return rs
+	}
+	if w.rm != nil {
+		rs := w.rm.sources(w, x)
+		w.srcs[x] = rs
 		return rs
 	}
 	down := w.down(x)

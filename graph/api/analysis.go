@@ -297,14 +297,17 @@ func (r *results) chokepoint(c analysis.Chokepoint) *model.Chokepoint {
 			}
 			return optString(c.Reason)
 		}(),
-		ShareSources:    sourceModels(r.snap, c.Sources),
-		SupplierCount:   c.SupplierCount,
-		Dependents:      c.Dependents,
-		Exposed:         c.Exposed,
-		Alternatives:    c.Alternatives,
-		HasAlternatives: c.HasAlternative,
-		Controls:        r.events(c.Controls),
-		Score:           round(c.Score, 4),
+		ShareSources:           sourceModels(r.snap, c.Sources),
+		SupplierCount:          c.SupplierCount,
+		Dependents:             c.Dependents,
+		Exposed:                c.Exposed,
+		Alternatives:           c.Alternatives,
+		HasAlternatives:        c.HasAlternative,
+		Controls:               r.events(c.Controls),
+		Concentration:          round(c.Concentration, 4),
+		ConcentrationEstimated: c.Estimated,
+		SharedSupply:           r.nodes(c.SharedSupply),
+		Score:                  round(c.Score, 4),
 	}
 	if c.TopSupplier != "" {
 		out.TopSupplier = r.node(c.TopSupplier)

@@ -23,7 +23,7 @@ const (
 	eventSel      = `id name date effective kind authority issuer { id name }`
 	chokepointSel = `input { id name } topSupplier { id name } topShare hhi firmHHI countryHHI countryDerived
 		topCountry { id } topCountryShare lowerBound lowerBoundReason shareYear shareSources { id } supplierCount
-		dependents exposed alternatives hasAlternatives controls { id } score`
+		dependents exposed alternatives hasAlternatives controls { id } concentration concentrationEstimated sharedSupply { id } score`
 	feasibilitySel = `item { id name } holder { id name } asOf feasible blockedBy { ` + eventSel + ` } explanation
 		routes { kind item { id } via { id } feasible blockedBy { id } reason } paths { ` + pathSel + ` }
 		status licences { control { id licencePolicy } policy grant { id kind conditions licenses { id } } status supplier { id } item { id } conditions }
@@ -92,8 +92,9 @@ var analysisQueries = map[string]string{
 		upstream { id route evidence item { id } } } } }`,
 	// "If Japan restricted photoresist exports to China, which products
 	// become infeasible for Chinese firms?" None: US and Korean firms also
-	// supply photoresists (source:eto-2022, source:cset-2021), and no share
-	// is known, so no chokepoint score moves.
+	// supply photoresists (source:eto-2022, source:cset-2021). No share is
+	// known, so photoresists are scored from their supplier count (a lower
+	// bound), and the new control raises that score by the control factor.
 	"analysis/scenario-jp-photoresists.json": `{ scenario(asOf: "2025-06-01", controls: [` +
 		photoresistControl("country:JPN") + `]) { ` + scenarioSel + ` } }`,
 	// ... and if Japan, the United States and Korea all did? YMTC's 3D NAND
@@ -170,15 +171,20 @@ func TestAnalysisBundled(t *testing.T) {
 				{"node": {"id": "input:hbm"}, "tier": 1, "via": [{"from": {"id": "product:h20"}, "kind": "REQUIRES", "reversed": false}]}]}`,
 		},
 		{
-			// "Which upstream input of the Ascend 910C has one dominant
-			// supplier?" Resist processing (coat/develop) tracks: Tokyo
-			// Electron 92.6 % (source:eto-2025), covered by Japan's 2023 SME
-			// controls.
+			// "Which upstream input of the Ascend 910C is the worst
+			// chokepoint?" ArF immersion lithography: ASML 99.3 %
+			// (source:eto-2025), and its OR-alternative for 7nm-class logic
+			// and DRAM, EUV, is ASML's too (100 %), as are its alternatives for
+			// mature logic, ArF dry (94.4 %) and KrF (66 %): none is a way
+			// around it (sharedSupply). Covered by Japan's 2023 SME controls
+			// and the Dutch September 2024 DUV extension.
 			name: "chokepoints of ascend-910c",
 			query: `{ chokepoints(of: "product:ascend-910c", asOf: "2025-06-01", first: 1) {
-				input { id } topSupplier { id } topShare topCountry { id } controls { id } } }`,
-			want: `{"chokepoints": [{"input": {"id": "input:resist-processing-tools"}, "topSupplier": {"id": "firm:tokyo-electron"},
-				"topShare": 92.6, "topCountry": {"id": "country:JPN"}, "controls": [{"id": "event:jp-meti-2023-05-23-sme-export-controls"}]}]}`,
+				input { id } topSupplier { id } topShare topCountry { id } controls { id } sharedSupply { id } } }`,
+			want: `{"chokepoints": [{"input": {"id": "input:arf-immersion-lithography-tools"}, "topSupplier": {"id": "firm:asml"},
+				"topShare": 99.3, "topCountry": {"id": "country:NLD"}, "controls": [{"id": "event:jp-meti-2023-05-23-sme-export-controls"},
+				{"id": "event:nl-gov-2024-09-06-duv-extension"}], "sharedSupply": [{"id": "input:arf-dry-lithography-tools"},
+				{"id": "input:euv-lithography-tools"}, {"id": "input:krf-lithography-tools"}]}]}`,
 		},
 		{
 			name:  "chokepoints first 0",
@@ -317,10 +323,13 @@ func TestChokepointScoreFormula(t *testing.T) {
 			Controls            []struct{ ID string }
 			Score               float64
 			FirmHHI             *float64
+			Concentration       float64
+			Estimated           bool `json:"concentrationEstimated"`
 		}
 	}
 	decodeData(t, mustData(t, post(t, srv, `{ chokepoints(asOf: "2025-06-01", first: 500) { input { id } hhi firmHHI countryHHI
-		dependents exposed alternatives hasAlternatives lowerBound lowerBoundReason controls { id } score } }`, nil)), &got)
+		dependents exposed alternatives hasAlternatives lowerBound lowerBoundReason controls { id } score
+		concentration concentrationEstimated } }`, nil)), &got)
 	if len(got.Chokepoints) == 0 {
 		t.Fatal("no chokepoints")
 	}
@@ -328,18 +337,26 @@ func TestChokepointScoreFormula(t *testing.T) {
 	for _, c := range got.Chokepoints {
 		d, x := float64(c.Dependents), float64(c.Exposed)
 		want := 0.0
-		if d > 0 {
-			conc := 0.0
-			for _, h := range []*float64{c.Hhi, c.CountryHHI} {
-				if h != nil {
-					conc = max(conc, *h)
-				}
+		// c is at least the HHI of the known shares: estimates and
+		// one-supply groups only add to it.
+		known := 0.0
+		for _, h := range []*float64{c.Hhi, c.CountryHHI} {
+			if h != nil {
+				known = max(known, *h)
 			}
+		}
+		if c.Concentration < min(known, 10000)/10000-1e-4 || c.Concentration > 1 {
+			t.Errorf("%s: concentration %v below the known HHI %v", c.Input.ID, c.Concentration, known)
+		}
+		if c.Estimated && !c.LowerBound {
+			t.Errorf("%s: estimated but not flagged as a lower bound", c.Input.ID)
+		}
+		if d > 0 {
 			k := 0.0
 			if len(c.Controls) > 0 {
 				k = 1
 			}
-			want = conc / 10000 * math.Log1p(d) * (x / d) * (1 + 0.5*k)
+			want = c.Concentration * math.Log1p(d) * (x / d) * (1 + 0.5*k)
 		}
 		if math.Abs(c.Score-want) > 1e-3 {
 			t.Errorf("%s: score %v, formula gives %v", c.Input.ID, c.Score, want)

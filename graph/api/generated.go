@@ -66,26 +66,29 @@ type ComplexityRoot struct {
 	}
 
 	Chokepoint struct {
-		Alternatives     func(childComplexity int) int
-		Controls         func(childComplexity int) int
-		CountryDerived   func(childComplexity int) int
-		CountryHhi       func(childComplexity int) int
-		Dependents       func(childComplexity int) int
-		Exposed          func(childComplexity int) int
-		FirmHhi          func(childComplexity int) int
-		HasAlternatives  func(childComplexity int) int
-		Hhi              func(childComplexity int) int
-		Input            func(childComplexity int) int
-		LowerBound       func(childComplexity int) int
-		LowerBoundReason func(childComplexity int) int
-		Score            func(childComplexity int) int
-		ShareSources     func(childComplexity int) int
-		ShareYear        func(childComplexity int) int
-		SupplierCount    func(childComplexity int) int
-		TopCountry       func(childComplexity int) int
-		TopCountryShare  func(childComplexity int) int
-		TopShare         func(childComplexity int) int
-		TopSupplier      func(childComplexity int) int
+		Alternatives           func(childComplexity int) int
+		Concentration          func(childComplexity int) int
+		ConcentrationEstimated func(childComplexity int) int
+		Controls               func(childComplexity int) int
+		CountryDerived         func(childComplexity int) int
+		CountryHhi             func(childComplexity int) int
+		Dependents             func(childComplexity int) int
+		Exposed                func(childComplexity int) int
+		FirmHhi                func(childComplexity int) int
+		HasAlternatives        func(childComplexity int) int
+		Hhi                    func(childComplexity int) int
+		Input                  func(childComplexity int) int
+		LowerBound             func(childComplexity int) int
+		LowerBoundReason       func(childComplexity int) int
+		Score                  func(childComplexity int) int
+		ShareSources           func(childComplexity int) int
+		ShareYear              func(childComplexity int) int
+		SharedSupply           func(childComplexity int) int
+		SupplierCount          func(childComplexity int) int
+		TopCountry             func(childComplexity int) int
+		TopCountryShare        func(childComplexity int) int
+		TopShare               func(childComplexity int) int
+		TopSupplier            func(childComplexity int) int
 	}
 
 	ChokepointChange struct {
@@ -318,6 +321,34 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Knockout struct {
+		AlternativeAlsoDominated func(childComplexity int) int
+		DominatedAlternatives    func(childComplexity int) int
+		Fails                    func(childComplexity int) int
+		KnocksOut                func(childComplexity int) int
+		Path                     func(childComplexity int) int
+		Removed                  func(childComplexity int) int
+		Share                    func(childComplexity int) int
+		ShareOf                  func(childComplexity int) int
+		TakesDown                func(childComplexity int) int
+	}
+
+	Knockouts struct {
+		AsOf              func(childComplexity int) int
+		Candidates        func(childComplexity int) int
+		Countries         func(childComplexity int) int
+		Feasible          func(childComplexity int) int
+		Firms             func(childComplexity int) int
+		Goals             func(childComplexity int) int
+		Holder            func(childComplexity int) int
+		IgnoreControls    func(childComplexity int) int
+		Item              func(childComplexity int) int
+		KeepInstalledBase func(childComplexity int) int
+		Rule              func(childComplexity int) int
+		Set               func(childComplexity int) int
+		Threshold         func(childComplexity int) int
+	}
+
 	LicenceUse struct {
 		Conditions func(childComplexity int) int
 		Control    func(childComplexity int) int
@@ -421,6 +452,7 @@ type ComplexityRoot struct {
 		Feasibility     func(childComplexity int, item string, forArg string, asOf *graph.Date, assume []*model.ControlInput) int
 		Firms           func(childComplexity int, where *model.FirmWhere, first *int, after *string) int
 		Inputs          func(childComplexity int, where *model.InputWhere, first *int, after *string) int
+		Knockouts       func(childComplexity int, of string, forArg *string, asOf *graph.Date, threshold *float64, keepInstalledBase *bool, ignoreControls *bool, remove []string) int
 		Node            func(childComplexity int, id string) int
 		Products        func(childComplexity int, where *model.ProductWhere, first *int, after *string) int
 		Scenario        func(childComplexity int, controls []*model.ControlInput, asOf *graph.Date, targets []string, countStockpiles *bool) int
@@ -600,6 +632,7 @@ type QueryResolver interface {
 	Feasibility(ctx context.Context, item string, forArg string, asOf *graph.Date, assume []*model.ControlInput) (*model.Feasibility, error)
 	Scenario(ctx context.Context, controls []*model.ControlInput, asOf *graph.Date, targets []string, countStockpiles *bool) (*model.ScenarioResult, error)
 	Dataset(ctx context.Context) (*model.DatasetInfo, error)
+	Knockouts(ctx context.Context, of string, forArg *string, asOf *graph.Date, threshold *float64, keepInstalledBase *bool, ignoreControls *bool, remove []string) (*model.Knockouts, error)
 }
 type RequirementResolver interface {
 	Item(ctx context.Context, obj *model.Requirement) (model.Node, error)
@@ -706,6 +739,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Chokepoint.Alternatives(childComplexity), true
+	case "Chokepoint.concentration":
+		if e.ComplexityRoot.Chokepoint.Concentration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chokepoint.Concentration(childComplexity), true
+	case "Chokepoint.concentrationEstimated":
+		if e.ComplexityRoot.Chokepoint.ConcentrationEstimated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chokepoint.ConcentrationEstimated(childComplexity), true
 	case "Chokepoint.controls":
 		if e.ComplexityRoot.Chokepoint.Controls == nil {
 			break
@@ -790,6 +835,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Chokepoint.ShareYear(childComplexity), true
+	case "Chokepoint.sharedSupply":
+		if e.ComplexityRoot.Chokepoint.SharedSupply == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chokepoint.SharedSupply(childComplexity), true
 	case "Chokepoint.supplierCount":
 		if e.ComplexityRoot.Chokepoint.SupplierCount == nil {
 			break
@@ -1869,6 +1920,140 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InputEdge.Node(childComplexity), true
 
+	case "Knockout.alternativeAlsoDominated":
+		if e.ComplexityRoot.Knockout.AlternativeAlsoDominated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockout.AlternativeAlsoDominated(childComplexity), true
+	case "Knockout.dominatedAlternatives":
+		if e.ComplexityRoot.Knockout.DominatedAlternatives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockout.DominatedAlternatives(childComplexity), true
+	case "Knockout.fails":
+		if e.ComplexityRoot.Knockout.Fails == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockout.Fails(childComplexity), true
+	case "Knockout.knocksOut":
+		if e.ComplexityRoot.Knockout.KnocksOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockout.KnocksOut(childComplexity), true
+	case "Knockout.path":
+		if e.ComplexityRoot.Knockout.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockout.Path(childComplexity), true
+	case "Knockout.removed":
+		if e.ComplexityRoot.Knockout.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockout.Removed(childComplexity), true
+	case "Knockout.share":
+		if e.ComplexityRoot.Knockout.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockout.Share(childComplexity), true
+	case "Knockout.shareOf":
+		if e.ComplexityRoot.Knockout.ShareOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockout.ShareOf(childComplexity), true
+	case "Knockout.takesDown":
+		if e.ComplexityRoot.Knockout.TakesDown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockout.TakesDown(childComplexity), true
+
+	case "Knockouts.asOf":
+		if e.ComplexityRoot.Knockouts.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockouts.AsOf(childComplexity), true
+	case "Knockouts.candidates":
+		if e.ComplexityRoot.Knockouts.Candidates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockouts.Candidates(childComplexity), true
+	case "Knockouts.countries":
+		if e.ComplexityRoot.Knockouts.Countries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockouts.Countries(childComplexity), true
+	case "Knockouts.feasible":
+		if e.ComplexityRoot.Knockouts.Feasible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockouts.Feasible(childComplexity), true
+	case "Knockouts.firms":
+		if e.ComplexityRoot.Knockouts.Firms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockouts.Firms(childComplexity), true
+	case "Knockouts.goals":
+		if e.ComplexityRoot.Knockouts.Goals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockouts.Goals(childComplexity), true
+	case "Knockouts.holder":
+		if e.ComplexityRoot.Knockouts.Holder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockouts.Holder(childComplexity), true
+	case "Knockouts.ignoreControls":
+		if e.ComplexityRoot.Knockouts.IgnoreControls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockouts.IgnoreControls(childComplexity), true
+	case "Knockouts.item":
+		if e.ComplexityRoot.Knockouts.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockouts.Item(childComplexity), true
+	case "Knockouts.keepInstalledBase":
+		if e.ComplexityRoot.Knockouts.KeepInstalledBase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockouts.KeepInstalledBase(childComplexity), true
+	case "Knockouts.rule":
+		if e.ComplexityRoot.Knockouts.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockouts.Rule(childComplexity), true
+	case "Knockouts.set":
+		if e.ComplexityRoot.Knockouts.Set == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockouts.Set(childComplexity), true
+	case "Knockouts.threshold":
+		if e.ComplexityRoot.Knockouts.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Knockouts.Threshold(childComplexity), true
+
 	case "LicenceUse.conditions":
 		if e.ComplexityRoot.LicenceUse.Conditions == nil {
 			break
@@ -2391,6 +2576,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Inputs(childComplexity, args["where"].(*model.InputWhere), args["first"].(*int), args["after"].(*string)), true
 
+	case "Query.knockouts":
+		if e.ComplexityRoot.Query.Knockouts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_knockouts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Knockouts(childComplexity, args["of"].(string), args["for"].(*string), args["asOf"].(*graph.Date), args["threshold"].(*float64), args["keepInstalledBase"].(*bool), args["ignoreControls"].(*bool), args["remove"].([]string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3003,7 +3199,7 @@ type Chokepoint {
   supplierCount: Int!
   "How many products and inputs depend on it: through at least one ` + "`" + `REQUIRES` + "`" + ` edge, possibly after ` + "`" + `INSTANCE_OF` + "`" + ` and ` + "`" + `TYPE_OF` + "`" + ` edges (a product of a category that requires it depends on it), directly or transitively."
   dependents: Int!
-  "How many of the ` + "`" + `dependents` + "`" + ` cannot do without it: removing it (with its instances and subtypes) leaves one of their requirements with no alternative."
+  "How many of the ` + "`" + `dependents` + "`" + ` cannot do without it: removing it (with its instances and subtypes) leaves one of their requirements with no alternative; the alternatives listed in ` + "`" + `sharedSupply` + "`" + ` are no alternative."
   exposed: Int!
   "How many of the ` + "`" + `dependents` + "`" + ` have an OR-alternative that avoids it (` + "`" + `dependents - exposed` + "`" + `)."
   alternatives: Int!
@@ -3012,8 +3208,21 @@ type Chokepoint {
   "Controls active at ` + "`" + `asOf` + "`" + ` that cover it (a ` + "`" + `COVERS` + "`" + ` edge to it or to a category it is an instance or subtype of). Controls covering all items (entity listings) are about firms, not this input, and are not listed."
   controls: [ControlEvent!]!
   """
+  The concentration ` + "`" + `c` + "`" + ` the score uses, on 0–1: the larger of the firm and
+  country HHIs ÷ 10,000 with unknown shares estimated (the share the known
+  ones leave unclaimed, split equally among the suppliers named without a
+  share: 1/n each when no share is known), or, when the input is an
+  alternative of an OR-group whose alternatives share one dominant firm, that
+  group's combined concentration if higher. Rounded to 4 places.
+  """
+  concentration: Float!
+  "Whether ` + "`" + `concentration` + "`" + ` estimates unknown shares (then ` + "`" + `lowerBound` + "`" + ` is true and ` + "`" + `lowerBoundReason` + "`" + ` says from how many suppliers and countries): named suppliers without shares are scored from what is known, never as 0."
+  concentrationEstimated: Boolean!
+  "The other alternatives of the OR-groups this input belongs to whose alternatives all have the same dominant firm (a known majority share): together they are one supply, so none counts as an alternative avoiding it (EUV and ArF immersion lithography, both ASML's). Empty when none; ID order."
+  sharedSupply: [Node!]!
+  """
   The ranking score; higher is more critical:
-  score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where c = max(firm HHI, country HHI) ÷ 10,000 from the known shares (0 when none is known), d = dependents, x = dependents with no alternative avoiding the input, k = 1 if an active control covers the input (0 otherwise); score = 0 when d = 0.
+  score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where c = concentration: max(firm HHI, country HHI) ÷ 10,000, with the share the known shares leave unclaimed split equally among the named suppliers without a share (a lower bound, flagged), or, for an alternative of an OR-group whose alternatives share one dominant firm (a majority share), the group's combined concentration (each supplier's share averaged over the alternatives) when higher; d = dependents, x = dependents with no alternative avoiding the input, where the other alternatives of such a group are no alternative (the group is one supply); k = 1 if an active control covers the input (0 otherwise); score = 0 when d = 0.
   """
   score: Float!
 }
@@ -4036,6 +4245,108 @@ extend type Firm {
   observations: [Observation!]!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/knockouts.graphqls", Input: `# chipgraph GraphQL schema: knock-outs, the single points of failure of an
+# item's supply chain (graph/analysis Knockouts).
+
+extend type Query {
+  """
+  The single firms and countries whose removal makes ` + "`" + `of` + "`" + ` infeasible for its
+  holder at ` + "`" + `asOf` + "`" + `, on top of the controls recorded as in force that day (the
+  AND/OR evaluation of ` + "`" + `feasibility` + "`" + `), and, with ` + "`" + `remove` + "`" + `, what removing a set
+  of them together does.
+
+  Removing a firm takes away what it and its subsidiaries make and supply and
+  the fabs they operate (so a foundry counts); removing a country, everything
+  its firms make and supply, its own supply rows and every fab on its soil.
+  The holder's own group and its fabs are never removed. An item one of whose
+  makers or suppliers is removed loses every supplier when the remaining ones
+  hold less than ` + "`" + `threshold` + "`" + ` percent of its market (the share rows counted at
+  ` + "`" + `asOf` + "`" + `: firm rows, or country rows when no firm is recorded); a remaining
+  supplier without a published share is credited with whatever the known
+  shares (removed, remaining and aggregate) leave unclaimed, so an item whose
+  shares are all unknown is never cut while a supplier remains. By default a
+  removal is full withdrawal: an installed base of a tool whose supply is cut
+  stops counting (no servicing); ` + "`" + `keepInstalledBase` + "`" + ` keeps it (no new tools).
+  Controls keep their legal reach: whether a control reaches a supplier is read
+  without the removal.
+
+  Example: ` + "`" + `knockouts(of: "input:7nm-class-logic-process", for: "firm:smic",
+  asOf: "2025-06-01")` + "`" + ` lists ASML and the Netherlands, which take down both
+  lithography alternatives (EUV and ArF immersion). Unknown IDs fail with
+  ` + "`" + `NOT_FOUND` + "`" + `; an ` + "`" + `of` + "`" + ` that is not a product, input, fab or firm, a ` + "`" + `for` + "`" + ` or
+  ` + "`" + `remove` + "`" + ` entry that is not a firm or country, and a ` + "`" + `threshold` + "`" + ` outside
+  0–100 with ` + "`" + `BAD_USER_INPUT` + "`" + ` naming the argument.
+  """
+  knockouts(
+    "The item whose supply chain is tested: a product, an input, a fab (its operator must keep obtaining every tool category it is equipped with) or a firm (it must keep obtaining everything it makes and supplies)."
+    of: ID!
+    "Who must obtain it: a firm or country. Default: the maker of a product, the operator of a fab, the firm itself; for an input, an unrestricted buyer (no group, no fab, no control binds it)."
+    for: ID
+    "The day shares, facts and controls are read at (default: today, UTC)."
+    asOf: Date
+    "The share, in percent of an item's market (0–100), the remaining suppliers must hold for the item to stay supplied after a removal."
+    threshold: Float = 10
+    "Keep installed tools usable when their supply is cut (no new tools), instead of full withdrawal (no servicing or spare parts either)."
+    keepInstalledBase: Boolean = false
+    "Set the recorded controls aside and test the physical supply chain: for an item the controls in force already deny its holder (then ` + "`" + `feasible` + "`" + ` is false and there is nothing to knock out)."
+    ignoreControls: Boolean = false
+    "Firms and countries to remove together; ` + "`" + `set` + "`" + ` reports the result. At most 50."
+    remove: [ID!]
+  ): Knockouts!
+}
+
+"The answer of ` + "`" + `Query.knockouts` + "`" + `."
+type Knockouts {
+  "The item tested."
+  item: Node!
+  "Who must obtain it (a firm or country); ` + "`" + `null` + "`" + ` for the unrestricted buyer."
+  holder: Node
+  "The day everything is read at."
+  asOf: Date!
+  "The threshold applied, in percent of an item's market."
+  threshold: Float!
+  "Whether installed bases were kept (no new tools) rather than withdrawn."
+  keepInstalledBase: Boolean!
+  "Whether the recorded controls were set aside."
+  ignoreControls: Boolean!
+  "What must stay obtainable: the item itself, a fab's tool categories, or what a firm makes and supplies."
+  goals: [Node!]!
+  "Whether the holder can obtain every goal at baseline (nothing removed). When false, the goals it cannot obtain are already lost and cannot be knocked out."
+  feasible: Boolean!
+  "How many firms and countries could be knock-outs: those whose removal touches every one of a few derivations of the baseline answer (a removal only takes routes away, so no other can change it). Each is then cleared by a derivation avoiding it, or evaluated with its removal."
+  candidates: Int!
+  "The single firms whose removal makes a goal obtainable at baseline unobtainable; the largest ` + "`" + `share` + "`" + ` first (unknown last), then the most items taken down, then by ID."
+  firms: [Knockout!]!
+  "The single countries whose removal does, in the same order."
+  countries: [Knockout!]!
+  "The removal of every firm and country in ` + "`" + `remove` + "`" + ` together; ` + "`" + `null` + "`" + ` when ` + "`" + `remove` + "`" + ` is not given."
+  set: Knockout
+  "The removal rule, as stated in this field's query description."
+  rule: String!
+}
+
+"One removal and what it does to the item."
+type Knockout {
+  "The firm or country removed (for ` + "`" + `set` + "`" + `, all of them)."
+  removed: [Node!]!
+  "Whether a goal obtainable at baseline no longer is (always true in ` + "`" + `firms` + "`" + ` and ` + "`" + `countries` + "`" + `)."
+  knocksOut: Boolean!
+  "Those goals."
+  fails: [Node!]!
+  "What fails first: the items whose supply the removal cuts (some supplier removed) and that the evaluation then finds unobtainable where the baseline does not, and the removed fabs it needed. ID order."
+  takesDown: [Node!]!
+  "The removed supplier's largest known share, in percent, of the market of an item it takes down (a country: its country row, else the known shares of its firms summed); ` + "`" + `null` + "`" + ` when none is known or for a set."
+  share: Float
+  "The item ` + "`" + `share` + "`" + ` is of."
+  shareOf: Node
+  "Whether the removal also takes down an OR-alternative of an item it takes down: the alternative is dominated by the same supplier and gives no way around it (EUV and ArF immersion lithography for ASML)."
+  alternativeAlsoDominated: Boolean!
+  "The items whose supply the removal cuts that are OR-alternatives of one another (the same requirement group of one item). ID order."
+  dominatedAlternatives: [Node!]!
+  "A dependency path from the item to the removed firm (a country: to the country, or, when it supplies only through its firms, to its firm with the largest share of ` + "`" + `shareOf` + "`" + `); ` + "`" + `null` + "`" + ` for a set or when none is found within 20 edges."
+  path: DependencyPath
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4115,6 +4426,12 @@ func (ec *executionContext) childFields_Chokepoint(ctx context.Context, field gr
 		return ec.fieldContext_Chokepoint_hasAlternatives(ctx, field)
 	case "controls":
 		return ec.fieldContext_Chokepoint_controls(ctx, field)
+	case "concentration":
+		return ec.fieldContext_Chokepoint_concentration(ctx, field)
+	case "concentrationEstimated":
+		return ec.fieldContext_Chokepoint_concentrationEstimated(ctx, field)
+	case "sharedSupply":
+		return ec.fieldContext_Chokepoint_sharedSupply(ctx, field)
 	case "score":
 		return ec.fieldContext_Chokepoint_score(ctx, field)
 	}
@@ -4579,6 +4896,62 @@ func (ec *executionContext) childFields_InputEdge(ctx context.Context, field gra
 		return ec.fieldContext_InputEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InputEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Knockout(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "removed":
+		return ec.fieldContext_Knockout_removed(ctx, field)
+	case "knocksOut":
+		return ec.fieldContext_Knockout_knocksOut(ctx, field)
+	case "fails":
+		return ec.fieldContext_Knockout_fails(ctx, field)
+	case "takesDown":
+		return ec.fieldContext_Knockout_takesDown(ctx, field)
+	case "share":
+		return ec.fieldContext_Knockout_share(ctx, field)
+	case "shareOf":
+		return ec.fieldContext_Knockout_shareOf(ctx, field)
+	case "alternativeAlsoDominated":
+		return ec.fieldContext_Knockout_alternativeAlsoDominated(ctx, field)
+	case "dominatedAlternatives":
+		return ec.fieldContext_Knockout_dominatedAlternatives(ctx, field)
+	case "path":
+		return ec.fieldContext_Knockout_path(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Knockout", field.Name)
+}
+
+func (ec *executionContext) childFields_Knockouts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_Knockouts_item(ctx, field)
+	case "holder":
+		return ec.fieldContext_Knockouts_holder(ctx, field)
+	case "asOf":
+		return ec.fieldContext_Knockouts_asOf(ctx, field)
+	case "threshold":
+		return ec.fieldContext_Knockouts_threshold(ctx, field)
+	case "keepInstalledBase":
+		return ec.fieldContext_Knockouts_keepInstalledBase(ctx, field)
+	case "ignoreControls":
+		return ec.fieldContext_Knockouts_ignoreControls(ctx, field)
+	case "goals":
+		return ec.fieldContext_Knockouts_goals(ctx, field)
+	case "feasible":
+		return ec.fieldContext_Knockouts_feasible(ctx, field)
+	case "candidates":
+		return ec.fieldContext_Knockouts_candidates(ctx, field)
+	case "firms":
+		return ec.fieldContext_Knockouts_firms(ctx, field)
+	case "countries":
+		return ec.fieldContext_Knockouts_countries(ctx, field)
+	case "set":
+		return ec.fieldContext_Knockouts_set(ctx, field)
+	case "rule":
+		return ec.fieldContext_Knockouts_rule(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Knockouts", field.Name)
 }
 
 func (ec *executionContext) childFields_LicenceUse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5348,6 +5721,68 @@ func (ec *executionContext) field_Query_inputs_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_knockouts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "of",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["of"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "for",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["for"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "threshold",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["threshold"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "keepInstalledBase",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keepInstalledBase"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "ignoreControls",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ignoreControls"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "remove",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["remove"] = arg6
 	return args, nil
 }
 
@@ -6302,6 +6737,84 @@ func (ec *executionContext) fieldContext_Chokepoint_controls(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Chokepoint_concentration(ctx context.Context, field graphql.CollectedField, obj *model.Chokepoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chokepoint_concentration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Concentration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chokepoint_concentration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chokepoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Chokepoint_concentrationEstimated(ctx context.Context, field graphql.CollectedField, obj *model.Chokepoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chokepoint_concentrationEstimated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConcentrationEstimated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chokepoint_concentrationEstimated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chokepoint", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Chokepoint_sharedSupply(ctx context.Context, field graphql.CollectedField, obj *model.Chokepoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chokepoint_sharedSupply(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedSupply, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chokepoint_sharedSupply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Chokepoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -11023,6 +11536,620 @@ func (ec *executionContext) fieldContext_InputEdge_node(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Knockout_removed(ctx context.Context, field graphql.CollectedField, obj *model.Knockout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockout_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockout_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Knockout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Knockout_knocksOut(ctx context.Context, field graphql.CollectedField, obj *model.Knockout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockout_knocksOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KnocksOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockout_knocksOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Knockout", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Knockout_fails(ctx context.Context, field graphql.CollectedField, obj *model.Knockout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockout_fails(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fails, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockout_fails(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Knockout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Knockout_takesDown(ctx context.Context, field graphql.CollectedField, obj *model.Knockout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockout_takesDown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TakesDown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockout_takesDown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Knockout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Knockout_share(ctx context.Context, field graphql.CollectedField, obj *model.Knockout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockout_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Knockout_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Knockout", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Knockout_shareOf(ctx context.Context, field graphql.CollectedField, obj *model.Knockout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockout_shareOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShareOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Knockout_shareOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Knockout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Knockout_alternativeAlsoDominated(ctx context.Context, field graphql.CollectedField, obj *model.Knockout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockout_alternativeAlsoDominated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AlternativeAlsoDominated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockout_alternativeAlsoDominated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Knockout", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Knockout_dominatedAlternatives(ctx context.Context, field graphql.CollectedField, obj *model.Knockout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockout_dominatedAlternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DominatedAlternatives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockout_dominatedAlternatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Knockout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Knockout_path(ctx context.Context, field graphql.CollectedField, obj *model.Knockout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockout_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DependencyPath) graphql.Marshaler {
+			return ec.marshalODependencyPath2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐDependencyPath(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Knockout_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Knockout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DependencyPath(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Knockouts_item(ctx context.Context, field graphql.CollectedField, obj *model.Knockouts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockouts_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockouts_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Knockouts",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Knockouts_holder(ctx context.Context, field graphql.CollectedField, obj *model.Knockouts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockouts_holder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Holder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Knockouts_holder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Knockouts",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Knockouts_asOf(ctx context.Context, field graphql.CollectedField, obj *model.Knockouts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockouts_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockouts_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Knockouts", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Knockouts_threshold(ctx context.Context, field graphql.CollectedField, obj *model.Knockouts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockouts_threshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Threshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockouts_threshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Knockouts", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Knockouts_keepInstalledBase(ctx context.Context, field graphql.CollectedField, obj *model.Knockouts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockouts_keepInstalledBase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeepInstalledBase, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockouts_keepInstalledBase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Knockouts", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Knockouts_ignoreControls(ctx context.Context, field graphql.CollectedField, obj *model.Knockouts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockouts_ignoreControls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IgnoreControls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockouts_ignoreControls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Knockouts", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Knockouts_goals(ctx context.Context, field graphql.CollectedField, obj *model.Knockouts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockouts_goals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Goals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockouts_goals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Knockouts",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Knockouts_feasible(ctx context.Context, field graphql.CollectedField, obj *model.Knockouts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockouts_feasible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Feasible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockouts_feasible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Knockouts", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Knockouts_candidates(ctx context.Context, field graphql.CollectedField, obj *model.Knockouts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockouts_candidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockouts_candidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Knockouts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Knockouts_firms(ctx context.Context, field graphql.CollectedField, obj *model.Knockouts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockouts_firms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Firms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Knockout) graphql.Marshaler {
+			return ec.marshalNKnockout2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐKnockoutᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockouts_firms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Knockouts",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Knockout(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Knockouts_countries(ctx context.Context, field graphql.CollectedField, obj *model.Knockouts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockouts_countries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Countries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Knockout) graphql.Marshaler {
+			return ec.marshalNKnockout2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐKnockoutᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockouts_countries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Knockouts",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Knockout(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Knockouts_set(ctx context.Context, field graphql.CollectedField, obj *model.Knockouts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockouts_set(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Set, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Knockout) graphql.Marshaler {
+			return ec.marshalOKnockout2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐKnockout(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Knockouts_set(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Knockouts",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Knockout(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Knockouts_rule(ctx context.Context, field graphql.CollectedField, obj *model.Knockouts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Knockouts_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Knockouts_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Knockouts", field, false, false, "String")
+}
+
 func (ec *executionContext) _LicenceUse_control(ctx context.Context, field graphql.CollectedField, obj *model.LicenceUse) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13465,6 +14592,50 @@ func (ec *executionContext) fieldContext_Query_dataset(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DatasetInfo(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_knockouts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_knockouts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Knockouts(ctx, fc.Args["of"].(string), fc.Args["for"].(*string), fc.Args["asOf"].(*graph.Date), fc.Args["threshold"].(*float64), fc.Args["keepInstalledBase"].(*bool), fc.Args["ignoreControls"].(*bool), fc.Args["remove"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Knockouts) graphql.Marshaler {
+			return ec.marshalNKnockouts2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐKnockouts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_knockouts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Knockouts(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_knockouts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -16434,6 +17605,21 @@ func (ec *executionContext) _Chokepoint(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "concentration":
+			out.Values[i] = ec._Chokepoint_concentration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "concentrationEstimated":
+			out.Values[i] = ec._Chokepoint_concentrationEstimated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sharedSupply":
+			out.Values[i] = ec._Chokepoint_sharedSupply(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "score":
 			out.Values[i] = ec._Chokepoint_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17934,6 +19120,172 @@ func (ec *executionContext) _InputEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var knockoutImplementors = []string{"Knockout"}
+
+func (ec *executionContext) _Knockout(ctx context.Context, sel ast.SelectionSet, obj *model.Knockout) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, knockoutImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Knockout")
+		case "removed":
+			out.Values[i] = ec._Knockout_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "knocksOut":
+			out.Values[i] = ec._Knockout_knocksOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fails":
+			out.Values[i] = ec._Knockout_fails(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "takesDown":
+			out.Values[i] = ec._Knockout_takesDown(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "share":
+			out.Values[i] = ec._Knockout_share(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "shareOf":
+			out.Values[i] = ec._Knockout_shareOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "alternativeAlsoDominated":
+			out.Values[i] = ec._Knockout_alternativeAlsoDominated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dominatedAlternatives":
+			out.Values[i] = ec._Knockout_dominatedAlternatives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "path":
+			out.Values[i] = ec._Knockout_path(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var knockoutsImplementors = []string{"Knockouts"}
+
+func (ec *executionContext) _Knockouts(ctx context.Context, sel ast.SelectionSet, obj *model.Knockouts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, knockoutsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Knockouts")
+		case "item":
+			out.Values[i] = ec._Knockouts_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "holder":
+			out.Values[i] = ec._Knockouts_holder(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._Knockouts_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threshold":
+			out.Values[i] = ec._Knockouts_threshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keepInstalledBase":
+			out.Values[i] = ec._Knockouts_keepInstalledBase(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ignoreControls":
+			out.Values[i] = ec._Knockouts_ignoreControls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "goals":
+			out.Values[i] = ec._Knockouts_goals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "feasible":
+			out.Values[i] = ec._Knockouts_feasible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidates":
+			out.Values[i] = ec._Knockouts_candidates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "firms":
+			out.Values[i] = ec._Knockouts_firms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "countries":
+			out.Values[i] = ec._Knockouts_countries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "set":
+			out.Values[i] = ec._Knockouts_set(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rule":
+			out.Values[i] = ec._Knockouts_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var licenceUseImplementors = []string{"LicenceUse"}
 
 func (ec *executionContext) _LicenceUse(ctx context.Context, sel ast.SelectionSet, obj *model.LicenceUse) graphql.Marshaler {
@@ -18619,6 +19971,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_dataset(ctx, field)
+				})
+		case "knockouts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_knockouts(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -19998,6 +21356,38 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalNKnockout2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐKnockoutᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Knockout) graphql.Marshaler {
+	ret := marshalSequentially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKnockout2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐKnockout(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKnockout2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐKnockout(ctx context.Context, sel ast.SelectionSet, v *model.Knockout) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Knockout!")
+		return graphql.Null
+	}
+	return ec._Knockout(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNKnockouts2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐKnockouts(ctx context.Context, sel ast.SelectionSet, v *model.Knockouts) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Knockouts!")
+		return graphql.Null
+	}
+	return ec._Knockouts(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNLicenceUse2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐLicenceUseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LicenceUse) graphql.Marshaler {
 	ret := marshalSequentially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -20578,6 +21968,13 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋchipgraphᚋchipgraph
 	return res
 }
 
+func (ec *executionContext) marshalODependencyPath2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐDependencyPath(ctx context.Context, sel ast.SelectionSet, v *model.DependencyPath) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DependencyPath(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOFabWhere2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐFabWhere(ctx context.Context, v any) (*model.FabWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -20695,6 +22092,13 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOKnockout2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐKnockout(ctx context.Context, sel ast.SelectionSet, v *model.Knockout) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Knockout(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {

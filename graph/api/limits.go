@@ -30,6 +30,7 @@ const (
 	costChokepoints     = 500
 	costFeasibility     = 1000
 	costScenario        = 5000
+	costKnockouts       = 5000
 	// costSearch: a search ranks every node whatever `first` asks for, so
 	// first: 0 is not free.
 	costSearch = 20
@@ -97,6 +98,9 @@ func complexity(scale func() int) ComplexityRoot {
 	q.Scenario = func(child int, _ []*model.ControlInput, _ *graph.Date, _ []string, _ *bool) int {
 		return scenarioCost() + listCost*child
 	}
+	q.Knockouts = func(child int, _ string, _ *string, _ *graph.Date, _ *float64, _, _ *bool, _ []string) int {
+		return costKnockouts*scale() + child
+	}
 
 	// Relationship lists.
 	c.Firm.Sources, c.Firm.Subsidiaries, c.Firm.Products, c.Firm.Inputs = list, list, list, list
@@ -127,6 +131,9 @@ func complexity(scale func() int) ComplexityRoot {
 	c.ScenarioResult.Targets, c.ScenarioResult.Items = list, list
 	c.FeasibilityChange.BlockedBy = list
 	c.ChokepointChange.Controls = list
+	c.Knockouts.Goals, c.Knockouts.Firms, c.Knockouts.Countries = list, list, list
+	c.Knockout.Removed, c.Knockout.Fails, c.Knockout.TakesDown, c.Knockout.DominatedAlternatives = list, list, list, list
+	c.Chokepoint.SharedSupply = list
 	return c
 }
 

@@ -170,6 +170,11 @@ type ChokepointRow struct {
 	Controls         []string `json:"controls"`
 	ShareYear        *int     `json:"shareYear"`
 	ShareSources     []string `json:"shareSources"`
+	// Concentration (rounded to 4 places), ConcentrationEstimated and
+	// SharedSupply are the chokepoint score's inputs added with knock-outs.
+	Concentration          float64  `json:"concentration"`
+	ConcentrationEstimated bool     `json:"concentrationEstimated"`
+	SharedSupply           []string `json:"sharedSupply"`
 }
 
 // NewChokepointReport computes the report from a view's engine (whose
@@ -212,24 +217,27 @@ func NewChokepointReport(v *View, p ReportParams, generator string, now time.Tim
 	for i, c := range cps {
 		n, _ := snap.Lookup(c.Input)
 		row := ChokepointRow{
-			Rank:            i + 1,
-			Input:           string(c.Input),
-			Name:            n.Name,
-			Type:            n.Type,
-			Score:           round(c.Score, 4),
-			FirmHHI:         roundPtr(c.HHI, 2),
-			CountryHHI:      roundPtr(c.CountryHHI, 2),
-			CountryDerived:  c.CountryDerived,
-			TopShare:        roundPtr(c.TopShare, 2),
-			TopCountryShare: roundPtr(c.TopCountryShare, 2),
-			LowerBound:      c.LowerBound,
-			SupplierCount:   c.SupplierCount,
-			Dependents:      c.Dependents,
-			Exposed:         c.Exposed,
-			Alternatives:    c.Alternatives,
-			HasAlternatives: c.HasAlternative,
-			Controls:        idStrings(c.Controls),
-			ShareSources:    idStrings(c.Sources),
+			Rank:                   i + 1,
+			Input:                  string(c.Input),
+			Name:                   n.Name,
+			Type:                   n.Type,
+			Score:                  round(c.Score, 4),
+			FirmHHI:                roundPtr(c.HHI, 2),
+			CountryHHI:             roundPtr(c.CountryHHI, 2),
+			CountryDerived:         c.CountryDerived,
+			TopShare:               roundPtr(c.TopShare, 2),
+			TopCountryShare:        roundPtr(c.TopCountryShare, 2),
+			LowerBound:             c.LowerBound,
+			SupplierCount:          c.SupplierCount,
+			Dependents:             c.Dependents,
+			Exposed:                c.Exposed,
+			Alternatives:           c.Alternatives,
+			HasAlternatives:        c.HasAlternative,
+			Controls:               idStrings(c.Controls),
+			ShareSources:           idStrings(c.Sources),
+			Concentration:          round(c.Concentration, 4),
+			ConcentrationEstimated: c.Estimated,
+			SharedSupply:           idStrings(c.SharedSupply),
 		}
 		if c.TopSupplier != "" {
 			id := string(c.TopSupplier)
@@ -288,6 +296,7 @@ var csvHeader = []string{
 	"topSupplier", "topSupplierName", "topShare", "topCountry", "topCountryShare",
 	"lowerBound", "lowerBoundReason", "supplierCount", "dependents", "exposed", "alternatives",
 	"hasAlternatives", "controls", "shareYear", "shareSources",
+	"concentration", "concentrationEstimated", "sharedSupply",
 	"datasetVersion", "asOf", "of", "first", "dataCurrentTo", "generatedAt",
 }
 
@@ -302,7 +311,7 @@ func currentTo(e *analysis.Engine, now time.Time) string {
 // columns of every row (datasetVersion, asOf, of, first, dataCurrentTo,
 // generatedAt; of and first empty when not given), so that each row stays attributable after it
 // is filtered, sorted or appended to other reports. Empty cells are nulls;
-// lists (controls, shareSources) are IDs separated by ";".
+// lists (controls, shareSources, sharedSupply) are IDs separated by ";".
 func (r *ChokepointReport) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true // RFC 4180, section 2
@@ -320,7 +329,8 @@ func (r *ChokepointReport) WriteCSV(w io.Writer) error {
 			deref(c.TopCountry), fmtFloat(c.TopCountryShare), strconv.FormatBool(c.LowerBound), deref(c.LowerBoundReason),
 			strconv.Itoa(c.SupplierCount), strconv.Itoa(c.Dependents), strconv.Itoa(c.Exposed), strconv.Itoa(c.Alternatives),
 			strconv.FormatBool(c.HasAlternatives), strings.Join(c.Controls, ";"), fmtInt(c.ShareYear),
-			strings.Join(c.ShareSources, ";"),
+			strings.Join(c.ShareSources, ";"), fmtFloat(&c.Concentration), strconv.FormatBool(c.ConcentrationEstimated),
+			strings.Join(c.SharedSupply, ";"),
 		}
 		if err := cw.Write(append(rec, stamp...)); err != nil {
 			return err
@@ -355,11 +365,14 @@ func fmtInt(v *int) string {
 //
 //	GET /reports/chokepoints.json   the chokepoint report as JSON
 //	GET /reports/chokepoints.csv    the same as CSV
+//	GET /reports/critical-suppliers.json, .csv   the knock-outs of one item (see ParseCriticalParams)
 //
 // with the query parameters asOf, of and first (see ParseReportParams).
 func (s *Server) handleReports() {
 	s.Handle("/reports/chokepoints.json", "report", s.reportHandler(FormatJSON))
 	s.Handle("/reports/chokepoints.csv", "report", s.reportHandler(FormatCSV))
+	s.Handle("/reports/critical-suppliers.json", "report", s.criticalHandler(FormatJSON))
+	s.Handle("/reports/critical-suppliers.csv", "report", s.criticalHandler(FormatCSV))
 }
 
 // reportHandler serves the chokepoint report in format. The stamp is also

@@ -68,25 +68,28 @@ func TestReportJSON(t *testing.T) {
 	// The rows are Query.chokepoints' rows.
 	var gql struct {
 		Chokepoints []struct {
-			Input            struct{ ID, Name string }
-			TopSupplier      *struct{ ID, Name string }
-			TopShare         *float64
-			FirmHHI          *float64
-			CountryHHI       *float64
-			CountryDerived   bool
-			TopCountry       *struct{ ID string }
-			TopCountryShare  *float64
-			LowerBound       bool
-			LowerBoundReason *string
-			ShareYear        *int
-			ShareSources     []struct{ ID string }
-			SupplierCount    int
-			Dependents       int
-			Exposed          int
-			Alternatives     int
-			HasAlternatives  bool
-			Controls         []struct{ ID string }
-			Score            float64
+			Input                  struct{ ID, Name string }
+			TopSupplier            *struct{ ID, Name string }
+			TopShare               *float64
+			FirmHHI                *float64
+			CountryHHI             *float64
+			CountryDerived         bool
+			TopCountry             *struct{ ID string }
+			TopCountryShare        *float64
+			LowerBound             bool
+			LowerBoundReason       *string
+			ShareYear              *int
+			ShareSources           []struct{ ID string }
+			SupplierCount          int
+			Dependents             int
+			Exposed                int
+			Alternatives           int
+			HasAlternatives        bool
+			Controls               []struct{ ID string }
+			Score                  float64
+			Concentration          float64
+			ConcentrationEstimated bool
+			SharedSupply           []struct{ ID string }
 		}
 	}
 	decodeData(t, mustData(t, post(t, srv, `{ chokepoints(of: "product:ascend-910c", asOf: "2025-06-01", first: 5) { `+chokepointSel+` } }`, nil)), &gql)
@@ -106,7 +109,8 @@ func TestReportJSON(t *testing.T) {
 			FirmHHI: g.FirmHHI, CountryHHI: g.CountryHHI, CountryDerived: g.CountryDerived, TopShare: g.TopShare,
 			TopCountryShare: g.TopCountryShare, LowerBound: g.LowerBound, LowerBoundReason: g.LowerBoundReason,
 			SupplierCount: g.SupplierCount, Dependents: g.Dependents, Exposed: g.Exposed, Alternatives: g.Alternatives,
-			HasAlternatives: g.HasAlternatives, Controls: ids(g.Controls), ShareYear: g.ShareYear, ShareSources: ids(g.ShareSources)}
+			HasAlternatives: g.HasAlternatives, Controls: ids(g.Controls), ShareYear: g.ShareYear, ShareSources: ids(g.ShareSources),
+			Concentration: g.Concentration, ConcentrationEstimated: g.ConcentrationEstimated, SharedSupply: ids(g.SharedSupply)}
 		if g.TopSupplier != nil {
 			want.TopSupplier, want.TopSupplierName = &g.TopSupplier.ID, &g.TopSupplier.Name
 		}
@@ -117,7 +121,7 @@ func TestReportJSON(t *testing.T) {
 			t.Errorf("row %d:\n%s\nGraphQL:\n%s", i+1, got, w)
 		}
 	}
-	if r.Chokepoints[0].Input != "input:resist-processing-tools" || r.Chokepoints[0].Type != "tool" {
+	if r.Chokepoints[0].Input != "input:arf-immersion-lithography-tools" || r.Chokepoints[0].Type != "tool" {
 		t.Errorf("first row %+v", r.Chokepoints[0])
 	}
 }

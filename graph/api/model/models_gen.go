@@ -84,7 +84,7 @@ type Chokepoint struct {
 	SupplierCount int `json:"supplierCount"`
 	// How many products and inputs depend on it: through at least one `REQUIRES` edge, possibly after `INSTANCE_OF` and `TYPE_OF` edges (a product of a category that requires it depends on it), directly or transitively.
 	Dependents int `json:"dependents"`
-	// How many of the `dependents` cannot do without it: removing it (with its instances and subtypes) leaves one of their requirements with no alternative.
+	// How many of the `dependents` cannot do without it: removing it (with its instances and subtypes) leaves one of their requirements with no alternative; the alternatives listed in `sharedSupply` are no alternative.
 	Exposed int `json:"exposed"`
 	// How many of the `dependents` have an OR-alternative that avoids it (`dependents - exposed`).
 	Alternatives int `json:"alternatives"`
@@ -92,8 +92,19 @@ type Chokepoint struct {
 	HasAlternatives bool `json:"hasAlternatives"`
 	// Controls active at `asOf` that cover it (a `COVERS` edge to it or to a category it is an instance or subtype of). Controls covering all items (entity listings) are about firms, not this input, and are not listed.
 	Controls []*ControlEvent `json:"controls"`
+	// The concentration `c` the score uses, on 0–1: the larger of the firm and
+	// country HHIs ÷ 10,000 with unknown shares estimated (the share the known
+	// ones leave unclaimed, split equally among the suppliers named without a
+	// share: 1/n each when no share is known), or, when the input is an
+	// alternative of an OR-group whose alternatives share one dominant firm, that
+	// group's combined concentration if higher. Rounded to 4 places.
+	Concentration float64 `json:"concentration"`
+	// Whether `concentration` estimates unknown shares (then `lowerBound` is true and `lowerBoundReason` says from how many suppliers and countries): named suppliers without shares are scored from what is known, never as 0.
+	ConcentrationEstimated bool `json:"concentrationEstimated"`
+	// The other alternatives of the OR-groups this input belongs to whose alternatives all have the same dominant firm (a known majority share): together they are one supply, so none counts as an alternative avoiding it (EUV and ArF immersion lithography, both ASML's). Empty when none; ID order.
+	SharedSupply []Node `json:"sharedSupply"`
 	// The ranking score; higher is more critical:
-	// score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where c = max(firm HHI, country HHI) ÷ 10,000 from the known shares (0 when none is known), d = dependents, x = dependents with no alternative avoiding the input, k = 1 if an active control covers the input (0 otherwise); score = 0 when d = 0.
+	// score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where c = concentration: max(firm HHI, country HHI) ÷ 10,000, with the share the known shares leave unclaimed split equally among the named suppliers without a share (a lower bound, flagged), or, for an alternative of an OR-group whose alternatives share one dominant firm (a majority share), the group's combined concentration (each supplier's share averaged over the alternatives) when higher; d = dependents, x = dependents with no alternative avoiding the input, where the other alternatives of such a group are no alternative (the group is one supply); k = 1 if an active control covers the input (0 otherwise); score = 0 when d = 0.
 	Score float64 `json:"score"`
 }
 
@@ -351,6 +362,58 @@ type InputWhere struct {
 	Type *string `json:"type,omitempty"`
 	// Only direct subtypes of this input (`input:` ID, edge `TYPE_OF`).
 	TypeOf *string `json:"typeOf,omitempty"`
+}
+
+// One removal and what it does to the item.
+type Knockout struct {
+	// The firm or country removed (for `set`, all of them).
+	Removed []Node `json:"removed"`
+	// Whether a goal obtainable at baseline no longer is (always true in `firms` and `countries`).
+	KnocksOut bool `json:"knocksOut"`
+	// Those goals.
+	Fails []Node `json:"fails"`
+	// What fails first: the items whose supply the removal cuts (some supplier removed) and that the evaluation then finds unobtainable where the baseline does not, and the removed fabs it needed. ID order.
+	TakesDown []Node `json:"takesDown"`
+	// The removed supplier's largest known share, in percent, of the market of an item it takes down (a country: its country row, else the known shares of its firms summed); `null` when none is known or for a set.
+	Share *float64 `json:"share,omitempty"`
+	// The item `share` is of.
+	ShareOf Node `json:"shareOf,omitempty"`
+	// Whether the removal also takes down an OR-alternative of an item it takes down: the alternative is dominated by the same supplier and gives no way around it (EUV and ArF immersion lithography for ASML).
+	AlternativeAlsoDominated bool `json:"alternativeAlsoDominated"`
+	// The items whose supply the removal cuts that are OR-alternatives of one another (the same requirement group of one item). ID order.
+	DominatedAlternatives []Node `json:"dominatedAlternatives"`
+	// A dependency path from the item to the removed firm (a country: to the country, or, when it supplies only through its firms, to its firm with the largest share of `shareOf`); `null` for a set or when none is found within 20 edges.
+	Path *DependencyPath `json:"path,omitempty"`
+}
+
+// The answer of `Query.knockouts`.
+type Knockouts struct {
+	// The item tested.
+	Item Node `json:"item"`
+	// Who must obtain it (a firm or country); `null` for the unrestricted buyer.
+	Holder Node `json:"holder,omitempty"`
+	// The day everything is read at.
+	AsOf graph.Date `json:"asOf"`
+	// The threshold applied, in percent of an item's market.
+	Threshold float64 `json:"threshold"`
+	// Whether installed bases were kept (no new tools) rather than withdrawn.
+	KeepInstalledBase bool `json:"keepInstalledBase"`
+	// Whether the recorded controls were set aside.
+	IgnoreControls bool `json:"ignoreControls"`
+	// What must stay obtainable: the item itself, a fab's tool categories, or what a firm makes and supplies.
+	Goals []Node `json:"goals"`
+	// Whether the holder can obtain every goal at baseline (nothing removed). When false, the goals it cannot obtain are already lost and cannot be knocked out.
+	Feasible bool `json:"feasible"`
+	// How many firms and countries could be knock-outs: those whose removal touches every one of a few derivations of the baseline answer (a removal only takes routes away, so no other can change it). Each is then cleared by a derivation avoiding it, or evaluated with its removal.
+	Candidates int `json:"candidates"`
+	// The single firms whose removal makes a goal obtainable at baseline unobtainable; the largest `share` first (unknown last), then the most items taken down, then by ID.
+	Firms []*Knockout `json:"firms"`
+	// The single countries whose removal does, in the same order.
+	Countries []*Knockout `json:"countries"`
+	// The removal of every firm and country in `remove` together; `null` when `remove` is not given.
+	Set *Knockout `json:"set,omitempty"`
+	// The removal rule, as stated in this field's query description.
+	Rule string `json:"rule"`
 }
 
 // A flow that needs a licence, and how the law answers it.

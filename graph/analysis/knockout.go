@@ -1,0 +1,1257 @@
+package analysis
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/chipgraph/chipgraph/graph"
+)
+
+// DefaultKnockoutThreshold is the share, in percent of an item's market,
+// below which the suppliers that remain after a removal are taken to be
+// unable to supply the item (see Knockouts).
+const DefaultKnockoutThreshold = 10.0
+
+// KnockoutRule states the removal rule, for API documentation.
+const KnockoutRule = "Removing a firm takes away what it and its subsidiaries make and supply and the fabs they " +
+	"operate; removing a country, everything its firms make and supply, its own supply rows and every fab on its " +
+	"soil. The holder's own group and its fabs are never removed. An item one of whose makers or suppliers is " +
+	"removed loses every supplier when the remaining ones hold less than the threshold (percent of its market, " +
+	"from the share rows counted at asOf: firm rows, or country rows when no firm is recorded); a remaining " +
+	"supplier without a published share is credited with whatever the known shares (removed, remaining and " +
+	"aggregate) leave unclaimed, so an item whose shares are all unknown is never cut while a supplier remains. " +
+	"By default removal is full withdrawal: an installed base of a tool whose supply is cut stops counting (no " +
+	"servicing); keepInstalledBase keeps it (no new tools). The controls in force that day keep their legal " +
+	"reach: whether a control reaches a supplier is read without the removal."
+
+// KnockoutOptions are the options of Knockouts.
+type KnockoutOptions struct {
+	// Holder is who must obtain the item: a firm or country. Empty: the
+	// item's maker for a product, the unrestricted buyer for an input, the
+	// operator for a fab, the firm itself for a firm.
+	Holder graph.ID
+	// Threshold is the share, in percent (0..100), the remaining suppliers
+	// of an item must hold for it to stay supplied; nil means
+	// DefaultKnockoutThreshold.
+	Threshold *float64
+	// KeepInstalledBase keeps installed tools usable when their supply is
+	// cut (no new tools), instead of full withdrawal (no servicing either).
+	KeepInstalledBase bool
+	// Remove is a set of firms and countries removed together; the result's
+	// Set reports what removing all of them does.
+	Remove []graph.ID
+	// IgnoreControls sets the recorded controls aside: the physical supply
+	// chain, for an item the controls in force already deny its holder (the
+	// Ascend 910C for Huawei: every 7nm-class flow to it is reached by the
+	// Huawei foreign-direct-product rules).
+	IgnoreControls bool
+}
+
+// KnockoutResult is the answer of Knockouts.
+type KnockoutResult struct {
+	Item graph.ID
+	// Holder is the firm or country that must obtain the item; "" is the
+	// unrestricted buyer (no group, no fab, no control binds it).
+	Holder            graph.ID
+	AsOf              graph.Date
+	Threshold         float64
+	KeepInstalledBase bool
+	IgnoreControls    bool
+	// Goals are what must stay obtainable: the item itself, or for a fab
+	// the tool categories it is equipped with, for a firm what it makes and
+	// supplies. Feasible reports that the holder can obtain every goal at
+	// baseline (the recorded controls, nothing removed); a removal knocks
+	// the item out when a goal obtainable at baseline no longer is.
+	Goals    []graph.ID
+	Feasible bool
+	// Candidates is the number of firms and countries that could be
+	// knock-outs: those whose removal touches every one of a few
+	// derivations of the baseline answer (a removal only takes routes
+	// away, so no other can change it; see witnessCandidates). Each is then
+	// cleared by a derivation that avoids it or evaluated with its removal.
+	Candidates int
+	// Firms and Countries are the single-firm and single-country
+	// knock-outs, the largest share first (unknown last), then the most
+	// items taken down, then by ID.
+	Firms, Countries []Knockout
+	// Set reports the removal of KnockoutOptions.Remove together; nil if
+	// none was given.
+	Set *Knockout
+}
+
+// Knockout is one removal and what it does to the item.
+type Knockout struct {
+	Removed   []graph.ID // the firm or country removed (for a set: all of them)
+	KnocksOut bool       // a goal obtainable at baseline no longer is
+	Fails     []graph.ID // those goals
+	// TakesDown are the items (inputs, products) whose supply the removal
+	// cuts and the removed fabs, among those the evaluation needed: what
+	// fails first. ID order.
+	TakesDown []graph.ID
+	// Share is the removed supplier's largest known share (percent) of the
+	// market of an item it takes down, ShareOf that item; nil when none is
+	// known. A country's share is its country row, else the known shares
+	// of its firms summed.
+	Share   *float64
+	ShareOf graph.ID
+	// DominatedAlternatives lists items taken down that are OR-alternatives
+	// of one another (EUV and ArF immersion lithography for a 7nm-class
+	// process): the alternative gives no way around this supplier.
+	// AlternativeAlsoDominated reports that there is one.
+	DominatedAlternatives    []graph.ID
+	AlternativeAlsoDominated bool
+	// Path is a dependency path from the item to the supplier (for a
+	// country, to the country or, when it supplies only through its firms,
+	// to its firm with the largest share of ShareOf), through ShareOf or
+	// another item taken down when there is one; nil if none is found
+	// within MaxDepth.
+	Path *Path
+}
+
+// Knockouts finds the single firms and countries whose removal makes item
+// infeasible for its holder at asOf (zero: today), on top of the controls
+// recorded as active that day; see KnockoutRule for what a removal means.
+// item is a product, input, fab or firm. Unknown IDs fail with
+// graph.NotFound; a holder that is not a firm or country, a removed node
+// that is not a firm or country or a threshold outside 0..100 with
+// graph.Invalid.
+//
+// A removal only takes routes away (the legal reach of controls is read
+// without it), so it can only change the answer if it touches every
+// derivation of it: the candidates are the firms and countries that touch a
+// few derivations found by replaying the baseline evaluation. A candidate
+// is cleared when a derivation avoiding it is found; otherwise its removal
+// is evaluated, reusing the baseline's results for the items whose
+// evaluation cannot read anything the removal changes.
+func (e *Engine) Knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions) (KnockoutResult, error) {
+	const op = "analysis.Knockouts"
+	x, err := e.index(op, item)
+	if err != nil {
+		return KnockoutResult{}, err
+	}
+	th := DefaultKnockoutThreshold
+	if opts.Threshold != nil {
+		th = *opts.Threshold
+		if !(th >= 0 && th <= 100) {
+			return KnockoutResult{}, graph.Errorf(graph.Invalid, op, "threshold %g: want a percentage in 0..100", th)
+		}
+	}
+	asOf = dateOr(asOf)
+	var legal *world
+	if opts.IgnoreControls {
+		legal = e.newWorld(asOf, nil)
+		legal.ctls, legal.byCover, legal.coverAll = nil, map[int32][]int{}, nil
+	} else {
+		legal = e.baseWorld(asOf) // shares settled results with the epoch's feasibility queries
+	}
+	holder := int32(nobody)
+	if opts.Holder != "" {
+		h, err := e.index(op, opts.Holder)
+		if err != nil {
+			return KnockoutResult{}, err
+		}
+		if k := e.s.Node(h).Kind; k != graph.KindFirm && k != graph.KindCountry {
+			return KnockoutResult{}, graph.Errorf(graph.Invalid, op, "holder %s is a %s, want a firm or country", opts.Holder, k)
+		}
+		holder = h
+	}
+	var set []int32
+	for _, id := range opts.Remove {
+		r, err := e.index(op, id)
+		if err != nil {
+			return KnockoutResult{}, err
+		}
+		if k := e.s.Node(r).Kind; k != graph.KindFirm && k != graph.KindCountry {
+			return KnockoutResult{}, graph.Errorf(graph.Invalid, op, "remove: %s is a %s, want a firm or country", id, k)
+		}
+		if !slices.Contains(set, r) {
+			set = append(set, r)
+		}
+	}
+	goals, holder, err := e.goals(op, legal, x, holder, opts.Holder != "")
+	if err != nil {
+		return KnockoutResult{}, err
+	}
+	res := KnockoutResult{Item: item, AsOf: asOf, Threshold: th, KeepInstalledBase: opts.KeepInstalledBase,
+		IgnoreControls: opts.IgnoreControls, Feasible: true}
+	if holder >= 0 {
+		res.Holder = e.s.Node(holder).ID
+	}
+	base := newEval(legal)
+	var live []int32 // goals obtainable at baseline
+	for _, g := range goals {
+		res.Goals = append(res.Goals, e.s.Node(g).ID)
+		if ok, _ := base.obtain(g, holder); ok {
+			live = append(live, g)
+		} else {
+			res.Feasible = false
+		}
+	}
+	k := &knocker{e: e, legal: legal, base: base, holder: holder, goals: live, root: x, threshold: th, keep: opts.KeepInstalledBase,
+		exempt: map[int32]bool{}, firmsOf: map[int32][]int32{}, cands: map[int32][]int32{}}
+	for _, f := range legal.house(holder) {
+		k.exempt[f] = true
+	}
+	k.cone = k.readCone()
+	if len(set) > 0 {
+		ko := k.try(set)
+		res.Set = &ko
+	}
+	if len(live) == 0 {
+		return res, nil
+	}
+	firms, countries, ok := k.witnessCandidates()
+	if !ok {
+		firms, countries = k.readCandidates()
+	}
+	res.Candidates = len(firms) + len(countries)
+	for _, f := range firms {
+		if k.survives(f) {
+			continue
+		}
+		if ko := k.try([]int32{f}); ko.KnocksOut {
+			res.Firms = append(res.Firms, ko)
+		}
+	}
+	for _, c := range countries {
+		if k.survives(c) {
+			continue
+		}
+		if ko := k.try([]int32{c}); ko.KnocksOut {
+			res.Countries = append(res.Countries, ko)
+		}
+	}
+	sortKnockouts(res.Firms)
+	sortKnockouts(res.Countries)
+	return res, nil
+}
+
+// goals returns what holder must obtain for item x to be available, and the
+// holder (defaulted when not given).
+func (e *Engine) goals(op string, w *world, x, holder int32, given bool) ([]int32, int32, error) {
+	n := e.s.Node(x)
+	switch n.Kind {
+	case graph.KindProduct, graph.KindInput:
+		if !given && n.Kind == graph.KindProduct {
+			for _, ed := range e.in(x, graph.Makes) {
+				if f, _ := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) && e.s.Node(f).Kind == graph.KindFirm {
+					holder = f
+					break
+				}
+			}
+		}
+		return []int32{x}, holder, nil
+	case graph.KindFab:
+		if !given {
+			holder = w.operator(x)
+		}
+		return e.outVisible(x, graph.EquippedWith, w.asOf), holder, nil
+	case graph.KindFirm:
+		if !given {
+			holder = x
+		}
+		var out []int32
+		for _, k := range []graph.EdgeKind{graph.Makes, graph.Supplies} {
+			for _, ed := range e.out(x, k) {
+				edge := e.s.Edge(ed)
+				if _, to := e.s.Ends(ed); visible(edge, w.asOf) && !edge.Aggregate() {
+					if kind := e.s.Node(to).Kind; kind == graph.KindInput || kind == graph.KindProduct {
+						out = append(out, to)
+					}
+				}
+			}
+		}
+		slices.Sort(out)
+		return slices.Compact(out), holder, nil
+	}
+	return nil, holder, graph.Errorf(graph.Invalid, op, "item %s is a %s, want a product, input, fab or firm", n.ID, n.Kind)
+}
+
+// knocker tries removals against one baseline.
+type knocker struct {
+	e         *Engine
+	legal     *world
+	base      *eval // the baseline evaluation (in legal)
+	holder    int32
+	goals     []int32
+	root      int32
+	threshold float64
+	keep      bool
+	exempt    map[int32]bool    // the holder's group: never removed
+	firmsOf   map[int32][]int32 // country -> firms headquartered there
+	cone      []bool            // node -> its evaluation can be read by the goals' (see readCone)
+	cands     map[int32][]int32 // item or fab -> the firms and countries whose removal touches it
+	rev       map[int32][]int32 // the reverse cone, built on first use (see reverseCone)
+}
+
+// readCone marks the items whose evaluation the goals' evaluation can read,
+// for any holder: obtaining or buying X reads the routes, makers and
+// installed bases of everything in down(X); making Y reads the alternatives
+// of its requirements (own and inherited).
+func (k *knocker) readCone() []bool {
+	w := k.legal
+	in := make([]bool, w.s.NumNodes())
+	queue := slices.Clone(k.goals)
+	for _, g := range k.goals {
+		in[g] = true
+	}
+	for len(queue) > 0 {
+		x := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		for _, d := range w.down(x) {
+			if !in[d.node] {
+				in[d.node] = true
+				queue = append(queue, d.node)
+			}
+		}
+		for _, cl := range w.clauses(x) {
+			for _, a := range cl.alts {
+				if !in[a.node] {
+					in[a.node] = true
+					queue = append(queue, a.node)
+				}
+			}
+		}
+	}
+	return in
+}
+
+// readCandidates returns the firms and countries whose removal changes
+// something a fresh baseline evaluation (sharing nothing with other
+// queries) reads: makers and suppliers of the items it reads, operators of
+// the fabs it reads, their parents and headquarters countries, the fabs'
+// countries and supplier countries; each in index (ID) order. It is the
+// fallback when no witness is found (see witnessCandidates).
+func (k *knocker) readCandidates() (firms, countries []int32) {
+	w := k.e.newWorld(k.legal.asOf, nil)
+	w.ctls, w.byCover, w.coverAll = k.legal.ctls, k.legal.byCover, k.legal.coverAll
+	v := newEval(w)
+	for _, g := range k.goals {
+		v.obtain(g, k.holder)
+	}
+	seen := map[int32]bool{}
+	var add func(v int32)
+	add = func(v int32) {
+		if v < 0 || seen[v] {
+			return
+		}
+		seen[v] = true
+		if w.s.Node(v).Kind == graph.KindCountry {
+			countries = append(countries, v)
+			return
+		}
+		if !k.exempt[v] {
+			firms = append(firms, v)
+		}
+		add(w.hq(v))
+	}
+	fab := func(f int32) {
+		add(w.operator(f))
+		add(w.location(f))
+	}
+	for _, ms := range w.makers {
+		for _, sp := range ms {
+			add(sp.node)
+		}
+	}
+	for _, fs := range w.fabsOf {
+		for _, f := range fs {
+			fab(f.node)
+		}
+	}
+	for _, fs := range w.fabSets {
+		for _, f := range fs {
+			fab(f)
+		}
+	}
+	// A firm's removal takes its subsidiaries' supply too: a parent of a
+	// candidate is a candidate.
+	for i := 0; i < len(firms); i++ {
+		for _, p := range k.e.outVisible(firms[i], graph.SubsidiaryOf, w.asOf) {
+			add(p)
+		}
+	}
+	slices.Sort(firms)
+	slices.Sort(countries)
+	return firms, countries
+}
+
+// removalOf expands a set of firms and countries into the removal it means.
+func (k *knocker) removalOf(set []int32) *removal {
+	e, w := k.e, k.legal
+	rm := &removal{sups: map[int32]bool{}, fabs: map[int32]bool{}, keepBase: k.keep, threshold: k.threshold,
+		exempt: k.exempt, base: k.base, cut: map[int32]bool{}, dropped: map[int32]bool{}, fabsHit: map[int32]bool{}}
+	firm := func(f int32) {
+		for g := range e.firmGroup(f, w.asOf) {
+			if !k.exempt[g] {
+				rm.sups[g] = true
+			}
+		}
+	}
+	for _, r := range set {
+		if e.s.Node(r).Kind == graph.KindFirm {
+			firm(r)
+			continue
+		}
+		rm.sups[r] = true
+		for _, ed := range e.in(r, graph.HeadquarteredIn) {
+			if f, _ := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) && !k.exempt[f] {
+				rm.sups[f] = true
+			}
+		}
+		for _, ed := range e.in(r, graph.LocatedIn) {
+			if f, _ := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) && e.s.Node(f).Kind == graph.KindFab {
+				rm.fabs[f] = true
+			}
+		}
+	}
+	for f := range rm.sups {
+		if e.s.Node(f).Kind != graph.KindFirm {
+			continue
+		}
+		for _, ed := range e.in(f, graph.OperatedBy) {
+			if fab, _ := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) {
+				rm.fabs[fab] = true
+			}
+		}
+	}
+	for fab := range rm.fabs {
+		if k.exempt[w.operator(fab)] {
+			delete(rm.fabs, fab)
+		}
+	}
+	return rm
+}
+
+// try evaluates the goals with set removed and explains the outcome.
+func (k *knocker) try(set []int32) Knockout {
+	e := k.e
+	rm := k.removalOf(set)
+	rm.affected = k.affected(rm)
+	defer e.putMarks(rm.affected)
+	w := k.legal.withRemoval(rm)
+	ev := newEval(w)
+	var ko Knockout
+	for _, r := range set {
+		ko.Removed = append(ko.Removed, e.s.Node(r).ID)
+	}
+	for _, g := range k.goals {
+		if ok, _ := ev.obtain(g, k.holder); !ok {
+			ko.Fails = append(ko.Fails, e.s.Node(g).ID)
+		}
+	}
+	ko.KnocksOut = len(ko.Fails) > 0
+	if !ko.KnocksOut {
+		return ko
+	}
+	down := k.takenDown(ev, rm)
+	for _, v := range down {
+		ko.TakesDown = append(ko.TakesDown, e.s.Node(v).ID)
+	}
+	ko.DominatedAlternatives = k.dominated(rm.cut, sortedKeys(rm.cut))
+	ko.AlternativeAlsoDominated = len(ko.DominatedAlternatives) > 0
+	if len(set) == 1 {
+		k.explainShare(&ko, set[0], rm, down)
+	}
+	return ko
+}
+
+// takenDown returns, in index order, the removed fabs the evaluation met
+// and the items that lost a route to the removal and that the evaluation
+// found unobtainable (for some holder, or a buyer's control profile) where
+// the baseline finds them obtainable.
+func (k *knocker) takenDown(ev *eval, rm *removal) []int32 {
+	set := map[int32]bool{}
+	for f := range rm.fabsHit {
+		set[f] = true
+	}
+	for key, ok := range ev.memo {
+		x := int32(key >> 34)
+		if ok || !rm.dropped[x] || set[x] {
+			continue
+		}
+		h := int32(uint32(key>>2)) - 1
+		var was bool
+		switch key & 3 {
+		case modeObtain:
+			was, _ = k.base.obtain(x, h)
+		case modeMake:
+			was, _ = k.base.canMake(x, h)
+		case modeBuy: // the removal world shares the baseline's profiles
+			was, _ = k.base.buy(x, int(h))
+		}
+		if was {
+			set[x] = true
+		}
+	}
+	return sortedKeys(set)
+}
+
+// dominated returns the items of down that are OR-alternatives (the same
+// owner and group of REQUIRES rows) of another item of down.
+func (k *knocker) dominated(hit map[int32]bool, down []int32) []graph.ID {
+	e, asOf := k.e, k.legal.asOf
+	var out []graph.ID
+	for _, x := range down {
+		found := false
+		for _, ed := range e.in(x, graph.Requires) {
+			edge := e.s.Edge(ed)
+			if edge.Group == "" || !visible(edge, asOf) {
+				continue
+			}
+			owner, _ := e.s.Ends(ed)
+			for _, o := range e.out(owner, graph.Requires) {
+				oe := e.s.Edge(o)
+				if _, a := e.s.Ends(o); a != x && hit[a] && oe.Group == edge.Group && visible(oe, asOf) {
+					found = true
+				}
+			}
+		}
+		if found {
+			out = append(out, e.s.Node(x).ID)
+		}
+	}
+	return out
+}
+
+// explainShare fills in the share of the single supplier r and the path to
+// it.
+func (k *knocker) explainShare(ko *Knockout, r int32, rm *removal, down []int32) {
+	e, w := k.e, k.legal
+	country := e.s.Node(r).Kind == graph.KindCountry
+	best, bestOf, via := -1.0, int32(-1), r
+	for _, x := range down {
+		var sh float64
+		var known bool
+		if country {
+			if sh, known = w.countedShare(r, x, true); !known {
+				for _, sp := range w.makersOf(x) {
+					if rm.sups[sp.node] && w.isFirm(sp.node) && w.hq(sp.node) == r {
+						if s, ok := w.countedShare(sp.node, x, false); ok {
+							sh, known = sh+s, true
+						}
+					}
+				}
+			}
+		} else {
+			for g := range e.firmGroup(r, w.asOf) {
+				if s, ok := w.countedShare(g, x, false); ok {
+					sh, known = sh+s, true
+				}
+			}
+		}
+		if known && sh > best {
+			best, bestOf = sh, x
+		}
+	}
+	if bestOf >= 0 {
+		ko.Share, ko.ShareOf = ptr(best), e.s.Node(bestOf).ID
+	}
+	ps := k.pathVia(via, ko.ShareOf, down)
+	if len(ps) == 0 && country && bestOf >= 0 {
+		top, topShare := int32(-1), -1.0
+		for _, sp := range w.makersOf(bestOf) {
+			if s, ok := w.countedShare(sp.node, bestOf, false); ok && w.isFirm(sp.node) && w.hq(sp.node) == r && s > topShare {
+				top, topShare = sp.node, s
+			}
+		}
+		if top >= 0 {
+			ps = k.pathVia(top, ko.ShareOf, down)
+		}
+	}
+	if len(ps) > 0 {
+		ko.Path = &ps[0]
+	}
+}
+
+// pathVia returns a dependency path from the item to node to through an
+// item the removal takes down (first the one of via, if any): the path to
+// that item joined to the path from it to the supplier. Failing that, the
+// shortest path to the supplier.
+func (k *knocker) pathVia(to int32, via graph.ID, down []int32) []Path {
+	e, asOf := k.e, k.legal.asOf
+	from, target := e.s.Node(k.root).ID, e.s.Node(to).ID
+	var mids []graph.ID
+	if via != "" {
+		mids = append(mids, via)
+	}
+	for _, x := range down {
+		mids = append(mids, e.s.Node(x).ID)
+	}
+	for _, m := range mids {
+		if m == from {
+			continue
+		}
+		head, _ := e.DependencyPaths(from, m, MaxDepth, 1, asOf)
+		tail, _ := e.DependencyPaths(m, target, 1, 1, asOf)
+		if len(head) == 0 || len(tail) == 0 {
+			continue
+		}
+		p := Path{Nodes: append(slices.Clone(head[0].Nodes), tail[0].Nodes[1:]...),
+			Edges: append(slices.Clone(head[0].Edges), tail[0].Edges...)}
+		p.Length = len(p.Edges)
+		return []Path{p}
+	}
+	ps, _ := e.DependencyPaths(from, target, MaxDepth, 1, asOf)
+	return ps
+}
+
+func sortKnockouts(ks []Knockout) {
+	slices.SortStableFunc(ks, func(a, b Knockout) int {
+		switch {
+		case a.Share != nil && b.Share == nil:
+			return -1
+		case a.Share == nil && b.Share != nil:
+			return 1
+		case a.Share != nil && *a.Share != *b.Share:
+			return cmp.Compare(*b.Share, *a.Share)
+		}
+		if c := cmp.Compare(len(b.TakesDown), len(a.TakesDown)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Removed[0], b.Removed[0])
+	})
+}
+
+// removal is what a knock-out takes away from a world (world.rm).
+type removal struct {
+	sups      map[int32]bool // removed firms and countries
+	fabs      map[int32]bool // removed fabs
+	keepBase  bool
+	threshold float64
+	exempt    map[int32]bool // the holder's group: its own production is never cut
+	base      *eval          // the baseline evaluation, for what the removal cannot change
+	affected  *marks         // the items whose evaluation can read something the removal changes
+
+	// What the evaluation met: items that lost every route (cut), items
+	// that lost some route (dropped), removed fabs (fabsHit).
+	cut, dropped, fabsHit map[int32]bool
+}
+
+// withRemoval returns a world like w (a world without removal or
+// hypothetical controls) with rm applied. It shares w's caches of what the
+// removal does not change (taxonomy, requirements, keys, groups) and keeps
+// its own of what it does.
+func (w *world) withRemoval(rm *removal) *world {
+	nw := *w
+	nw.rm, nw.legal = rm, w
+	nw.makers, nw.srcs = map[int32][]supplier{}, map[int32][]route{}
+	nw.fabSets, nw.heldBy = map[int32][]int32{}, map[int32]map[int32][]held{}
+	nw.shared = nil // profiles are the legal world's (see world.profile)
+	return &nw
+}
+
+// makers filters the makers and suppliers ms of y: removed ones go, and
+// when the remaining ones hold less than the threshold of y's market, all
+// go but the holder's own group.
+func (rm *removal) makers(w *world, y int32, ms []supplier) []supplier {
+	if !slices.ContainsFunc(ms, func(sp supplier) bool { return rm.sups[sp.node] }) {
+		return ms
+	}
+	cut := rm.remaining(w, y, ms) < rm.threshold
+	out := make([]supplier, 0, len(ms))
+	for _, sp := range ms {
+		if rm.exempt[sp.node] || (!cut && !rm.sups[sp.node]) {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+// remaining is the share of y's market, in percent, held by the makers and
+// suppliers in ms that are not removed: firm rows when a firm is among ms,
+// else country rows. A remaining supplier without a known share is credited
+// with what the known shares (and aggregate rows) leave unclaimed.
+func (rm *removal) remaining(w *world, y int32, ms []supplier) float64 {
+	country := !slices.ContainsFunc(ms, func(sp supplier) bool { return w.isFirm(sp.node) })
+	known, rest, unknown := 0.0, 0.0, false
+	for _, sp := range ms {
+		if w.isFirm(sp.node) == country {
+			continue
+		}
+		sh, ok := w.countedShare(sp.node, y, country)
+		switch {
+		case ok && rm.sups[sp.node]:
+			known += sh
+		case ok:
+			known += sh
+			rest += sh
+		case !rm.sups[sp.node]:
+			unknown = true
+		}
+	}
+	known += w.aggregateShare(y, country)
+	if unknown {
+		rest += max(0, 100-known)
+	}
+	return rest
+}
+
+// sources are the legal world's routes to x whose suppliers still make or
+// supply their item. An item whose routes all go is recorded as hit.
+func (rm *removal) sources(w *world, x int32) []route {
+	all := w.legal.sources(x)
+	out := make([]route, 0, len(all))
+	for _, r := range all {
+		if slices.ContainsFunc(w.makersOf(r.y), func(sp supplier) bool { return sp.node == r.sup.node }) {
+			out = append(out, r)
+		}
+	}
+	if len(out) < len(all) {
+		rm.dropped[x] = true
+		if len(out) == 0 {
+			rm.cut[x] = true
+		}
+	}
+	return out
+}
+
+// serviced reports whether an installed base of tool stays usable: always
+// with keepBase, else unless the removal cut every route to the tool.
+func (rm *removal) serviced(w *world, tool int32) bool {
+	if rm.keepBase || len(w.legal.sources(tool)) == 0 {
+		return true
+	}
+	return len(w.sources(tool)) > 0
+}
+
+// fabGone reports whether fab is removed, recording it as hit.
+func (rm *removal) fabGone(fab int32) bool {
+	if rm.fabs[fab] {
+		rm.fabsHit[fab] = true
+		return true
+	}
+	return false
+}
+
+// countedShare returns the share (percent) of sup's SUPPLIES row on y that
+// counts at asOf (the latest year on or before asOf's year), if it is known
+// and of the level asked: firm rows (basis firm-hq or blank) or country rows
+// (country-hq or blank).
+func (w *world) countedShare(sup, y int32, country bool) (float64, bool) {
+	ed := w.countedRow(sup, y)
+	if ed == nil || !ed.HasShare() || ed.Aggregate() {
+		return 0, false
+	}
+	want := "firm-hq"
+	if country {
+		want = "country-hq"
+	}
+	if ed.Basis != "" && ed.Basis != want {
+		return 0, false
+	}
+	return ed.Share, true
+}
+
+func (w *world) countedRow(sup, y int32) *graph.Edge {
+	var best *graph.Edge
+	yr := w.asOf.Year()
+	for _, ed := range w.e.in(y, graph.Supplies) {
+		if f, _ := w.s.Ends(ed); f != sup {
+			continue
+		}
+		edge := w.s.Edge(ed)
+		if visible(edge, w.asOf) && edge.Year <= yr && (best == nil || edge.Year >= best.Year) {
+			best = edge
+		}
+	}
+	return best
+}
+
+// aggregateShare sums the known shares of y's aggregate rows of one level
+// counted at asOf.
+func (w *world) aggregateShare(y int32, country bool) float64 {
+	sum := 0.0
+	var last int32 = -1
+	for _, ed := range w.e.in(y, graph.Supplies) { // sorted by supplier
+		f, _ := w.s.Ends(ed)
+		if f == last {
+			continue
+		}
+		last = f
+		if (w.s.Node(f).Kind == graph.KindCountry) != country {
+			continue
+		}
+		if row := w.countedRow(f, y); row != nil && row.Aggregate() && row.HasShare() {
+			sum += row.Share
+		}
+	}
+	return sum
+}
+
+// reuse returns the baseline result of evaluation key k when the removal
+// cannot change it: its item is not affected (see knocker.affected).
+func (rm *removal) reuse(k uint64) (bool, bool) {
+	x := int32(k >> 34)
+	if rm.affected.has(x) {
+		return false, false
+	}
+	h := int32(uint32(k>>2)) - 1
+	var r bool
+	switch k & 3 {
+	case modeObtain:
+		r, _ = rm.base.obtain(x, h)
+	case modeMake:
+		r, _ = rm.base.canMake(x, h)
+	case modeBuy:
+		r, _ = rm.base.buy(x, int(h))
+	}
+	return r, true
+}
+
+// affected marks the items whose evaluation (obtain, make or buy, for any
+// holder) can read something the removal changes: the seeds are the items a
+// removed firm or country makes or supplies, the products fabricated at a
+// removed fab and the tools installed at one. Obtaining or buying X reads
+// the routes and installed bases of everything in down(X), so the
+// categories above an affected item are affected; making Y reads the
+// requirements of everything in up(Y), so when a requirement of R is
+// affected, so is everything in down(R). Control reach is read in the legal
+// world and changes for nobody. The caller puts the marks back.
+func (k *knocker) affected(rm *removal) *marks {
+	e, w := k.e, k.legal
+	m := e.getMarks()
+	var queue []int32
+	add := func(v int32) { // outside the cone, nothing the goals read can change
+		if k.cone[v] && !m.has(v) {
+			m.set(v, 0)
+			queue = append(queue, v)
+		}
+	}
+	for f := range rm.sups {
+		for _, kind := range []graph.EdgeKind{graph.Makes, graph.Supplies} {
+			for _, ed := range e.out(f, kind) {
+				if _, y := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) {
+					add(y)
+				}
+			}
+		}
+	}
+	for fab := range rm.fabs {
+		for _, ed := range e.in(fab, graph.FabricatedAt) {
+			if y, _ := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) {
+				add(y)
+			}
+		}
+		for _, tool := range e.outVisible(fab, graph.EquippedWith, w.asOf) {
+			add(tool)
+		}
+	}
+	if k.rev == nil {
+		k.rev = k.reverseCone()
+	}
+	for len(queue) > 0 {
+		z := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		for _, v := range k.rev[z] {
+			add(v)
+		}
+	}
+	return m
+}
+
+// reverseCone returns, for each item of the cone, the items of the cone
+// that are affected when it is (see affected): the categories above it, and
+// everything in down(R) for each R that requires it.
+func (k *knocker) reverseCone() map[int32][]int32 {
+	e, w := k.e, k.legal
+	rev := map[int32][]int32{}
+	for z, in := range k.cone {
+		if !in {
+			continue
+		}
+		var out []int32
+		for _, kind := range []graph.EdgeKind{graph.InstanceOf, graph.TypeOf} {
+			for _, ed := range e.out(int32(z), kind) {
+				if _, p := e.s.Ends(ed); k.cone[p] && visible(e.s.Edge(ed), w.asOf) {
+					out = append(out, p)
+				}
+			}
+		}
+		for _, ed := range e.in(int32(z), graph.Requires) {
+			if r, _ := e.s.Ends(ed); visible(e.s.Edge(ed), w.asOf) {
+				for _, d := range w.down(r) {
+					if k.cone[d.node] {
+						out = append(out, d.node)
+					}
+				}
+			}
+		}
+		slices.Sort(out)
+		rev[int32(z)] = slices.Compact(out)
+	}
+	return rev
+}
+
+// witnessCandidates returns the firms and countries whose removal touches
+// every one of a few derivations (witnesses) of the baseline's feasible
+// goals. A removal only takes routes away, so one that leaves some witness
+// whole leaves the goals feasible: a knock-out must touch them all. A
+// removal touches a witness when it removes a maker or supplier of an item
+// the witness buys, makes in-house or keeps serviced (the firm, a parent,
+// its headquarters country, or a supplier country) or a fab it uses (its
+// operator, a parent, the operator's country, the fab's country). Each new
+// witness prefers routes that avoid the candidates left, so the
+// intersection shrinks quickly. ok is false when no witness was found
+// within the step budget (a requirement cycle the replay cannot untangle);
+// the caller then falls back to readCandidates.
+func (k *knocker) witnessCandidates() (firms, countries []int32, ok bool) {
+	var set map[int32]bool // nil: every firm and country
+	for round := range maxWitnesses {
+		p := &prover{k: k, v: k.base, w: k.legal, avoid: set, round: round, used: map[int32]bool{},
+			done: map[uint64]bool{}, stack: map[uint64]bool{}}
+		proved := true
+		for _, g := range k.goals {
+			if !p.obtain(g, k.holder) {
+				proved = false
+				break
+			}
+		}
+		if !proved {
+			if round == 0 {
+				return nil, nil, false
+			}
+			break
+		}
+		before := len(set)
+		if set == nil {
+			set = p.used
+		} else {
+			for c := range set {
+				if !p.used[c] {
+					delete(set, c)
+				}
+			}
+		}
+		if round > 0 && len(set) == before {
+			break
+		}
+	}
+	for _, c := range sortedKeys(set) {
+		if k.e.s.Node(c).Kind == graph.KindCountry {
+			countries = append(countries, c)
+		} else {
+			firms = append(firms, c)
+		}
+	}
+	return firms, countries, true
+}
+
+// survives reports whether a witness of the goals avoids everything the
+// removal of firm or country c touches: then c is no knock-out, without
+// evaluating its removal. false means only that none was found.
+func (k *knocker) survives(c int32) bool {
+	p := &prover{k: k, v: k.base, w: k.legal, avoid: map[int32]bool{c: true}, strict: true, used: map[int32]bool{},
+		done: map[uint64]bool{}, stack: map[uint64]bool{}}
+	for _, g := range k.goals {
+		if !p.obtain(g, k.holder) {
+			return false
+		}
+	}
+	return true
+}
+
+// maxWitnesses bounds the witnesses witnessCandidates builds.
+const maxWitnesses = 4
+
+// routeCands returns the firms and countries whose removal breaks the
+// route by which sup delivers y: sup itself (see firmCands), and those that
+// cut y (cutCands).
+func (k *knocker) routeCands(y, sup int32) []int32 {
+	return append(k.firmCands(nil, sup), k.cutCands(y)...)
+}
+
+// cutCands returns the firms and countries whose removal cuts y: removes
+// some of its makers and suppliers and leaves the others less than the
+// threshold of its market.
+func (k *knocker) cutCands(y int32) []int32 {
+	if cs, ok := k.cands[y]; ok {
+		return cs
+	}
+	w := k.legal
+	ms := w.makersOf(y)
+	var all []int32
+	for _, sp := range ms {
+		all = k.firmCands(all, sp.node)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	var cs []int32
+	for _, c := range all {
+		rm := &removal{sups: map[int32]bool{}}
+		country := w.s.Node(c).Kind == graph.KindCountry
+		var group map[int32]bool
+		if !country {
+			group = k.e.firmGroup(c, w.asOf)
+		}
+		for _, sp := range ms {
+			switch {
+			case k.exempt[sp.node]:
+			case country && (sp.node == c || w.isFirm(sp.node) && w.hq(sp.node) == c), !country && group[sp.node]:
+				rm.sups[sp.node] = true
+			}
+		}
+		if len(rm.sups) > 0 && rm.remaining(w, y, ms) < k.threshold {
+			cs = append(cs, c)
+		}
+	}
+	k.cands[y] = cs
+	return cs
+}
+
+// fabCands returns the firms and countries whose removal removes fab.
+func (k *knocker) fabCands(fab int32) []int32 {
+	if cs, ok := k.cands[fab]; ok {
+		return cs
+	}
+	cs := k.firmCands(nil, k.legal.operator(fab))
+	if c := k.legal.location(fab); c >= 0 {
+		cs = append(cs, c)
+	}
+	slices.Sort(cs)
+	cs = slices.Compact(cs)
+	k.cands[fab] = cs
+	return cs
+}
+
+// firmCands appends f (a firm or country), unless it is the holder's, its
+// parents, transitively, and its headquarters country.
+func (k *knocker) firmCands(cs []int32, f int32) []int32 {
+	if f < 0 {
+		return cs
+	}
+	w := k.legal
+	if w.s.Node(f).Kind == graph.KindCountry {
+		return append(cs, f)
+	}
+	if c := w.hq(f); c >= 0 {
+		cs = append(cs, c)
+	}
+	for _, g := range append(slices.Clone(w.keys(f)), w.parents(f)...) { // f, its country, its parents
+		if w.s.Node(g).Kind == graph.KindFirm && !k.exempt[g] {
+			cs = append(cs, g)
+		}
+	}
+	return cs
+}
+
+// failed marks a key in prover.done as failed (evalKey leaves bit 63 clear).
+const failed = 1 << 63
+
+// proverBudget bounds the steps of a witness replay.
+const proverBudget = 1 << 20
+
+// prover replays the baseline evaluation's feasible results along one
+// derivation, never through a result it is still proving (a cycle proves
+// nothing), and collects the candidates that touch it (used). Where it has
+// a choice it takes first what touches no candidate in avoid, and it
+// rotates the alternatives of a requirement by round.
+type prover struct {
+	k           *knocker
+	v           *eval
+	w           *world
+	avoid       map[int32]bool
+	strict      bool // take nothing that touches avoid
+	round       int
+	used        map[int32]bool
+	done, stack map[uint64]bool
+	steps       int
+}
+
+// clean reports whether none of cs is to be avoided.
+func (p *prover) clean(cs []int32) bool {
+	if p.avoid == nil {
+		return true
+	}
+	return !slices.ContainsFunc(cs, func(c int32) bool { return p.avoid[c] })
+}
+
+func (p *prover) use(cs []int32) {
+	for _, c := range cs {
+		p.used[c] = true
+	}
+}
+
+// enter starts proving key k if the baseline holds it true; it reports
+// whether to go on.
+func (p *prover) enter(k uint64, holds bool) bool {
+	if !holds || p.stack[k] || p.done[k|failed] || p.steps > proverBudget {
+		return false
+	}
+	p.steps++
+	p.stack[k] = true
+	return true
+}
+
+func (p *prover) leave(k uint64, ok bool) bool {
+	delete(p.stack, k)
+	if ok {
+		p.done[k] = true
+	} else {
+		// A key may fail here only because of what is on the stack; not
+		// trying it again loses witnesses, never soundness: a prover's
+		// false means "none found".
+		p.done[k|failed] = true
+	}
+	return ok
+}
+
+func (p *prover) obtain(x, h int32) bool {
+	k := evalKey(modeObtain, x, h)
+	if p.done[k] {
+		return true
+	}
+	holds, _ := p.v.obtain(x, h)
+	if !p.enter(k, holds) {
+		return false
+	}
+	pr := p.w.profile(h)
+	return p.leave(k, p.held(x, h, true) || p.buy(x, pr) || p.makeInHouse(x, h) || p.houseSupply(x, h) || p.held(x, h, false))
+}
+
+// held proves x held by h's fabs, in the first pass only through clean
+// ones.
+func (p *prover) held(x, h int32, first bool) bool {
+	if h < 0 {
+		return false
+	}
+	for _, hd := range p.w.installedBase(h)[x] {
+		ok, _, _ := p.w.installed(hd.fab, hd.tool, hd.ed, h)
+		if !ok {
+			continue
+		}
+		cs := p.k.fabCands(hd.fab)
+		if rs := p.w.sources(hd.tool); len(rs) > 0 && !p.k.keep {
+			cs = append(slices.Clip(cs), p.k.routeCands(rs[0].y, rs[0].sup.node)...) // while this route stands, the tool is serviced
+		}
+		if (first || p.strict) && !p.clean(cs) {
+			continue
+		}
+		p.use(cs)
+		return true
+	}
+	return false
+}
+
+func (p *prover) buy(x int32, pr int) bool {
+	k := evalKey(modeBuy, x, int32(pr))
+	if p.done[k] {
+		return true
+	}
+	holds, _ := p.v.buy(x, pr)
+	if !p.enter(k, holds) {
+		return false
+	}
+	rs := p.w.sources(x)
+	for pass := range 2 {
+		for _, r := range rs {
+			cs := p.k.routeCands(r.y, r.sup.node)
+			if pass == 0 && !p.clean(cs) || pass == 1 && (p.strict || p.clean(cs)) {
+				continue
+			}
+			if len(p.w.blockersP(r.sup.node, pr, r.y)) == 0 && p.canMake(r.y, r.sup.node) {
+				p.use(cs)
+				return p.leave(k, true)
+			}
+		}
+	}
+	return p.leave(k, false)
+}
+
+func (p *prover) makeInHouse(x, h int32) bool {
+	if len(p.w.house(h)) == 0 {
+		return false
+	}
+	for pass := range 2 {
+		for _, d := range p.w.down(x) {
+			cs := p.inHouseCands(d.node, h)
+			if pass == 0 && !p.clean(cs) || pass == 1 && (p.strict || p.clean(cs)) {
+				continue
+			}
+			if p.w.makesInHouse(h, d.node) && p.canMake(d.node, h) {
+				p.use(cs)
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inHouseCands returns the firms and countries whose removal takes y away
+// from h's group: its makers of y in the group, and, unless one of them is
+// the holder's own (never removed or cut), those that cut y.
+func (p *prover) inHouseCands(y, h int32) []int32 {
+	var cs []int32
+	exempt := false
+	for _, sp := range p.w.makersOf(y) {
+		if p.w.inHouse(h, sp.node) {
+			exempt = exempt || p.k.exempt[sp.node]
+			cs = p.k.firmCands(cs, sp.node)
+		}
+	}
+	if exempt {
+		return nil
+	}
+	return append(cs, p.k.cutCands(y)...)
+}
+
+func (p *prover) houseSupply(x, h int32) bool {
+	if len(p.w.house(h)) < 2 {
+		return false
+	}
+	for _, r := range p.w.sources(x) {
+		if r.sup.node == h || !p.w.inHouse(h, r.sup.node) {
+			continue
+		}
+		cs := p.k.routeCands(r.y, r.sup.node)
+		if p.strict && !p.clean(cs) {
+			continue
+		}
+		if p.canMake(r.y, r.sup.node) {
+			p.use(cs)
+			return true
+		}
+	}
+	return false
+}
+
+func (p *prover) canMake(y, h int32) bool {
+	k := evalKey(modeMake, y, h)
+	if p.done[k] {
+		return true
+	}
+	holds, _ := p.v.canMake(y, h)
+	if !p.enter(k, holds) {
+		return false
+	}
+	pr := p.w.profile(h)
+	for _, cl := range p.w.clauses(y) {
+		n := len(cl.alts)
+		met := false
+		for i := 0; !met && i < n; i++ {
+			met = p.buy(cl.alts[(i+p.round)%n].node, pr)
+		}
+		for i := 0; !met && i < n; i++ {
+			met = p.obtain(cl.alts[(i+p.round)%n].node, h)
+		}
+		if !met {
+			return p.leave(k, false)
+		}
+	}
+	if fs := p.w.fabbedAt(y); len(fs) > 0 {
+		for pass := range 2 {
+			for _, f := range fs {
+				cs := p.k.fabCands(f.node)
+				if pass == 0 && !p.clean(cs) || pass == 1 && (p.strict || p.clean(cs)) {
+					continue
+				}
+				if p.v.fabUsable(f.node, y, h) {
+					p.use(cs)
+					return p.leave(k, true)
+				}
+			}
+		}
+		return p.leave(k, false)
+	}
+	return p.leave(k, true)
+}
