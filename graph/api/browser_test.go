@@ -334,6 +334,11 @@ func TestBrowserDashboard(t *testing.T) {
 			chromedp.Evaluate[chromedp.Void](`document.querySelector('#of').dispatchEvent(new Event('change'))`))
 		b.run("waiting for the upstream ranking", pollVoid(`location.search.includes('of=product%3Aascend-910c') && document.querySelector('main').dataset.ready === 'chokepoints'`))
 		b.waitText("main h2", "upstream of product:ascend-910c")
+		// The critical suppliers of the item (Query.knockouts): ASML and the
+		// Netherlands take down both lithography alternatives.
+		b.waitText("main section.critical table.knockouts", "ASML")
+		b.waitText("main section.critical", "Netherlands")
+		b.screenshot("dashboard-chokepoints-ascend-910c")
 	})
 	t.Run("a link made with another dataset version says so", func(t *testing.T) {
 		b.t = t

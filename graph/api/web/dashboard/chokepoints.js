@@ -37,6 +37,43 @@ function chart(rows) {
   svg('text', { x: left, y: height - 6, class: 'muted' }, 'score (see the schema for its formula)'));
 }
 
+const KNOCKOUTS = `query Knockouts($of: ID!, $asOf: Date, $ignore: Boolean) {
+  knockouts(of: $of, asOf: $asOf, ignoreControls: $ignore) {
+    holder { id name } feasible ignoreControls rule
+    firms { ...K } countries { ...K }
+  }
+}
+fragment K on Knockout {
+  removed { id name } share shareOf { id name } takesDown { id name } alternativeAlsoDominated
+}`;
+
+// critical renders the single firms and countries whose removal makes the
+// item infeasible (Query.knockouts), as two tables.
+function critical(k, of, legal) {
+  const table = (title, rows) => h('div', { class: 'scroll' }, h('table', { class: 'knockouts' },
+    h('caption', {}, `${rows.length} ${title}`),
+    h('thead', {}, h('tr', {}, ['Removed', 'Share', 'Of', 'Takes down', 'Both OR-alternatives'].map((c, i) =>
+      h('th', { scope: 'col', class: i === 1 ? 'num' : null }, c)))),
+    h('tbody', {}, rows.map((r) => h('tr', {},
+      h('td', {}, r.removed.map((n) => n.name).join(', '), h('div', { class: 'muted' }, r.removed.map((n) => n.id).join(', '))),
+      h('td', { class: 'num' }, fmt(r.share, 1)),
+      h('td', {}, r.shareOf ? r.shareOf.name : '—'),
+      h('td', {}, r.takesDown.map((n) => n.name).join('; ') || '—'),
+      h('td', {}, r.alternativeAlsoDominated ? 'yes' : 'no'))))));
+  if (!k.feasible) {
+    return h('section', { class: 'critical' }, h('h3', {}, 'Critical suppliers'),
+      h('p', {}, `${k.holder ? k.holder.name : 'The buyer'} cannot obtain ${of} on this day even with the controls set aside, so there is nothing to knock out.`));
+  }
+  return h('section', { class: 'critical' },
+    h('h3', {}, `Critical suppliers of ${of}`, k.holder ? ` for ${k.holder.name}` : ''),
+    k.ignoreControls && !legal.feasible ? h('p', { class: 'notice' },
+      `Under the controls in force on this day ${k.holder ? k.holder.name : 'the buyer'} cannot obtain it at all (legal answer: blocked); `
+      + 'the tables below test the physical supply chain with the controls set aside.') : null,
+    h('p', { class: 'muted' }, k.rule),
+    table('firms whose removal makes it infeasible', k.firms),
+    table('countries whose removal makes it infeasible', k.countries));
+}
+
 export async function render(box, ctx) {
   const of = ctx.params.get('of') || '';
   const first = ctx.params.get('first') || '20';
@@ -67,12 +104,7 @@ export async function render(box, ctx) {
     chart(rows),
     h('div', { class: 'controls' }, h('button', { type: 'button', onclick: (e) => downloadSVGAsPNG(`chokepoints-${ctx.asOf}${of ? '-' + of.replace(/[^a-z0-9-]+/gi, '_') : ''}.png`,
       e.target.closest('section').querySelector('svg.chart')) }, 'Download chart (PNG)')),
-    // HOOK(knockouts): the critical firms and countries of the item in `of`
-    // belong here, as a second table, once the public API offers them:
-    // Query.knockouts(of, for, asOf) { firms countries } is being added in a
-    // parallel branch and is not in this server's schema yet. The dashboard
-    // shows only what the public API serves, so nothing is shown until then.
-    h('div', { class: 'scroll' }, h('table', {},
+    h('div', { class: 'scroll' }, h('table', { class: 'ranking' },
       h('caption', {}, `${rows.length} inputs by chokepoint score`),
       h('thead', {}, h('tr', {},
         ['#', 'Input', 'Score', 'Firm HHI', 'Country HHI', 'Top supplier', 'Top country', 'Suppliers', 'Exposed', 'Active controls', 'Share sources']
@@ -90,4 +122,9 @@ export async function render(box, ctx) {
         h('td', { class: 'num' }, r.exposed),
         h('td', {}, r.controls.length ? r.controls.map((c, j) => [j ? '; ' : '', citation(c)]) : '—'),
         h('td', {}, sourceLinks(r.shareSources))))))));
+  if (of) {
+    const legal = (await gql(KNOCKOUTS, { of, asOf: ctx.asOf, ignore: false })).knockouts;
+    const k = legal.feasible ? legal : (await gql(KNOCKOUTS, { of, asOf: ctx.asOf, ignore: true })).knockouts;
+    box.append(critical(k, of, legal));
+  }
 }
