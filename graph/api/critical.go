@@ -112,6 +112,7 @@ type CriticalReport struct {
 	DatasetVersion string             `json:"datasetVersion"` // the snapshot's content fingerprint
 	AsOf           string             `json:"asOf"`           // YYYY-MM-DD
 	Parameters     map[string]*string `json:"parameters"`     // as given; null when left to the default
+	DataCurrentTo  string             `json:"dataCurrentTo"`  // the latest event date up to the report day (analysis.Engine.CurrentTo)
 	GeneratedAt    string             `json:"generatedAt"`    // RFC 3339, UTC
 	Generator      string             `json:"generator"`      // "chipgraph VERSION"
 	Rule           string             `json:"rule"`           // analysis.KnockoutRule
@@ -160,7 +161,8 @@ func NewCriticalReport(v *View, p CriticalParams, generator string, now time.Tim
 	r := &CriticalReport{
 		Report: "critical-suppliers", DatasetVersion: v.Snap.Version(), AsOf: res.AsOf.String(),
 		Parameters: map[string]*string{}, GeneratedAt: now.UTC().Format(time.RFC3339), Generator: generator,
-		Rule: analysis.KnockoutRule, Item: string(res.Item), Threshold: res.Threshold, Feasible: res.Feasible,
+		DataCurrentTo: currentTo(v.Engine, now),
+		Rule:          analysis.KnockoutRule, Item: string(res.Item), Threshold: res.Threshold, Feasible: res.Feasible,
 	}
 	for _, name := range criticalParamNames {
 		r.Parameters[name] = nil
@@ -228,15 +230,16 @@ func WriteCriticalReport(w io.Writer, r *CriticalReport, format string) error {
 var criticalCSVHeader = []string{
 	"rank", "supplier", "name", "kind", "share", "shareOf", "takesDown", "alternativeAlsoDominated",
 	"dominatedAlternatives", "path", "item", "holder", "threshold", "feasible",
-	"datasetVersion", "asOf", "ignoreControls", "generatedAt",
+	"datasetVersion", "asOf", "ignoreControls", "dataCurrentTo", "generatedAt",
 }
 
 // writeCSV writes RFC 4180 CSV: a header row, then one row per knock-out;
-// lists are IDs separated by ";" (the path in order). The last eight
+// lists are IDs separated by ";" (the path in order). The last nine
 // columns stamp every row, so that rows stay attributable after filtering.
 // An item with no knock-out gives the header alone.
 func (r *CriticalReport) writeCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // RFC 4180, as the chokepoint report
 	if err := cw.Write(criticalCSVHeader); err != nil {
 		return err
 	}
@@ -245,7 +248,7 @@ func (r *CriticalReport) writeCSV(w io.Writer) error {
 		ic = *s
 	}
 	stamp := []string{r.Item, deref(r.Holder), strconv.FormatFloat(r.Threshold, 'f', -1, 64), strconv.FormatBool(r.Feasible),
-		r.DatasetVersion, r.AsOf, ic, r.GeneratedAt}
+		r.DatasetVersion, r.AsOf, ic, r.DataCurrentTo, r.GeneratedAt}
 	for _, c := range r.Suppliers {
 		rec := []string{strconv.Itoa(c.Rank), c.Supplier, c.Name, c.Kind, fmtFloat(c.Share), deref(c.ShareOf),
 			strings.Join(c.TakesDown, ";"), strconv.FormatBool(c.AlternativeAlsoDominated),
