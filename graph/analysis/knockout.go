@@ -216,25 +216,49 @@ func (e *Engine) knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions,
 		firms, countries = k.readCandidates()
 	}
 	res.Candidates = len(firms) + len(countries)
+	// Countries first: a firm whose whole group is headquartered in a
+	// country that is no knock-out is none either (its removal is part of
+	// the country's, and removing less leaves more routes).
+	cleared := map[int32]bool{}
+	for _, c := range countries {
+		if witnesses && k.survives(c) {
+			cleared[c] = true
+			continue
+		}
+		if ko := k.try([]int32{c}); ko.KnocksOut {
+			res.Countries = append(res.Countries, ko)
+		} else {
+			cleared[c] = true
+		}
+	}
 	for _, f := range firms {
-		if witnesses && k.survives(f) {
+		if k.withinCleared(f, cleared) || witnesses && k.survives(f) {
 			continue
 		}
 		if ko := k.try([]int32{f}); ko.KnocksOut {
 			res.Firms = append(res.Firms, ko)
 		}
 	}
-	for _, c := range countries {
-		if witnesses && k.survives(c) {
-			continue
-		}
-		if ko := k.try([]int32{c}); ko.KnocksOut {
-			res.Countries = append(res.Countries, ko)
-		}
-	}
 	sortKnockouts(res.Firms)
 	sortKnockouts(res.Countries)
 	return res, nil
+}
+
+// withinCleared reports whether every firm of f's group that a removal
+// would take is headquartered in one country of cleared.
+func (k *knocker) withinCleared(f int32, cleared map[int32]bool) bool {
+	country := int32(-1)
+	for g := range k.e.firmGroup(f, k.legal.asOf) {
+		if k.exempt[g] {
+			continue
+		}
+		c := k.legal.hq(g)
+		if c < 0 || !cleared[c] || country >= 0 && c != country {
+			return false
+		}
+		country = c
+	}
+	return country >= 0
 }
 
 // goals returns what holder must obtain for item x to be available, and the
