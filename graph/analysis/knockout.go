@@ -124,6 +124,13 @@ type Knockout struct {
 // is evaluated, reusing the baseline's results for the items whose
 // evaluation cannot read anything the removal changes.
 func (e *Engine) Knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions) (KnockoutResult, error) {
+	return e.knockouts(item, asOf, opts, true)
+}
+
+// knockouts is Knockouts; without witnesses, the candidates are those a
+// fresh baseline evaluation reads (readCandidates) and each is evaluated
+// (the fallback, and a check of the pruning in tests).
+func (e *Engine) knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions, witnesses bool) (KnockoutResult, error) {
 	const op = "analysis.Knockouts"
 	x, err := e.index(op, item)
 	if err != nil {
@@ -188,7 +195,7 @@ func (e *Engine) Knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions)
 		}
 	}
 	k := &knocker{e: e, legal: legal, base: base, holder: holder, goals: live, root: x, threshold: th, keep: opts.KeepInstalledBase,
-		exempt: map[int32]bool{}, firmsOf: map[int32][]int32{}, cands: map[int32][]int32{}}
+		exempt: map[int32]bool{}, cands: map[int32][]int32{}}
 	for _, f := range legal.house(holder) {
 		k.exempt[f] = true
 	}
@@ -200,30 +207,58 @@ func (e *Engine) Knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions)
 	if len(live) == 0 {
 		return res, nil
 	}
-	firms, countries, ok := k.witnessCandidates()
+	var firms, countries []int32
+	ok := false
+	if witnesses {
+		firms, countries, ok = k.witnessCandidates()
+	}
 	if !ok {
 		firms, countries = k.readCandidates()
 	}
 	res.Candidates = len(firms) + len(countries)
+	// Countries first: a firm whose whole group is headquartered in a
+	// country that is no knock-out is none either (its removal is part of
+	// the country's, and removing less leaves more routes).
+	cleared := map[int32]bool{}
+	for _, c := range countries {
+		if witnesses && k.survives(c) {
+			cleared[c] = true
+			continue
+		}
+		if ko := k.try([]int32{c}); ko.KnocksOut {
+			res.Countries = append(res.Countries, ko)
+		} else {
+			cleared[c] = true
+		}
+	}
 	for _, f := range firms {
-		if k.survives(f) {
+		if k.withinCleared(f, cleared) || witnesses && k.survives(f) {
 			continue
 		}
 		if ko := k.try([]int32{f}); ko.KnocksOut {
 			res.Firms = append(res.Firms, ko)
 		}
 	}
-	for _, c := range countries {
-		if k.survives(c) {
-			continue
-		}
-		if ko := k.try([]int32{c}); ko.KnocksOut {
-			res.Countries = append(res.Countries, ko)
-		}
-	}
 	sortKnockouts(res.Firms)
 	sortKnockouts(res.Countries)
 	return res, nil
+}
+
+// withinCleared reports whether every firm of f's group that a removal
+// would take is headquartered in one country of cleared.
+func (k *knocker) withinCleared(f int32, cleared map[int32]bool) bool {
+	country := int32(-1)
+	for g := range k.e.firmGroup(f, k.legal.asOf) {
+		if k.exempt[g] {
+			continue
+		}
+		c := k.legal.hq(g)
+		if c < 0 || !cleared[c] || country >= 0 && c != country {
+			return false
+		}
+		country = c
+	}
+	return country >= 0
 }
 
 // goals returns what holder must obtain for item x to be available, and the
@@ -278,7 +313,6 @@ type knocker struct {
 	threshold float64
 	keep      bool
 	exempt    map[int32]bool    // the holder's group: never removed
-	firmsOf   map[int32][]int32 // country -> firms headquartered there
 	cone      []bool            // node -> its evaluation can be read by the goals' (see readCone)
 	cands     map[int32][]int32 // item or fab -> the firms and countries whose removal touches it
 	rev       map[int32][]int32 // the reverse cone, built on first use (see reverseCone)

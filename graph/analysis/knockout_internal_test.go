@@ -43,6 +43,14 @@ func TestKnockoutsBruteForce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Without the witness pruning (the fallback), the same answer.
+		plain, err := NewEngine(s).knockouts(s.Node(x).ID, asOf, opts, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := knockoutIDs(got), knockoutIDs(plain); !slices.Equal(a, b) {
+			t.Fatalf("seed %d: with witnesses %v, without %v", seed, a, b)
+		}
 		if holder == "" && s.Node(x).Kind == graph.KindProduct {
 			holder = got.Holder // the maker, as Knockouts defaults it
 		}
@@ -424,4 +432,12 @@ func randomSupplyChain(r *rand.Rand) *graph.Dataset {
 	}
 	ds.Edges = out
 	return ds
+}
+
+func knockoutIDs(r KnockoutResult) []graph.ID {
+	var out []graph.ID
+	for _, k := range append(slices.Clone(r.Firms), r.Countries...) {
+		out = append(out, k.Removed...)
+	}
+	return out
 }

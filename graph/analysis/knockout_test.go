@@ -2,8 +2,10 @@ package analysis_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/chipgraph/chipgraph/graph"
@@ -282,5 +284,37 @@ func TestKnockoutErrors(t *testing.T) {
 				t.Errorf("error %v, want %v containing %q", err, c.kind, c.msg)
 			}
 		})
+	}
+}
+
+// TestKnockoutsConcurrent: queries on one Engine from many goroutines (they
+// share the epoch's feasibility cache) give the answers of a fresh Engine.
+func TestKnockoutsConcurrent(t *testing.T) {
+	e := bundledEngine(t)
+	items := []string{"product:h100", "product:a100", "input:7nm-class-logic-process", "product:ascend-910c", "input:hbm"}
+	want := map[string][]graph.ID{}
+	fresh := analysis.NewEngine(e.Snapshot())
+	for _, it := range items {
+		r := knockouts(t, fresh, it, "2025-06-01", analysis.KnockoutOptions{IgnoreControls: it == "product:ascend-910c"})
+		want[it] = append(removed(r.Firms), removed(r.Countries)...)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4*len(items))
+	for range 4 {
+		for _, it := range items {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r, err := e.Knockouts(graph.ID(it), date("2025-06-01"), analysis.KnockoutOptions{IgnoreControls: it == "product:ascend-910c"})
+				if got := append(removed(r.Firms), removed(r.Countries)...); err != nil || !slices.Equal(got, want[it]) {
+					errs <- fmt.Sprintf("%s: %v, %v; want %v", it, got, err, want[it])
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for msg := range errs {
+		t.Error(msg)
 	}
 }
