@@ -20,7 +20,8 @@ const ScoreFormula = "score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where 
 	"the group's combined concentration (each supplier's share averaged over the alternatives) when higher; " +
 	"d = dependents, x = dependents with no alternative avoiding the input, where the other alternatives of " +
 	"such a group are no alternative (the group is one supply); " +
-	"k = 1 if an active control covers the input (0 otherwise); score = 0 when d = 0."
+	"k = 1 if an active control restricting new flows covers the input, plus 1 if an active servicing ban covers it " +
+	"(its installed base stops being usable), 0 otherwise; score = 0 when d = 0."
 
 // Chokepoint is one input assessed as a chokepoint at an as-of date. Shares
 // are read at asOf: each supplier's latest SUPPLIES row from a year on or
@@ -237,9 +238,10 @@ func (e *Engine) buildTable(asOf graph.Date) *table {
 		c.Dependents, c.Exposed = deps[r], exposed[r]
 		c.Alternatives = c.Dependents - c.Exposed
 		c.HasAlternative = c.Dependents > 0 && c.Exposed == 0
-		c.Controls = w.itemControls(v)
+		var k int
+		c.Controls, k = w.itemControls(v)
 		t.base[r] = baseScore(c)
-		c.Score = withControls(t.base[r], len(c.Controls) > 0)
+		c.Score = withControls(t.base[r], k)
 	}
 	t.ranked = make([]int32, len(inputs))
 	for i := range t.ranked {
@@ -265,26 +267,31 @@ func baseScore(c *Chokepoint) float64 {
 	return c.Concentration * math.Log1p(float64(c.Dependents)) * float64(c.Exposed) / float64(c.Dependents)
 }
 
-func withControls(base float64, controlled bool) float64 {
-	if controlled {
-		return base * 1.5
-	}
-	return base
+// withControls applies the control factor (1 + 0.5·k) of ScoreFormula.
+func withControls(base float64, k int) float64 {
+	return base * (1 + 0.5*float64(k))
 }
 
 // itemControls returns the IDs of the controls covering item x other than
-// covers-all ones.
-func (w *world) itemControls(x int32) []graph.ID {
+// covers-all ones, and k of ScoreFormula: 1 if one of them restricts new
+// flows, plus 1 if one is a servicing ban.
+func (w *world) itemControls(x int32) ([]graph.ID, int) {
 	if len(w.byCover) == 0 {
-		return nil
+		return nil, 0
 	}
 	var out []graph.ID
+	flows, servicing := 0, 0
 	for _, ci := range w.coveringCtls(x) {
 		if c := w.ctls[ci]; !c.coversAll {
 			out = append(out, c.id)
+			if c.servicing {
+				servicing = 1
+			} else {
+				flows = 1
+			}
 		}
 	}
-	return out
+	return out, flows + servicing
 }
 
 // level accumulates the share rows of one level (firms or countries).

@@ -258,8 +258,13 @@ func TestScenario(t *testing.T) {
 		!slices.Contains(res.NewlyInfeasible[0].BlockedBy, "event:scenario-1") || !slices.Contains(res.NewlyInfeasible[0].BlockedBy, "event:scenario-2") {
 		t.Errorf("newly infeasible %+v", res.NewlyInfeasible)
 	}
-	if len(res.NewlyFeasible) != 0 || len(res.ChokepointChanges) != 0 || fmt.Sprint(res.Controls) != "[event:scenario-1 event:scenario-2]" {
+	if len(res.NewlyFeasible) != 0 || fmt.Sprint(res.Controls) != "[event:scenario-1 event:scenario-2]" {
 		t.Errorf("unexpected %+v", res)
+	}
+	// DUV was already under export controls (k = 1); the servicing bans add
+	// the installed base's withdrawal (k = 2): its score grows by 4/3.
+	if cc := res.ChokepointChanges; len(cc) != 1 || cc[0].Input != "input:duv" || math.Abs(cc[0].After-cc[0].Before*4/3) > 1e-12 {
+		t.Errorf("chokepoint changes %+v, want DUV's score up by 4/3", cc)
 	}
 
 	// A US control on etch tools: SMIC's etch tools are installed, so

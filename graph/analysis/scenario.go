@@ -345,8 +345,8 @@ func (e *Engine) chokepointChanges(asOf graph.Date, hs []hypo, base, hyp *world)
 	var out []ChokepointChange
 	for _, v := range cand {
 		r := t.row[v]
-		ctls := hyp.itemControls(v)
-		after := withControls(t.base[r], len(ctls) > 0)
+		ctls, k := hyp.itemControls(v)
+		after := withControls(t.base[r], k)
 		if before := t.rows[r].Score; after != before {
 			out = append(out, ChokepointChange{Input: e.s.Node(v).ID, Before: before, After: after, Controls: ctls})
 		}

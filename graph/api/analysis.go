@@ -376,8 +376,17 @@ func (r *results) scenario(s analysis.ScenarioResult) *model.ScenarioResult {
 	changes := func(cs []analysis.FeasibilityChange, before bool) []*model.FeasibilityChange {
 		out := make([]*model.FeasibilityChange, len(cs))
 		for i, c := range cs {
+			var assumed, recorded []graph.ID
+			for _, id := range c.BlockedBy {
+				if slices.Contains(s.Controls, id) {
+					assumed = append(assumed, id)
+				} else {
+					recorded = append(recorded, id)
+				}
+			}
 			out[i] = &model.FeasibilityChange{Item: r.node(c.Item), Holder: r.node(c.Holder), Before: before, After: !before,
-				BlockedBy: r.events(c.BlockedBy), Explanation: nonNilStrings(c.Explanation)}
+				BlockedBy: r.events(c.BlockedBy), BlockedByAssumed: r.events(assumed), BlockedByRecorded: r.events(recorded),
+				Explanation: nonNilStrings(c.Explanation)}
 		}
 		return out
 	}

@@ -30,7 +30,7 @@ const (
 		buyerMeasures { event { id kind buyerSide binding issuer { id } sources { id grade } } binding through { id } }`
 	scenarioSel = `asOf controls { ` + eventSel + ` reach coversAll note sources { id } covers { id name } targets { id name }
 		exempts { id } rescinds { id } } targets { id } items { id }
-		newlyInfeasible { item { id } holder { id } before after blockedBy { id } explanation }
+		newlyInfeasible { item { id } holder { id } before after blockedBy { id } blockedByAssumed { id } blockedByRecorded { id } explanation }
 		newlyFeasible { item { id } holder { id } before after blockedBy { id } explanation }
 		chokepointChanges { input { id } before after delta controls { id } }`
 )

@@ -239,12 +239,14 @@ type ComplexityRoot struct {
 	}
 
 	FeasibilityChange struct {
-		After       func(childComplexity int) int
-		Before      func(childComplexity int) int
-		BlockedBy   func(childComplexity int) int
-		Explanation func(childComplexity int) int
-		Holder      func(childComplexity int) int
-		Item        func(childComplexity int) int
+		After             func(childComplexity int) int
+		Before            func(childComplexity int) int
+		BlockedBy         func(childComplexity int) int
+		BlockedByAssumed  func(childComplexity int) int
+		BlockedByRecorded func(childComplexity int) int
+		Explanation       func(childComplexity int) int
+		Holder            func(childComplexity int) int
+		Item              func(childComplexity int) int
 	}
 
 	FeasibilityRoute struct {
@@ -1561,6 +1563,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FeasibilityChange.BlockedBy(childComplexity), true
+	case "FeasibilityChange.blockedByAssumed":
+		if e.ComplexityRoot.FeasibilityChange.BlockedByAssumed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeasibilityChange.BlockedByAssumed(childComplexity), true
+	case "FeasibilityChange.blockedByRecorded":
+		if e.ComplexityRoot.FeasibilityChange.BlockedByRecorded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeasibilityChange.BlockedByRecorded(childComplexity), true
 	case "FeasibilityChange.explanation":
 		if e.ComplexityRoot.FeasibilityChange.Explanation == nil {
 			break
@@ -3222,7 +3236,7 @@ type Chokepoint {
   sharedSupply: [Node!]!
   """
   The ranking score; higher is more critical:
-  score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where c = concentration: max(firm HHI, country HHI) ÷ 10,000, with the share the known shares leave unclaimed split equally among the named suppliers without a share (a lower bound, flagged), or, for an alternative of an OR-group whose alternatives share one dominant firm (a majority share), the group's combined concentration (each supplier's share averaged over the alternatives) when higher; d = dependents, x = dependents with no alternative avoiding the input, where the other alternatives of such a group are no alternative (the group is one supply); k = 1 if an active control covers the input (0 otherwise); score = 0 when d = 0.
+  score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where c = concentration: max(firm HHI, country HHI) ÷ 10,000, with the share the known shares leave unclaimed split equally among the named suppliers without a share (a lower bound, flagged), or, for an alternative of an OR-group whose alternatives share one dominant firm (a majority share), the group's combined concentration (each supplier's share averaged over the alternatives) when higher; d = dependents, x = dependents with no alternative avoiding the input, where the other alternatives of such a group are no alternative (the group is one supply); k = 1 if an active control restricting new flows covers the input, plus 1 if an active servicing ban covers it (its installed base stops being usable), 0 otherwise; score = 0 when d = 0.
   """
   score: Float!
 }
@@ -3361,6 +3375,10 @@ type FeasibilityChange {
   after: Boolean!
   "The controls that block it: under the scenario for a newly infeasible item, at baseline for a newly feasible one. Hypothetical ones carry the IDs ` + "`" + `event:scenario-1` + "`" + `, ` + "`" + `event:scenario-2` + "`" + `, ... in the order given."
   blockedBy: [ControlEvent!]!
+  "The hypothetical controls (given to ` + "`" + `scenario` + "`" + `) among ` + "`" + `blockedBy` + "`" + `."
+  blockedByAssumed: [ControlEvent!]!
+  "The controls already in force (recorded events) among ` + "`" + `blockedBy` + "`" + `."
+  blockedByRecorded: [ControlEvent!]!
   "The reasoning of that blocked verdict, one sentence per step."
   explanation: [String!]!
 }
@@ -4744,6 +4762,10 @@ func (ec *executionContext) childFields_FeasibilityChange(ctx context.Context, f
 		return ec.fieldContext_FeasibilityChange_after(ctx, field)
 	case "blockedBy":
 		return ec.fieldContext_FeasibilityChange_blockedBy(ctx, field)
+	case "blockedByAssumed":
+		return ec.fieldContext_FeasibilityChange_blockedByAssumed(ctx, field)
+	case "blockedByRecorded":
+		return ec.fieldContext_FeasibilityChange_blockedByRecorded(ctx, field)
 	case "explanation":
 		return ec.fieldContext_FeasibilityChange_explanation(ctx, field)
 	}
@@ -9958,6 +9980,70 @@ func (ec *executionContext) _FeasibilityChange_blockedBy(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_FeasibilityChange_blockedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeasibilityChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeasibilityChange_blockedByAssumed(ctx context.Context, field graphql.CollectedField, obj *model.FeasibilityChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeasibilityChange_blockedByAssumed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BlockedByAssumed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ControlEvent) graphql.Marshaler {
+			return ec.marshalNControlEvent2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeasibilityChange_blockedByAssumed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeasibilityChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeasibilityChange_blockedByRecorded(ctx context.Context, field graphql.CollectedField, obj *model.FeasibilityChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeasibilityChange_blockedByRecorded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BlockedByRecorded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ControlEvent) graphql.Marshaler {
+			return ec.marshalNControlEvent2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐControlEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeasibilityChange_blockedByRecorded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "FeasibilityChange",
 		Field:      field,
@@ -18612,6 +18698,16 @@ func (ec *executionContext) _FeasibilityChange(ctx context.Context, sel ast.Sele
 			}
 		case "blockedBy":
 			out.Values[i] = ec._FeasibilityChange_blockedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blockedByAssumed":
+			out.Values[i] = ec._FeasibilityChange_blockedByAssumed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blockedByRecorded":
+			out.Values[i] = ec._FeasibilityChange_blockedByRecorded(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

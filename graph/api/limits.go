@@ -129,7 +129,7 @@ func complexity(scale func() int) ComplexityRoot {
 	c.ScenarioResult.NewlyInfeasible, c.ScenarioResult.NewlyFeasible = list, list
 	c.ScenarioResult.ChokepointChanges, c.ScenarioResult.Controls = list, list
 	c.ScenarioResult.Targets, c.ScenarioResult.Items = list, list
-	c.FeasibilityChange.BlockedBy = list
+	c.FeasibilityChange.BlockedBy, c.FeasibilityChange.BlockedByAssumed, c.FeasibilityChange.BlockedByRecorded = list, list, list
 	c.ChokepointChange.Controls = list
 	c.Knockouts.Goals, c.Knockouts.Firms, c.Knockouts.Countries = list, list, list
 	c.Knockout.Removed, c.Knockout.Fails, c.Knockout.TakesDown, c.Knockout.DominatedAlternatives = list, list, list, list

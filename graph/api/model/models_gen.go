@@ -104,7 +104,7 @@ type Chokepoint struct {
 	// The other alternatives of the OR-groups this input belongs to whose alternatives all have the same dominant firm (a known majority share): together they are one supply, so none counts as an alternative avoiding it (EUV and ArF immersion lithography, both ASML's). Empty when none; ID order.
 	SharedSupply []Node `json:"sharedSupply"`
 	// The ranking score; higher is more critical:
-	// score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where c = concentration: max(firm HHI, country HHI) ÷ 10,000, with the share the known shares leave unclaimed split equally among the named suppliers without a share (a lower bound, flagged), or, for an alternative of an OR-group whose alternatives share one dominant firm (a majority share), the group's combined concentration (each supplier's share averaged over the alternatives) when higher; d = dependents, x = dependents with no alternative avoiding the input, where the other alternatives of such a group are no alternative (the group is one supply); k = 1 if an active control covers the input (0 otherwise); score = 0 when d = 0.
+	// score = c × ln(1 + d) × (x ÷ d) × (1 + 0.5·k), where c = concentration: max(firm HHI, country HHI) ÷ 10,000, with the share the known shares leave unclaimed split equally among the named suppliers without a share (a lower bound, flagged), or, for an alternative of an OR-group whose alternatives share one dominant firm (a majority share), the group's combined concentration (each supplier's share averaged over the alternatives) when higher; d = dependents, x = dependents with no alternative avoiding the input, where the other alternatives of such a group are no alternative (the group is one supply); k = 1 if an active control restricting new flows covers the input, plus 1 if an active servicing ban covers it (its installed base stops being usable), 0 otherwise; score = 0 when d = 0.
 	Score float64 `json:"score"`
 }
 
@@ -288,6 +288,10 @@ type FeasibilityChange struct {
 	After bool `json:"after"`
 	// The controls that block it: under the scenario for a newly infeasible item, at baseline for a newly feasible one. Hypothetical ones carry the IDs `event:scenario-1`, `event:scenario-2`, ... in the order given.
 	BlockedBy []*ControlEvent `json:"blockedBy"`
+	// The hypothetical controls (given to `scenario`) among `blockedBy`.
+	BlockedByAssumed []*ControlEvent `json:"blockedByAssumed"`
+	// The controls already in force (recorded events) among `blockedBy`.
+	BlockedByRecorded []*ControlEvent `json:"blockedByRecorded"`
 	// The reasoning of that blocked verdict, one sentence per step.
 	Explanation []string `json:"explanation"`
 }
