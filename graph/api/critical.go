@@ -266,14 +266,7 @@ func (r *CriticalReport) writeCSV(w io.Writer) error {
 // "critical-suppliers.json" or ".csv").
 func (s *Server) criticalHandler(format string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ri, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
-			ri.mu.Lock()
-			ri.operation = "critical-suppliers." + format
-			ri.mu.Unlock()
-		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			writeGraphQLError(w, http.StatusMethodNotAllowed, CodeBadUserInput, "use GET")
+		if !s.reportStart(w, r, "critical-suppliers."+format) {
 			return
 		}
 		p, err := ParseCriticalParams(r.URL.Query())
@@ -281,9 +274,8 @@ func (s *Server) criticalHandler(format string) http.Handler {
 			s.reportError(w, r, err)
 			return
 		}
-		v := s.holder.View()
+		v := s.reportView(w)
 		if v == nil {
-			writeGraphQLError(w, http.StatusServiceUnavailable, CodeUnavailable, "no data loaded yet; retry shortly")
 			return
 		}
 		rep, err := NewCriticalReport(v, p, "chipgraph "+s.cfg.BuildVersion, time.Now())

@@ -385,14 +385,7 @@ func (s *Server) handleReports() {
 // "chokepoints.json" or "chokepoints.csv".
 func (s *Server) reportHandler(format string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ri, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
-			ri.mu.Lock()
-			ri.operation = "chokepoints." + format
-			ri.mu.Unlock()
-		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			writeGraphQLError(w, http.StatusMethodNotAllowed, CodeBadUserInput, "use GET")
+		if !s.reportStart(w, r, "chokepoints."+format) {
 			return
 		}
 		p, err := ParseReportParams(r.URL.Query())
@@ -400,9 +393,8 @@ func (s *Server) reportHandler(format string) http.Handler {
 			s.reportError(w, r, err)
 			return
 		}
-		v := s.holder.View()
+		v := s.reportView(w)
 		if v == nil {
-			writeGraphQLError(w, http.StatusServiceUnavailable, CodeUnavailable, "no data loaded yet; retry shortly")
 			return
 		}
 		rep, err := NewChokepointReport(v, p, "chipgraph "+s.cfg.BuildVersion, time.Now())
@@ -446,4 +438,30 @@ func (s *Server) reportError(w http.ResponseWriter, r *http.Request, err error) 
 		Message:    pe.Error(),
 		Extensions: map[string]any{"code": pe.Code, "parameter": pe.Param},
 	}}})
+}
+
+// reportStart names a report request's operation for the metrics and
+// answers any method but GET and HEAD; it returns false when it answered.
+func (s *Server) reportStart(w http.ResponseWriter, r *http.Request, operation string) bool {
+	if ri, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+		ri.mu.Lock()
+		ri.operation = operation
+		ri.mu.Unlock()
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeGraphQLError(w, http.StatusMethodNotAllowed, CodeBadUserInput, "use GET")
+		return false
+	}
+	return true
+}
+
+// reportView returns the view in service, or answers 503 and returns nil
+// before any data is loaded.
+func (s *Server) reportView(w http.ResponseWriter) *View {
+	v := s.holder.View()
+	if v == nil {
+		writeGraphQLError(w, http.StatusServiceUnavailable, CodeUnavailable, "no data loaded yet; retry shortly")
+	}
+	return v
 }

@@ -138,6 +138,26 @@ func intField[T any](prop string, p func(*T) *int) field[T] {
 		}}
 }
 
+// floatField stores a float that is absent when zero (not Edge.Share,
+// whose zero is a fact).
+func floatField[T any](prop string, p func(*T) *float64) field[T] {
+	return field[T]{prop,
+		func(x *T) any {
+			if f := *p(x); f != 0 {
+				return f
+			}
+			return nil
+		},
+		func(x *T, v any) error {
+			f, ok := v.(float64)
+			if !ok {
+				return typeError(prop, "FLOAT", v)
+			}
+			*p(x) = f
+			return nil
+		}}
+}
+
 func boolField[T any](prop string, p func(*T) *bool) field[T] {
 	return field[T]{prop,
 		func(x *T) any {
@@ -191,39 +211,11 @@ var nodeFields = []field[nodeT]{
 	strField("licence", func(n *nodeT) *string { return &n.Licence }),
 	strField("licencePolicy", func(n *nodeT) *string { return &n.LicencePolicy }),
 	listField("conditions", func(n *nodeT) *[]string { return &n.Conditions }),
-	{"ownershipThreshold",
-		func(n *nodeT) any {
-			if n.OwnershipThreshold == 0 {
-				return nil
-			}
-			return n.OwnershipThreshold
-		},
-		func(n *nodeT, v any) error {
-			f, ok := v.(float64)
-			if !ok {
-				return typeError("ownershipThreshold", "FLOAT", v)
-			}
-			n.OwnershipThreshold = f
-			return nil
-		}},
+	floatField("ownershipThreshold", func(n *nodeT) *float64 { return &n.OwnershipThreshold }),
 	strField("grade", func(n *nodeT) *string { return &n.Grade }),
 	strField("route", func(n *nodeT) *string { return &n.Route }),
 	strField("evidence", func(n *nodeT) *string { return &n.Evidence }),
-	{"quantity",
-		func(n *nodeT) any {
-			if n.Quantity == 0 {
-				return nil
-			}
-			return n.Quantity
-		},
-		func(n *nodeT, v any) error {
-			f, ok := v.(float64)
-			if !ok {
-				return typeError("quantity", "FLOAT", v)
-			}
-			n.Quantity = f
-			return nil
-		}},
+	floatField("quantity", func(n *nodeT) *float64 { return &n.Quantity }),
 	strField("unit", func(n *nodeT) *string { return &n.Unit }),
 }
 

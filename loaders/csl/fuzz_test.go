@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/loaders"
+	"github.com/chipgraph/chipgraph/loaders/loadertest"
 )
 
 // FuzzCSL feeds arbitrary bytes as a Consolidated Screening List file, CSV
@@ -36,12 +36,6 @@ func FuzzCSL(f *testing.F) {
 		if err := Load(context.Background(), b, loaders.Spec{Kind: "csl", Path: path}); err != nil {
 			return
 		}
-		ds, _, err := b.Finish()
-		if err != nil || ds == nil {
-			return
-		}
-		if _, err := graph.NewSnapshot(ds); err != nil {
-			t.Errorf("an accepted load does not form a snapshot: %v", err)
-		}
+		loadertest.AcceptedFormsSnapshot(t, b)
 	})
 }

@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/loaders"
+	"github.com/chipgraph/chipgraph/loaders/loadertest"
 )
 
 // FuzzETO replaces one file of the current-release fixture with arbitrary
@@ -41,12 +41,6 @@ func FuzzETO(f *testing.F) {
 		if err := Load(context.Background(), b, loaders.Spec{Kind: "eto", Path: dir}); err != nil {
 			return
 		}
-		ds, _, err := b.Finish()
-		if err != nil || ds == nil {
-			return
-		}
-		if _, err := graph.NewSnapshot(ds); err != nil {
-			t.Errorf("an accepted load does not form a snapshot: %v", err)
-		}
+		loadertest.AcceptedFormsSnapshot(t, b)
 	})
 }

@@ -119,3 +119,17 @@ func (x Index) ByETO(t testing.TB, etoID string) graph.ID {
 	t.Fatalf("no node for ETO ID %s", etoID)
 	return ""
 }
+
+// AcceptedFormsSnapshot is the fuzz targets' invariant: whatever a load
+// accepts (b.Finish returns a dataset) forms a snapshot — unique IDs, every
+// edge's ends present. A rejected load passes.
+func AcceptedFormsSnapshot(t *testing.T, b *loaders.Builder) {
+	t.Helper()
+	ds, _, err := b.Finish()
+	if err != nil || ds == nil {
+		return
+	}
+	if _, err := graph.NewSnapshot(ds); err != nil {
+		t.Errorf("an accepted load does not form a snapshot: %v", err)
+	}
+}
