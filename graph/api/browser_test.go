@@ -405,6 +405,16 @@ func TestBrowserDashboard(t *testing.T) {
 			b.waitText("#access-details", tc.why)
 			b.screenshot("dashboard-access-" + tc.asOf)
 		}
+		// Law and fact: the Ascend 910C is blocked for Huawei and observed
+		// nevertheless (TechInsights' teardowns), and the cell says both.
+		ascend := `button[data-item="product:ascend-910c"][data-for="firm:huawei"]`
+		b.open("/dashboard?view=access&asOf=2025-06-01", "access")
+		if got := eval[string](b, `document.querySelector('`+ascend+`').dataset.status + ' ' + document.querySelector('`+ascend+`').textContent`); !strings.Contains(got, "BLOCKED") || !strings.Contains(got, "observed") {
+			t.Errorf("Ascend 910C for Huawei: %q, want BLOCKED and observed", got)
+		}
+		b.run("explaining the Ascend cell", chromedp.Focus(chromedp.CSS(ascend)), chromedp.KeyEvent("\r"))
+		b.waitText("#access-details", "Observed nevertheless")
+		b.screenshot("dashboard-access-observed")
 	})
 	t.Run("scenario", func(t *testing.T) {
 		b.t = t

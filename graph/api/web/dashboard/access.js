@@ -13,10 +13,11 @@ const CHIPS = `query Chips {
 const CELL = `status feasible explanation
   blockedBy { id name citation url }
   licences { status policy conditions control { id name citation url } grant { id name citation url } }
-  buyerMeasures { binding event { id name citation url } }`;
-// Each feasibility answer costs about 1,250 of the server's complexity
-// budget of 50,000; 30 cells a request stays well inside it.
-const BATCH = 30;
+  buyerMeasures { binding event { id name citation url } }
+  observed { evidenced routes strength direct { id name route evidence sources { title url grade } } }`;
+// Each feasibility answer costs about 1,600 of the server's complexity
+// budget of 50,000; 25 cells a request stays inside it.
+const BATCH = 25;
 
 async function feasibility(cells, asOf) {
   const out = [];
@@ -52,6 +53,11 @@ function explain(answer, chip, buyer, asOf) {
       l.conditions.length ? `; conditions: ${l.conditions.join('; ')}` : '')))) : null,
     answer.buyerMeasures.length ? h('div', {}, h('p', {}, "Measures of the buyer's own government:"), h('ul', {}, answer.buyerMeasures.map((m) => h('li', {},
       named(m.event), m.binding ? ' (binding)' : ' (guidance, not binding)')))) : null,
+    answer.observed.evidenced ? h('div', { class: 'observed' }, h('p', {},
+      `Observed nevertheless (the fact beside the law; routes: ${answer.observed.routes.join(', ')}):`),
+    h('ul', {}, answer.observed.direct.map((o) => h('li', {}, `${o.name} — ${o.route}, evidence: ${o.evidence}; `,
+      o.sources.map((src, i) => [i ? '; ' : '', src.url ? h('a', { href: src.url, rel: 'noreferrer' }, src.title) : src.title,
+        src.grade ? ` (${src.grade})` : '']))))) : null,
     h('div', { class: 'explain' }, h('p', {}, 'Explanation:'), h('ul', {}, answer.explanation.map((line) => h('li', {}, h('pre', {}, line))))),
   ];
 }
@@ -93,7 +99,8 @@ export async function render(box, ctx) {
         const s = STATUS[a.status];
         const btn = h('button', { type: 'button', class: 'cell st-' + a.status, 'aria-pressed': 'false',
           dataset: { item: c.id, for: b.id, status: a.status },
-          'aria-label': `${c.name} for ${b.name}: ${s.label}` }, `${s.mark} ${s.label}`);
+          'aria-label': `${c.name} for ${b.name}: ${s.label}${a.observed.evidenced ? ', observed nevertheless' : ''}` },
+        `${s.mark} ${s.label}`, a.observed.evidenced ? h('span', { class: 'observed-mark', title: 'observed nevertheless' }, ' · observed') : null);
         btn.addEventListener('click', () => {
           if (pressed) pressed.setAttribute('aria-pressed', 'false');
           pressed = btn;
@@ -104,13 +111,14 @@ export async function render(box, ctx) {
       })))));
 
   const csv = h('button', { type: 'button', onclick: () => downloadCSV(`access-${ctx.asOf}.csv`,
-    ['item', 'itemName', 'buyer', 'buyerName', 'asOf', 'status', 'blockedBy', 'licences', 'buyerMeasures', 'datasetVersion'],
+    ['item', 'itemName', 'buyer', 'buyerName', 'asOf', 'status', 'blockedBy', 'licences', 'buyerMeasures', 'observed', 'observations', 'datasetVersion'],
     cells.map((cell, k) => {
       const a = answers[k];
       const c = chips[Math.floor(k / buyerNodes.length)], b = buyerNodes[k % buyerNodes.length];
       return [c.id, c.name, b.id, b.name, ctx.asOf, a.status, a.blockedBy.map((e) => e.id).join(';'),
         a.licences.map((l) => l.control.id + (l.grant ? '>' + l.grant.id : '')).join(';'),
-        a.buyerMeasures.map((m) => m.event.id).join(';'), ctx.dataset ? ctx.dataset.version : ''];
+        a.buyerMeasures.map((m) => m.event.id).join(';'), String(a.observed.evidenced),
+        a.observed.direct.map((o) => o.id).join(';'), ctx.dataset ? ctx.dataset.version : ''];
     })) }, 'Download CSV');
   box.append(h('div', { class: 'controls' }, csv), h('div', { class: 'split' }, h('div', { class: 'scroll' }, table), details));
 }
