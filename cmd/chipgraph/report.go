@@ -231,7 +231,7 @@ func runCriticalReport(ctx context.Context, env *Env, fs *flag.FlagSet, cfg neo4
 	if err != nil {
 		return err
 	}
-	rep, err := api.NewCriticalReport(view, params, "chipgraph "+buildVersion(), time.Now())
+	rep, err := api.NewCriticalReport(ctx, view, params, "chipgraph "+buildVersion(), time.Now())
 	if err != nil {
 		var pe *api.ParamError
 		return flagError(err, errors.As(err, &pe) && pe.Code == api.CodeBadUserInput)

@@ -356,7 +356,7 @@ func BenchmarkKnockouts(b *testing.B) {
 				p := f.products[i%len(f.products)]
 				i++
 				lat.time(func() {
-					r, err := f.e.Knockouts(p, benchAsOf, analysis.KnockoutOptions{})
+					r, err := f.e.Knockouts(context.Background(), p, benchAsOf, analysis.KnockoutOptions{})
 					if err != nil {
 						b.Fatal(err)
 					}

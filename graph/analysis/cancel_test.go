@@ -77,3 +77,25 @@ func (c *doneAfter) Err() error {
 	}
 	return nil
 }
+
+// Knock-outs stop with their context too, and what they leave behind does
+// not change a later answer.
+func TestKnockoutsStopWithTheirContext(t *testing.T) {
+	e := bundledEngine(t)
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	opts := analysis.KnockoutOptions{IgnoreControls: true}
+	if _, err := e.Knockouts(done, "product:ascend-910c", date("2025-06-01"), opts); !errors.Is(err, context.Canceled) {
+		t.Fatalf("with a cancelled context: %v", err)
+	}
+	got, err := e.Knockouts(context.Background(), "product:ascend-910c", date("2025-06-01"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := analysis.NewEngine(e.Snapshot()) // bundled() shares one engine
+	want, err := fresh.Knockouts(context.Background(), "product:ascend-910c", date("2025-06-01"), opts)
+	if err != nil || len(got.Firms) != len(want.Firms) || len(got.Countries) != len(want.Countries) || len(got.Firms) == 0 {
+		t.Errorf("after a cancelled query: %d firms, %d countries; a fresh engine: %d, %d (%v)",
+			len(got.Firms), len(got.Countries), len(want.Firms), len(want.Countries), err)
+	}
+}

@@ -194,7 +194,7 @@ func ExampleEngine_Knockouts() {
 	// The foundry's own 7nm-class process, as of 2024: ASML supplies both
 	// lithography alternatives; with full withdrawal its installed DUV
 	// scanners stop counting too.
-	r, err := e.Knockouts("input:7nm-process", graph.MustDate("2024-01-01"), analysis.KnockoutOptions{Holder: "firm:foundry"})
+	r, err := e.Knockouts(context.Background(), "input:7nm-process", graph.MustDate("2024-01-01"), analysis.KnockoutOptions{Holder: "firm:foundry"})
 	if err != nil {
 		panic(err)
 	}
@@ -204,7 +204,7 @@ func ExampleEngine_Knockouts() {
 	}
 	// Keeping the installed base ("no new tools"), the DUV scanners the fab
 	// holds since 2021 keep the process going.
-	keep, _ := e.Knockouts("input:7nm-process", graph.MustDate("2024-01-01"),
+	keep, _ := e.Knockouts(context.Background(), "input:7nm-process", graph.MustDate("2024-01-01"),
 		analysis.KnockoutOptions{Holder: "firm:foundry", KeepInstalledBase: true, Remove: []graph.ID{"firm:asml"}})
 	fmt.Println("without ASML, keeping the installed base:", !keep.Set.KnocksOut)
 	// Output:

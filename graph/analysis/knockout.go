@@ -2,6 +2,8 @@ package analysis
 
 import (
 	"cmp"
+	"context"
+	"fmt"
 	"slices"
 
 	"github.com/chipgraph/chipgraph/graph"
@@ -123,14 +125,14 @@ type Knockout struct {
 // is cleared when a derivation avoiding it is found; otherwise its removal
 // is evaluated, reusing the baseline's results for the items whose
 // evaluation cannot read anything the removal changes.
-func (e *Engine) Knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions) (KnockoutResult, error) {
-	return e.knockouts(item, asOf, opts, true)
+func (e *Engine) Knockouts(ctx context.Context, item graph.ID, asOf graph.Date, opts KnockoutOptions) (KnockoutResult, error) {
+	return e.knockouts(ctx, item, asOf, opts, true)
 }
 
 // knockouts is Knockouts; without witnesses, the candidates are those a
 // fresh baseline evaluation reads (readCandidates) and each is evaluated
 // (the fallback, and a check of the pruning in tests).
-func (e *Engine) knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions, witnesses bool) (KnockoutResult, error) {
+func (e *Engine) knockouts(ctx context.Context, item graph.ID, asOf graph.Date, opts KnockoutOptions, witnesses bool) (KnockoutResult, error) {
 	const op = "analysis.Knockouts"
 	x, err := e.index(op, item)
 	if err != nil {
@@ -151,6 +153,10 @@ func (e *Engine) knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions,
 	} else {
 		legal = e.baseWorld(asOf) // shares settled results with the epoch's feasibility queries
 	}
+	// Every evaluation below runs in legal or a copy of it (withRemoval), so
+	// each stops when ctx is done; the answer is then discarded (stopped
+	// evaluations read as "infeasible").
+	legal.ctx = ctx
 	holder := int32(nobody)
 	if opts.Holder != "" {
 		h, err := e.index(op, opts.Holder)
@@ -200,9 +206,18 @@ func (e *Engine) knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions,
 		k.exempt[f] = true
 	}
 	k.cone = k.readCone()
+	stopped := func() error {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("%s: stopped: %w", op, err)
+		}
+		return nil
+	}
 	if len(set) > 0 {
 		ko := k.try(set)
 		res.Set = &ko
+	}
+	if err := stopped(); err != nil {
+		return KnockoutResult{}, err
 	}
 	if len(live) == 0 {
 		return res, nil
@@ -221,6 +236,9 @@ func (e *Engine) knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions,
 	// the country's, and removing less leaves more routes).
 	cleared := map[int32]bool{}
 	for _, c := range countries {
+		if err := stopped(); err != nil {
+			return KnockoutResult{}, err
+		}
 		if witnesses && k.survives(c) {
 			cleared[c] = true
 			continue
@@ -232,12 +250,18 @@ func (e *Engine) knockouts(item graph.ID, asOf graph.Date, opts KnockoutOptions,
 		}
 	}
 	for _, f := range firms {
+		if err := stopped(); err != nil {
+			return KnockoutResult{}, err
+		}
 		if k.withinCleared(f, cleared) || witnesses && k.survives(f) {
 			continue
 		}
 		if ko := k.try([]int32{f}); ko.KnocksOut {
 			res.Firms = append(res.Firms, ko)
 		}
+	}
+	if err := stopped(); err != nil {
+		return KnockoutResult{}, err
 	}
 	sortKnockouts(res.Firms)
 	sortKnockouts(res.Countries)

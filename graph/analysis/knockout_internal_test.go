@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -39,12 +40,12 @@ func TestKnockoutsBruteForce(t *testing.T) {
 		th := []float64{0, 10, 50}[r.IntN(3)]
 		keep := r.IntN(3) == 0
 		opts := KnockoutOptions{Holder: holder, Threshold: &th, KeepInstalledBase: keep}
-		got, err := e.Knockouts(s.Node(x).ID, asOf, opts)
+		got, err := e.Knockouts(context.Background(), s.Node(x).ID, asOf, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// Without the witness pruning (the fallback), the same answer.
-		plain, err := NewEngine(s).knockouts(s.Node(x).ID, asOf, opts, false)
+		plain, err := NewEngine(s).knockouts(context.Background(), s.Node(x).ID, asOf, opts, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +99,7 @@ func TestKnockoutsBruteForce(t *testing.T) {
 		fs := s.OfKind(graph.KindFirm)
 		pair := []graph.ID{s.Node(fs[r.IntN(len(fs))]).ID, s.Node(fs[r.IntN(len(fs))]).ID}
 		opts.Remove = pair
-		got, err = e.Knockouts(s.Node(x).ID, asOf, opts)
+		got, err = e.Knockouts(context.Background(), s.Node(x).ID, asOf, opts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package analysis_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -14,7 +15,7 @@ import (
 
 func knockouts(t *testing.T, e *analysis.Engine, item, day string, opts analysis.KnockoutOptions) analysis.KnockoutResult {
 	t.Helper()
-	r, err := e.Knockouts(graph.ID(item), date(day), opts)
+	r, err := e.Knockouts(context.Background(), graph.ID(item), date(day), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +279,7 @@ func TestKnockoutErrors(t *testing.T) {
 		{"remove unknown", "product:h100", analysis.KnockoutOptions{Remove: ids("firm:nope")}, graph.NotFound, "no node"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := e.Knockouts(graph.ID(c.item), date("2025-06-01"), c.opts)
+			_, err := e.Knockouts(context.Background(), graph.ID(c.item), date("2025-06-01"), c.opts)
 			var ge *graph.Error
 			if !errors.As(err, &ge) || ge.Kind != c.kind || !strings.Contains(err.Error(), c.msg) {
 				t.Errorf("error %v, want %v containing %q", err, c.kind, c.msg)
@@ -305,7 +306,7 @@ func TestKnockoutsConcurrent(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r, err := e.Knockouts(graph.ID(it), date("2025-06-01"), analysis.KnockoutOptions{IgnoreControls: it == "product:ascend-910c"})
+				r, err := e.Knockouts(context.Background(), graph.ID(it), date("2025-06-01"), analysis.KnockoutOptions{IgnoreControls: it == "product:ascend-910c"})
 				if got := append(removed(r.Firms), removed(r.Countries)...); err != nil || !slices.Equal(got, want[it]) {
 					errs <- fmt.Sprintf("%s: %v, %v; want %v", it, got, err, want[it])
 				}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -143,7 +144,7 @@ type CriticalRow struct {
 // NewCriticalReport computes the report from a view's engine. An unknown ID
 // is a *ParamError with code NOT_FOUND, an ID of the wrong kind one with
 // BAD_USER_INPUT.
-func NewCriticalReport(v *View, p CriticalParams, generator string, now time.Time) (*CriticalReport, error) {
+func NewCriticalReport(ctx context.Context, v *View, p CriticalParams, generator string, now time.Time) (*CriticalReport, error) {
 	forArg := (*string)(nil)
 	if p.For != "" {
 		s := string(p.For)
@@ -154,7 +155,7 @@ func NewCriticalReport(v *View, p CriticalParams, generator string, now time.Tim
 	if err != nil {
 		return nil, paramErrorOf(err)
 	}
-	res, err := v.Engine.Knockouts(item, asOfArg(&p.AsOf), opts)
+	res, err := v.Engine.Knockouts(ctx, item, asOfArg(&p.AsOf), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +279,9 @@ func (s *Server) criticalHandler(format string) http.Handler {
 		if v == nil {
 			return
 		}
-		rep, err := NewCriticalReport(v, p, "chipgraph "+s.cfg.BuildVersion, time.Now())
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
+		defer cancel()
+		rep, err := NewCriticalReport(ctx, v, p, "chipgraph "+s.cfg.BuildVersion, time.Now())
 		if err != nil {
 			s.reportError(w, r, err)
 			return

@@ -21,7 +21,7 @@ func (r *queryResolver) Knockouts(ctx context.Context, of string, forArg *string
 	if err != nil {
 		return nil, err
 	}
-	res, err := v.Engine.Knockouts(item, asOfArg(asOf), opts)
+	res, err := v.Engine.Knockouts(ctx, item, asOfArg(asOf), opts)
 	if err != nil {
 		return nil, err
 	}
