@@ -47,6 +47,10 @@ type KnockoutOptions struct {
 	// Ascend 910C for Huawei: every 7nm-class flow to it is reached by the
 	// Huawei foreign-direct-product rules).
 	IgnoreControls bool
+	// CountStockpiles counts the holder's observed stockpiles in force as
+	// held (see ScenarioOptions.CountStockpiles): a supplier whose item the
+	// holder has stocked is no knock-out for it.
+	CountStockpiles bool
 }
 
 // KnockoutResult is the answer of Knockouts.
@@ -150,9 +154,12 @@ func (e *Engine) knockouts(ctx context.Context, item graph.ID, asOf graph.Date, 
 	if opts.IgnoreControls {
 		legal = e.newWorld(asOf, nil)
 		legal.ctls, legal.byCover, legal.coverAll = nil, map[int32][]int{}, nil
+	} else if opts.CountStockpiles {
+		legal = e.newWorld(asOf, nil) // not the shared baseline: stockpiles change its answers
 	} else {
 		legal = e.baseWorld(asOf) // shares settled results with the epoch's feasibility queries
 	}
+	legal.stockpiles = opts.CountStockpiles
 	// Every evaluation below runs in legal or a copy of it (withRemoval), so
 	// each stops when ctx is done; the answer is then discarded (stopped
 	// evaluations read as "infeasible").

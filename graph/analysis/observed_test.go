@@ -110,3 +110,27 @@ func TestScenarioCountsStockpiles(t *testing.T) {
 		t.Errorf("counting the HBM stockpile: newly infeasible %v, want nothing", got)
 	}
 }
+
+// Knock-outs can count stockpiles too: the designer's HBM comes from one US
+// firm, a knock-out, unless the HBM stockpile it is observed to hold counts.
+func TestKnockoutsCountStockpiles(t *testing.T) {
+	e := analysis.NewEngine(observedGraph(t))
+	firms := func(count bool) []graph.ID {
+		res, err := e.Knockouts(context.Background(), "input:hbm", date("2019-12-01"),
+			analysis.KnockoutOptions{Holder: "firm:designer", CountStockpiles: count})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []graph.ID
+		for _, k := range res.Firms {
+			out = append(out, k.Removed...)
+		}
+		return out
+	}
+	if got := firms(false); !slices.Equal(got, ids("firm:us")) {
+		t.Errorf("legal: knock-outs %v, want firm:us", got)
+	}
+	if got := firms(true); len(got) != 0 {
+		t.Errorf("counting the stockpile: knock-outs %v, want none", got)
+	}
+}

@@ -454,7 +454,7 @@ type ComplexityRoot struct {
 		Feasibility     func(childComplexity int, item string, forArg string, asOf *graph.Date, assume []*model.ControlInput) int
 		Firms           func(childComplexity int, where *model.FirmWhere, first *int, after *string) int
 		Inputs          func(childComplexity int, where *model.InputWhere, first *int, after *string) int
-		Knockouts       func(childComplexity int, of string, forArg *string, asOf *graph.Date, threshold *float64, keepInstalledBase *bool, ignoreControls *bool, remove []string) int
+		Knockouts       func(childComplexity int, of string, forArg *string, asOf *graph.Date, threshold *float64, keepInstalledBase *bool, ignoreControls *bool, countStockpiles *bool, remove []string) int
 		Node            func(childComplexity int, id string) int
 		Products        func(childComplexity int, where *model.ProductWhere, first *int, after *string) int
 		Scenario        func(childComplexity int, controls []*model.ControlInput, asOf *graph.Date, targets []string, countStockpiles *bool) int
@@ -634,7 +634,7 @@ type QueryResolver interface {
 	Feasibility(ctx context.Context, item string, forArg string, asOf *graph.Date, assume []*model.ControlInput) (*model.Feasibility, error)
 	Scenario(ctx context.Context, controls []*model.ControlInput, asOf *graph.Date, targets []string, countStockpiles *bool) (*model.ScenarioResult, error)
 	Dataset(ctx context.Context) (*model.DatasetInfo, error)
-	Knockouts(ctx context.Context, of string, forArg *string, asOf *graph.Date, threshold *float64, keepInstalledBase *bool, ignoreControls *bool, remove []string) (*model.Knockouts, error)
+	Knockouts(ctx context.Context, of string, forArg *string, asOf *graph.Date, threshold *float64, keepInstalledBase *bool, ignoreControls *bool, countStockpiles *bool, remove []string) (*model.Knockouts, error)
 }
 type RequirementResolver interface {
 	Item(ctx context.Context, obj *model.Requirement) (model.Node, error)
@@ -2600,7 +2600,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Knockouts(childComplexity, args["of"].(string), args["for"].(*string), args["asOf"].(*graph.Date), args["threshold"].(*float64), args["keepInstalledBase"].(*bool), args["ignoreControls"].(*bool), args["remove"].([]string)), true
+		return e.ComplexityRoot.Query.Knockouts(childComplexity, args["of"].(string), args["for"].(*string), args["asOf"].(*graph.Date), args["threshold"].(*float64), args["keepInstalledBase"].(*bool), args["ignoreControls"].(*bool), args["countStockpiles"].(*bool), args["remove"].([]string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -4308,6 +4308,8 @@ extend type Query {
     keepInstalledBase: Boolean = false
     "Set the recorded controls aside and test the physical supply chain: for an item the controls in force already deny its holder (then ` + "`" + `feasible` + "`" + ` is false and there is nothing to knock out)."
     ignoreControls: Boolean = false
+    "Count the holder's observed stockpiles in force at ` + "`" + `asOf` + "`" + ` as held (observations with route ` + "`" + `stockpile` + "`" + `; see ` + "`" + `Feasibility.observed` + "`" + `): a supplier whose item the holder has stocked is then no knock-out for it. Default ` + "`" + `false` + "`" + `: the legal semantics."
+    countStockpiles: Boolean = false
     "Firms and countries to remove together; ` + "`" + `set` + "`" + ` reports the result. At most 50."
     remove: [ID!]
   ): Knockouts!
@@ -5797,14 +5799,22 @@ func (ec *executionContext) field_Query_knockouts_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["ignoreControls"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "remove",
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "countStockpiles",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["countStockpiles"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "remove",
 		func(ctx context.Context, v any) ([]string, error) {
 			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["remove"] = arg6
+	args["remove"] = arg7
 	return args, nil
 }
 
@@ -14692,7 +14702,7 @@ func (ec *executionContext) _Query_knockouts(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Knockouts(ctx, fc.Args["of"].(string), fc.Args["for"].(*string), fc.Args["asOf"].(*graph.Date), fc.Args["threshold"].(*float64), fc.Args["keepInstalledBase"].(*bool), fc.Args["ignoreControls"].(*bool), fc.Args["remove"].([]string))
+			return ec.Resolvers.Query().Knockouts(ctx, fc.Args["of"].(string), fc.Args["for"].(*string), fc.Args["asOf"].(*graph.Date), fc.Args["threshold"].(*float64), fc.Args["keepInstalledBase"].(*bool), fc.Args["ignoreControls"].(*bool), fc.Args["countStockpiles"].(*bool), fc.Args["remove"].([]string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Knockouts) graphql.Marshaler {

@@ -12,7 +12,7 @@ import (
 	"github.com/chipgraph/chipgraph/graph/api/model"
 )
 
-func (r *queryResolver) Knockouts(ctx context.Context, of string, forArg *string, asOf *graph.Date, threshold *float64, keepInstalledBase *bool, ignoreControls *bool, remove []string) (*model.Knockouts, error) {
+func (r *queryResolver) Knockouts(ctx context.Context, of string, forArg *string, asOf *graph.Date, threshold *float64, keepInstalledBase *bool, ignoreControls *bool, countStockpiles *bool, remove []string) (*model.Knockouts, error) {
 	v, err := viewOf(ctx)
 	if err != nil {
 		return nil, err
@@ -21,6 +21,7 @@ func (r *queryResolver) Knockouts(ctx context.Context, of string, forArg *string
 	if err != nil {
 		return nil, err
 	}
+	opts.CountStockpiles = countStockpiles != nil && *countStockpiles
 	res, err := v.Engine.Knockouts(ctx, item, asOfArg(asOf), opts)
 	if err != nil {
 		return nil, err

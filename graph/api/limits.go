@@ -98,7 +98,7 @@ func complexity(scale func() int) ComplexityRoot {
 	q.Scenario = func(child int, _ []*model.ControlInput, _ *graph.Date, _ []string, _ *bool) int {
 		return scenarioCost() + listCost*child
 	}
-	q.Knockouts = func(child int, _ string, _ *string, _ *graph.Date, _ *float64, _, _ *bool, _ []string) int {
+	q.Knockouts = func(child int, _ string, _ *string, _ *graph.Date, _ *float64, _, _, _ *bool, _ []string) int {
 		return costKnockouts*scale() + child
 	}
 
