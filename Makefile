@@ -73,12 +73,15 @@ check-vendor-web:
 .PHONY: fuzz
 
 FUZZTIME ?= 10s
+# Minimising a new interesting input may otherwise take up to a minute and
+# outlast a short run ("context deadline exceeded").
+FUZZMINIMIZETIME ?= 2s
 
 # Each fuzz target for FUZZTIME (default 10s): the parsers (IDs, dates, curated CSV, ETO, CSL) and the GraphQL handler; CI runs it, run longer with make fuzz FUZZTIME=5m.
 fuzz:
-	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseID$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseDate$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./loaders -run '^$$' -fuzz '^FuzzCurated$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./loaders/csl -run '^$$' -fuzz '^FuzzCSL$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./loaders/eto -run '^$$' -fuzz '^FuzzETO$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./graph/api -run '^$$' -fuzz '^FuzzGraphQL$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseID$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME)
+	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseDate$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME)
+	$(GO) test ./loaders -run '^$$' -fuzz '^FuzzCurated$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME)
+	$(GO) test ./loaders/csl -run '^$$' -fuzz '^FuzzCSL$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME)
+	$(GO) test ./loaders/eto -run '^$$' -fuzz '^FuzzETO$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME)
+	$(GO) test ./graph/api -run '^$$' -fuzz '^FuzzGraphQL$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME)
