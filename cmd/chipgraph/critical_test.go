@@ -64,6 +64,8 @@ func TestCriticalReportCommandErrors(t *testing.T) {
 		{[]string{"critical-suppliers", "--of", "product:h100", "--for", "input:hbm"}, exitUsage, "--for:"},
 		{[]string{"critical-suppliers", "--of", "product:h100", "--threshold", "200"}, exitUsage, "--threshold:"},
 		{[]string{"critical-suppliers", "--of", "product:h100", "--first", "3"}, exitUsage, "--first belongs to the chokepoints report"},
+		{[]string{"critical-suppliers", "--of", "product:h100", "--as-of", ""}, exitUsage, "--as-of: empty"},
+		{[]string{"critical-suppliers", "--of", "product:h100", "--for", ""}, exitUsage, "--for: empty"},
 		{[]string{"chokepoints", "--for", "firm:smic"}, exitUsage, "--for belongs to the critical-suppliers report"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

@@ -113,12 +113,7 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 		return flagError(err, true)
 	}
 
-	var view *api.View
-	if cfg.URI != "" {
-		view, err = neo4jView(ctx, cfg)
-	} else {
-		view, err = loadView(ctx, env, data)
-	}
+	view, err := reportView(ctx, env, cfg, data)
 	if err != nil {
 		return err
 	}
@@ -188,6 +183,15 @@ func neo4jView(ctx context.Context, cfg neo4jstore.Config) (*api.View, error) {
 	return holder.View(), nil
 }
 
+// reportView is the view a report reads: the graph loaded into Neo4j when
+// a URI is configured, else the embedded data with the --data sources.
+func reportView(ctx context.Context, env *Env, cfg neo4jstore.Config, data specList) (*api.View, error) {
+	if cfg.URI != "" {
+		return neo4jView(ctx, cfg)
+	}
+	return loadView(ctx, env, data)
+}
+
 // buildVersion is the binary's module version, as api.Options reports it
 // by default: "(devel)" when built from a work tree.
 func buildVersion() string {
@@ -200,15 +204,20 @@ func buildVersion() string {
 // runCriticalReport prints the critical-supplier report (see reportUsage).
 func runCriticalReport(ctx context.Context, env *Env, fs *flag.FlagSet, cfg neo4jstore.Config, data specList,
 	format, asOf, of, holder, threshold string, ignore bool) error {
+	// Only the flags given become parameters, so that --as-of "" is an
+	// error as asOf= is, not today's figures.
 	q := url.Values{}
-	for name, v := range map[string]string{"asOf": asOf, "of": of, "for": holder, "threshold": threshold} {
-		if v != "" {
-			q.Set(name, v)
-		}
-	}
 	usedFirst := false
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
+		case "as-of":
+			q.Set("asOf", asOf)
+		case "of":
+			q.Set("of", of)
+		case "for":
+			q.Set("for", holder)
+		case "threshold":
+			q.Set("threshold", threshold)
 		case "ignore-controls":
 			q.Set("ignoreControls", strconv.FormatBool(ignore))
 		case "first":
@@ -222,12 +231,7 @@ func runCriticalReport(ctx context.Context, env *Env, fs *flag.FlagSet, cfg neo4
 	if err != nil {
 		return flagError(err, true)
 	}
-	var view *api.View
-	if cfg.URI != "" {
-		view, err = neo4jView(ctx, cfg)
-	} else {
-		view, err = loadView(ctx, env, data)
-	}
+	view, err := reportView(ctx, env, cfg, data)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,15 @@ type CriticalParams struct {
 // criticalParamNames are the query parameters of the report, in stamp order.
 var criticalParamNames = []string{"of", "for", "asOf", "threshold", "ignoreControls"}
 
+// criticalDefaults says what leaving each parameter out means.
+var criticalDefaults = map[string]string{
+	"of":             "", // required
+	"for":            "the item's maker, operator or the firm itself",
+	"asOf":           "today (UTC)",
+	"threshold":      "10 percent",
+	"ignoreControls": "false",
+}
+
 // ParseCriticalParams checks the query parameters of the critical-supplier
 // report: of (a node ID, required), for (a node ID), asOf (YYYY-MM-DD),
 // threshold (a percentage, 0 to 100) and ignoreControls (true or false).
@@ -48,13 +57,8 @@ var criticalParamNames = []string{"of", "for", "asOf", "threshold", "ignoreContr
 // NewCriticalReport.
 func ParseCriticalParams(q url.Values) (CriticalParams, error) {
 	p := CriticalParams{given: url.Values{}}
-	for name, vs := range q {
-		if !slices.Contains(criticalParamNames, name) {
-			return CriticalParams{}, badParam(name, "unknown parameter; the parameters are of, for, asOf, threshold and ignoreControls")
-		}
-		if len(vs) > 1 {
-			return CriticalParams{}, badParam(name, "given %d times; give it once", len(vs))
-		}
+	if err := checkParams(q, criticalDefaults, "the parameters are of, for, asOf, threshold and ignoreControls"); err != nil {
+		return CriticalParams{}, err
 	}
 	id := func(name string) (graph.ID, error) {
 		v := q.Get(name)

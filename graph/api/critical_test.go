@@ -109,6 +109,11 @@ func TestCriticalReportErrors(t *testing.T) {
 		{"/reports/critical-suppliers.json?of=product:h100&threshold=101", 400, CodeBadUserInput, "threshold"},
 		{"/reports/critical-suppliers.json?of=product:h100&ignoreControls=maybe", 400, CodeBadUserInput, "ignoreControls"},
 		{"/reports/critical-suppliers.json?of=product:h100&as_of=2025-06-01", 400, CodeBadUserInput, "as_of"},
+		// An empty parameter is an error, not its default (today, the maker).
+		{"/reports/critical-suppliers.json?of=product:h100&asOf=", 400, CodeBadUserInput, "asOf"},
+		{"/reports/critical-suppliers.csv?of=product:h100&for=", 400, CodeBadUserInput, "for"},
+		{"/reports/critical-suppliers.json?of=", 400, CodeBadUserInput, "of"},
+		{"/reports/critical-suppliers.json?of=product:h100&of=product:h20", 400, CodeBadUserInput, "of"},
 	} {
 		rec := getReport(t, srv, tc.target)
 		var body struct{ Errors []gqlError }

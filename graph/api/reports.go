@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -53,6 +54,28 @@ var reportDefaults = map[string]string{
 	"first": "every ranked input",
 }
 
+// checkParams checks what every report's parameters share, in name order:
+// each is known (a key of defaults), given once, and not empty — an empty
+// asOf= must not silently mean today. defaults says what leaving one out
+// means ("" for a required one); known lists the parameters for the
+// message.
+func checkParams(q url.Values, defaults map[string]string, known string) error {
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		def, ok := defaults[name]
+		switch {
+		case !ok:
+			return badParam(name, "unknown parameter; %s", known)
+		case len(q[name]) > 1:
+			return badParam(name, "given %d times; give it once", len(q[name]))
+		case strings.TrimSpace(q.Get(name)) == "" && def == "":
+			return badParam(name, "empty; it is required")
+		case strings.TrimSpace(q.Get(name)) == "":
+			return badParam(name, "empty; give a value or leave the parameter out for %s", def)
+		}
+	}
+	return nil
+}
+
 // ParamError is a bad report parameter. Code is BAD_USER_INPUT (malformed)
 // or NOT_FOUND (an ID the graph does not hold).
 type ParamError struct {
@@ -76,22 +99,9 @@ func badParam(param, format string, args ...any) *ParamError {
 // the snapshot by NewChokepointReport.
 func ParseReportParams(q url.Values) (ReportParams, error) {
 	p := ReportParams{given: url.Values{}}
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range q {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		if !slices.Contains(reportParamNames, name) {
-			return ReportParams{}, badParam(name, "unknown parameter; the parameters are asOf (YYYY-MM-DD), of (a node ID) and first (a positive integer)")
-		}
-		if len(q[name]) > 1 {
-			return ReportParams{}, badParam(name, "given %d times; give it once", len(q[name]))
-		}
-		if strings.TrimSpace(q.Get(name)) == "" {
-			return ReportParams{}, badParam(name, "empty; give a value or leave the parameter out for %s", reportDefaults[name])
-		}
+	if err := checkParams(q, reportDefaults,
+		"the parameters are asOf (YYYY-MM-DD), of (a node ID) and first (a positive integer)"); err != nil {
+		return ReportParams{}, err
 	}
 	if v := q.Get("asOf"); v != "" {
 		d, err := graph.ParseDate(v)
