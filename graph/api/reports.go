@@ -44,9 +44,6 @@ type ReportParams struct {
 	given url.Values // the parameters as given, for the stamp
 }
 
-// reportParamNames are the query parameters of the report, in stamp order.
-var reportParamNames = []string{"asOf", "of", "first"}
-
 // reportDefaults says what leaving a parameter out gives.
 var reportDefaults = map[string]string{
 	"asOf":  "today (UTC)",
