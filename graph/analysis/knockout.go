@@ -71,10 +71,9 @@ type KnockoutResult struct {
 	Goals    []graph.ID
 	Feasible bool
 	// Candidates is the number of firms and countries that could be
-	// knock-outs: those whose removal touches every one of a few
-	// derivations of the baseline answer (a removal only takes routes
-	// away, so no other can change it; see witnessCandidates). Each is then
-	// cleared by a derivation that avoids it or evaluated with its removal.
+	// knock-outs: those that take away something one derivation of the
+	// baseline answer relies on (a removal only takes routes away, so no
+	// other can change it; see necessity.candidates).
 	Candidates int
 	// Firms and Countries are the single-firm and single-country
 	// knock-outs, the largest share first (unknown last), then the most
@@ -123,20 +122,18 @@ type Knockout struct {
 // graph.Invalid.
 //
 // A removal only takes routes away (the legal reach of controls is read
-// without it), so it can only change the answer if it touches every
-// derivation of it: the candidates are the firms and countries that touch a
-// few derivations found by replaying the baseline evaluation. A candidate
-// is cleared when a derivation avoiding it is found; otherwise its removal
-// is evaluated, reusing the baseline's results for the items whose
-// evaluation cannot read anything the removal changes.
+// without it), so the baseline evaluation, written out as an AND/OR graph
+// of its true results, decides every single removal at once: the removals
+// that make each node false are computed over that graph as a greatest
+// fixed point (see knockset.go), with no evaluation per candidate.
 func (e *Engine) Knockouts(ctx context.Context, item graph.ID, asOf graph.Date, opts KnockoutOptions) (KnockoutResult, error) {
 	return e.knockouts(ctx, item, asOf, opts, true)
 }
 
-// knockouts is Knockouts; without witnesses, the candidates are those a
-// fresh baseline evaluation reads (readCandidates) and each is evaluated
-// (the fallback, and a check of the pruning in tests).
-func (e *Engine) knockouts(ctx context.Context, item graph.ID, asOf graph.Date, opts KnockoutOptions, witnesses bool) (KnockoutResult, error) {
+// knockouts is Knockouts; with exact false, the candidates are those a
+// fresh baseline evaluation reads (readCandidates) and each one's removal is
+// evaluated: the plain method, kept as a check of the exact one in tests.
+func (e *Engine) knockouts(ctx context.Context, item graph.ID, asOf graph.Date, opts KnockoutOptions, exact bool) (KnockoutResult, error) {
 	const op = "analysis.Knockouts"
 	x, err := e.index(op, item)
 	if err != nil {
@@ -208,7 +205,7 @@ func (e *Engine) knockouts(ctx context.Context, item graph.ID, asOf graph.Date, 
 		}
 	}
 	k := &knocker{e: e, legal: legal, base: base, holder: holder, goals: live, root: x, threshold: th, keep: opts.KeepInstalledBase,
-		exempt: map[int32]bool{}, cands: map[int32][]int32{}}
+		exempt: map[int32]bool{}}
 	for _, f := range legal.house(holder) {
 		k.exempt[f] = true
 	}
@@ -229,42 +226,37 @@ func (e *Engine) knockouts(ctx context.Context, item graph.ID, asOf graph.Date, 
 	if len(live) == 0 {
 		return res, nil
 	}
-	var firms, countries []int32
-	ok := false
-	if witnesses {
-		firms, countries, ok = k.witnessCandidates()
-	}
-	if !ok {
-		firms, countries = k.readCandidates()
-	}
-	res.Candidates = len(firms) + len(countries)
-	// Countries first: a firm whose whole group is headquartered in a
-	// country that is no knock-out is none either (its removal is part of
-	// the country's, and removing less leaves more routes).
-	cleared := map[int32]bool{}
-	for _, c := range countries {
-		if err := stopped(); err != nil {
-			return KnockoutResult{}, err
+	if exact {
+		n, ok := k.necessity()
+		if !ok {
+			if err := stopped(); err != nil {
+				return KnockoutResult{}, err
+			}
+			return KnockoutResult{}, fmt.Errorf("%s: stopped", op)
 		}
-		if witnesses && k.survives(c) {
-			cleared[c] = true
-			continue
-		}
-		if ko := k.try([]int32{c}); ko.KnocksOut {
-			res.Countries = append(res.Countries, ko)
-		} else {
-			cleared[c] = true
-		}
-	}
-	for _, f := range firms {
-		if err := stopped(); err != nil {
-			return KnockoutResult{}, err
-		}
-		if k.withinCleared(f, cleared) || witnesses && k.survives(f) {
-			continue
-		}
-		if ko := k.try([]int32{f}); ko.KnocksOut {
-			res.Firms = append(res.Firms, ko)
+		res.Candidates = len(n.cands)
+		n.knockouts().each(func(ci int) {
+			ko := n.explain(ci)
+			if e.s.Node(n.cands[ci]).Kind == graph.KindCountry {
+				res.Countries = append(res.Countries, ko)
+			} else {
+				res.Firms = append(res.Firms, ko)
+			}
+		})
+	} else {
+		firms, countries := k.readCandidates()
+		res.Candidates = len(firms) + len(countries)
+		for _, c := range append(countries, firms...) {
+			if err := stopped(); err != nil {
+				return KnockoutResult{}, err
+			}
+			if ko := k.try([]int32{c}); ko.KnocksOut {
+				if e.s.Node(c).Kind == graph.KindCountry {
+					res.Countries = append(res.Countries, ko)
+				} else {
+					res.Firms = append(res.Firms, ko)
+				}
+			}
 		}
 	}
 	if err := stopped(); err != nil {
@@ -273,23 +265,6 @@ func (e *Engine) knockouts(ctx context.Context, item graph.ID, asOf graph.Date, 
 	sortKnockouts(res.Firms)
 	sortKnockouts(res.Countries)
 	return res, nil
-}
-
-// withinCleared reports whether every firm of f's group that a removal
-// would take is headquartered in one country of cleared.
-func (k *knocker) withinCleared(f int32, cleared map[int32]bool) bool {
-	country := int32(-1)
-	for g := range k.e.firmGroup(f, k.legal.asOf) {
-		if k.exempt[g] {
-			continue
-		}
-		c := k.legal.hq(g)
-		if c < 0 || !cleared[c] || country >= 0 && c != country {
-			return false
-		}
-		country = c
-	}
-	return country >= 0
 }
 
 // goals returns what holder must obtain for item x to be available, and the
@@ -345,7 +320,6 @@ type knocker struct {
 	keep      bool
 	exempt    map[int32]bool    // the holder's group: never removed
 	cone      []bool            // node -> its evaluation can be read by the goals' (see readCone)
-	cands     map[int32][]int32 // item or fab -> the firms and countries whose removal touches it
 	rev       map[int32][]int32 // the reverse cone, built on first use (see reverseCone)
 }
 
@@ -385,8 +359,8 @@ func (k *knocker) readCone() []bool {
 // something a fresh baseline evaluation (sharing nothing with other
 // queries) reads: makers and suppliers of the items it reads, operators of
 // the fabs it reads, their parents and headquarters countries, the fabs'
-// countries and supplier countries; each in index (ID) order. It is the
-// fallback when no witness is found (see witnessCandidates).
+// countries and supplier countries; each in index (ID) order. The plain
+// method of knockouts tries each.
 func (k *knocker) readCandidates() (firms, countries []int32) {
 	w := k.e.newWorld(k.legal.asOf, nil)
 	w.ctls, w.byCover, w.coverAll = k.legal.ctls, k.legal.byCover, k.legal.coverAll
@@ -946,377 +920,4 @@ func (k *knocker) reverseCone() map[int32][]int32 {
 		rev[int32(z)] = slices.Compact(out)
 	}
 	return rev
-}
-
-// witnessCandidates returns the firms and countries whose removal touches
-// every one of a few derivations (witnesses) of the baseline's feasible
-// goals. A removal only takes routes away, so one that leaves some witness
-// whole leaves the goals feasible: a knock-out must touch them all. A
-// removal touches a witness when it removes a maker or supplier of an item
-// the witness buys, makes in-house or keeps serviced (the firm, a parent,
-// its headquarters country, or a supplier country) or a fab it uses (its
-// operator, a parent, the operator's country, the fab's country). Each new
-// witness prefers routes that avoid the candidates left, so the
-// intersection shrinks quickly. ok is false when no witness was found
-// within the step budget (a requirement cycle the replay cannot untangle);
-// the caller then falls back to readCandidates.
-func (k *knocker) witnessCandidates() (firms, countries []int32, ok bool) {
-	var set map[int32]bool // nil: every firm and country
-	for round := range maxWitnesses {
-		p := &prover{k: k, v: k.base, w: k.legal, avoid: set, round: round, used: map[int32]bool{},
-			done: map[uint64]bool{}, stack: map[uint64]bool{}}
-		proved := true
-		for _, g := range k.goals {
-			if !p.obtain(g, k.holder) {
-				proved = false
-				break
-			}
-		}
-		if !proved {
-			if round == 0 {
-				return nil, nil, false
-			}
-			break
-		}
-		before := len(set)
-		if set == nil {
-			set = p.used
-		} else {
-			for c := range set {
-				if !p.used[c] {
-					delete(set, c)
-				}
-			}
-		}
-		if round > 0 && len(set) == before {
-			break
-		}
-	}
-	for _, c := range sortedKeys(set) {
-		if k.e.s.Node(c).Kind == graph.KindCountry {
-			countries = append(countries, c)
-		} else {
-			firms = append(firms, c)
-		}
-	}
-	return firms, countries, true
-}
-
-// survives reports whether a witness of the goals avoids everything the
-// removal of firm or country c touches: then c is no knock-out, without
-// evaluating its removal. false means only that none was found.
-func (k *knocker) survives(c int32) bool {
-	p := &prover{k: k, v: k.base, w: k.legal, avoid: map[int32]bool{c: true}, strict: true, used: map[int32]bool{},
-		done: map[uint64]bool{}, stack: map[uint64]bool{}}
-	for _, g := range k.goals {
-		if !p.obtain(g, k.holder) {
-			return false
-		}
-	}
-	return true
-}
-
-// maxWitnesses bounds the witnesses witnessCandidates builds.
-const maxWitnesses = 4
-
-// routeCands returns the firms and countries whose removal breaks the
-// route by which sup delivers y: sup itself (see firmCands), and those that
-// cut y (cutCands).
-func (k *knocker) routeCands(y, sup int32) []int32 {
-	return append(k.firmCands(nil, sup), k.cutCands(y)...)
-}
-
-// cutCands returns the firms and countries whose removal cuts y: removes
-// some of its makers and suppliers and leaves the others less than the
-// threshold of its market.
-func (k *knocker) cutCands(y int32) []int32 {
-	if cs, ok := k.cands[y]; ok {
-		return cs
-	}
-	w := k.legal
-	ms := w.makersOf(y)
-	var all []int32
-	for _, sp := range ms {
-		all = k.firmCands(all, sp.node)
-	}
-	slices.Sort(all)
-	all = slices.Compact(all)
-	var cs []int32
-	for _, c := range all {
-		rm := &removal{sups: map[int32]bool{}}
-		country := w.s.Node(c).Kind == graph.KindCountry
-		var group map[int32]bool
-		if !country {
-			group = k.e.firmGroup(c, w.asOf)
-		}
-		for _, sp := range ms {
-			switch {
-			case k.exempt[sp.node]:
-			case country && (sp.node == c || w.isFirm(sp.node) && w.hq(sp.node) == c), !country && group[sp.node]:
-				rm.sups[sp.node] = true
-			}
-		}
-		if len(rm.sups) > 0 && rm.remaining(w, y, ms) < k.threshold {
-			cs = append(cs, c)
-		}
-	}
-	k.cands[y] = cs
-	return cs
-}
-
-// fabCands returns the firms and countries whose removal removes fab.
-func (k *knocker) fabCands(fab int32) []int32 {
-	if cs, ok := k.cands[fab]; ok {
-		return cs
-	}
-	cs := k.firmCands(nil, k.legal.operator(fab))
-	if c := k.legal.location(fab); c >= 0 {
-		cs = append(cs, c)
-	}
-	slices.Sort(cs)
-	cs = slices.Compact(cs)
-	k.cands[fab] = cs
-	return cs
-}
-
-// firmCands appends f (a firm or country), unless it is the holder's, its
-// parents, transitively, and its headquarters country.
-func (k *knocker) firmCands(cs []int32, f int32) []int32 {
-	if f < 0 {
-		return cs
-	}
-	w := k.legal
-	if w.s.Node(f).Kind == graph.KindCountry {
-		return append(cs, f)
-	}
-	if c := w.hq(f); c >= 0 {
-		cs = append(cs, c)
-	}
-	for _, g := range append(slices.Clone(w.keys(f)), w.parents(f)...) { // f, its country, its parents
-		if w.s.Node(g).Kind == graph.KindFirm && !k.exempt[g] {
-			cs = append(cs, g)
-		}
-	}
-	return cs
-}
-
-// failed marks a key in prover.done as failed (evalKey leaves bit 63 clear).
-const failed = 1 << 63
-
-// proverBudget bounds the steps of a witness replay.
-const proverBudget = 1 << 20
-
-// prover replays the baseline evaluation's feasible results along one
-// derivation, never through a result it is still proving (a cycle proves
-// nothing), and collects the candidates that touch it (used). Where it has
-// a choice it takes first what touches no candidate in avoid, and it
-// rotates the alternatives of a requirement by round.
-type prover struct {
-	k           *knocker
-	v           *eval
-	w           *world
-	avoid       map[int32]bool
-	strict      bool // take nothing that touches avoid
-	round       int
-	used        map[int32]bool
-	done, stack map[uint64]bool
-	steps       int
-}
-
-// clean reports whether none of cs is to be avoided.
-func (p *prover) clean(cs []int32) bool {
-	if p.avoid == nil {
-		return true
-	}
-	return !slices.ContainsFunc(cs, func(c int32) bool { return p.avoid[c] })
-}
-
-func (p *prover) use(cs []int32) {
-	for _, c := range cs {
-		p.used[c] = true
-	}
-}
-
-// enter starts proving key k if the baseline holds it true; it reports
-// whether to go on.
-func (p *prover) enter(k uint64, holds bool) bool {
-	if !holds || p.stack[k] || p.done[k|failed] || p.steps > proverBudget {
-		return false
-	}
-	p.steps++
-	p.stack[k] = true
-	return true
-}
-
-func (p *prover) leave(k uint64, ok bool) bool {
-	delete(p.stack, k)
-	if ok {
-		p.done[k] = true
-	} else {
-		// A key may fail here only because of what is on the stack; not
-		// trying it again loses witnesses, never soundness: a prover's
-		// false means "none found".
-		p.done[k|failed] = true
-	}
-	return ok
-}
-
-func (p *prover) obtain(x, h int32) bool {
-	k := evalKey(modeObtain, x, h)
-	if p.done[k] {
-		return true
-	}
-	holds, _ := p.v.obtain(x, h)
-	if !p.enter(k, holds) {
-		return false
-	}
-	pr := p.w.profile(h)
-	return p.leave(k, p.held(x, h, true) || p.buy(x, pr) || p.makeInHouse(x, h) || p.houseSupply(x, h) || p.held(x, h, false))
-}
-
-// held proves x held by h's fabs, in the first pass only through clean
-// ones.
-func (p *prover) held(x, h int32, first bool) bool {
-	if h < 0 {
-		return false
-	}
-	for _, hd := range p.w.installedBase(h)[x] {
-		ok, _, _ := p.w.installed(hd.fab, hd.tool, hd.ed, h)
-		if !ok {
-			continue
-		}
-		cs := p.k.fabCands(hd.fab)
-		if rs := p.w.sources(hd.tool); len(rs) > 0 && !p.k.keep {
-			cs = append(slices.Clip(cs), p.k.routeCands(rs[0].y, rs[0].sup.node)...) // while this route stands, the tool is serviced
-		}
-		if (first || p.strict) && !p.clean(cs) {
-			continue
-		}
-		p.use(cs)
-		return true
-	}
-	return false
-}
-
-func (p *prover) buy(x int32, pr int) bool {
-	k := evalKey(modeBuy, x, int32(pr))
-	if p.done[k] {
-		return true
-	}
-	holds, _ := p.v.buy(x, pr)
-	if !p.enter(k, holds) {
-		return false
-	}
-	rs := p.w.sources(x)
-	for pass := range 2 {
-		for _, r := range rs {
-			cs := p.k.routeCands(r.y, r.sup.node)
-			if pass == 0 && !p.clean(cs) || pass == 1 && (p.strict || p.clean(cs)) {
-				continue
-			}
-			if len(p.w.blockersP(r.sup.node, pr, r.y)) == 0 && p.canMake(r.y, r.sup.node) {
-				p.use(cs)
-				return p.leave(k, true)
-			}
-		}
-	}
-	return p.leave(k, false)
-}
-
-func (p *prover) makeInHouse(x, h int32) bool {
-	if len(p.w.house(h)) == 0 {
-		return false
-	}
-	for pass := range 2 {
-		for _, d := range p.w.down(x) {
-			cs := p.inHouseCands(d.node, h)
-			if pass == 0 && !p.clean(cs) || pass == 1 && (p.strict || p.clean(cs)) {
-				continue
-			}
-			if p.w.makesInHouse(h, d.node) && p.canMake(d.node, h) {
-				p.use(cs)
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// inHouseCands returns the firms and countries whose removal takes y away
-// from h's group: its makers of y in the group, and, unless one of them is
-// the holder's own (never removed or cut), those that cut y.
-func (p *prover) inHouseCands(y, h int32) []int32 {
-	var cs []int32
-	exempt := false
-	for _, sp := range p.w.makersOf(y) {
-		if p.w.inHouse(h, sp.node) {
-			exempt = exempt || p.k.exempt[sp.node]
-			cs = p.k.firmCands(cs, sp.node)
-		}
-	}
-	if exempt {
-		return nil
-	}
-	return append(cs, p.k.cutCands(y)...)
-}
-
-func (p *prover) houseSupply(x, h int32) bool {
-	if len(p.w.house(h)) < 2 {
-		return false
-	}
-	for _, r := range p.w.sources(x) {
-		if r.sup.node == h || !p.w.inHouse(h, r.sup.node) {
-			continue
-		}
-		cs := p.k.routeCands(r.y, r.sup.node)
-		if p.strict && !p.clean(cs) {
-			continue
-		}
-		if p.canMake(r.y, r.sup.node) {
-			p.use(cs)
-			return true
-		}
-	}
-	return false
-}
-
-func (p *prover) canMake(y, h int32) bool {
-	k := evalKey(modeMake, y, h)
-	if p.done[k] {
-		return true
-	}
-	holds, _ := p.v.canMake(y, h)
-	if !p.enter(k, holds) {
-		return false
-	}
-	pr := p.w.profile(h)
-	for _, cl := range p.w.clauses(y) {
-		n := len(cl.alts)
-		met := false
-		for i := 0; !met && i < n; i++ {
-			met = p.buy(cl.alts[(i+p.round)%n].node, pr)
-		}
-		for i := 0; !met && i < n; i++ {
-			met = p.obtain(cl.alts[(i+p.round)%n].node, h)
-		}
-		if !met {
-			return p.leave(k, false)
-		}
-	}
-	if fs := p.w.fabbedAt(y); len(fs) > 0 {
-		for pass := range 2 {
-			for _, f := range fs {
-				cs := p.k.fabCands(f.node)
-				if pass == 0 && !p.clean(cs) || pass == 1 && (p.strict || p.clean(cs)) {
-					continue
-				}
-				if p.v.fabUsable(f.node, y, h) {
-					p.use(cs)
-					return p.leave(k, true)
-				}
-			}
-		}
-		return p.leave(k, false)
-	}
-	return p.leave(k, true)
 }
