@@ -235,14 +235,7 @@ func (e *Engine) knockouts(ctx context.Context, item graph.ID, asOf graph.Date, 
 			return KnockoutResult{}, fmt.Errorf("%s: stopped", op)
 		}
 		res.Candidates = len(n.cands)
-		n.knockouts().each(func(ci int) {
-			ko := n.explain(ci)
-			if e.s.Node(n.cands[ci]).Kind == graph.KindCountry {
-				res.Countries = append(res.Countries, ko)
-			} else {
-				res.Firms = append(res.Firms, ko)
-			}
-		})
+		res.Firms, res.Countries = n.explain(n.knockouts())
 	} else {
 		firms, countries := k.readCandidates()
 		res.Candidates = len(firms) + len(countries)
@@ -321,6 +314,8 @@ type knocker struct {
 	exempt    map[int32]bool    // the holder's group: never removed
 	cone      []bool            // node -> its evaluation can be read by the goals' (see readCone)
 	rev       map[int32][]int32 // the reverse cone, built on first use (see reverseCone)
+	pathMemo  map[pathKey][]Path
+	tree      *pathTree // the paths from root, when it is not a firm (see paths)
 }
 
 // readCone marks the items whose evaluation the goals' evaluation can read,
@@ -608,7 +603,7 @@ func (k *knocker) explainShare(ko *Knockout, r int32, rm *removal, down []int32)
 // that item joined to the path from it to the supplier. Failing that, the
 // shortest path to the supplier.
 func (k *knocker) pathVia(to int32, via graph.ID, down []int32) []Path {
-	e, asOf := k.e, k.legal.asOf
+	e := k.e
 	from, target := e.s.Node(k.root).ID, e.s.Node(to).ID
 	var mids []graph.ID
 	if via != "" {
@@ -621,8 +616,8 @@ func (k *knocker) pathVia(to int32, via graph.ID, down []int32) []Path {
 		if m == from {
 			continue
 		}
-		head, _ := e.DependencyPaths(from, m, MaxDepth, 1, asOf)
-		tail, _ := e.DependencyPaths(m, target, 1, 1, asOf)
+		head := k.paths(from, m, MaxDepth)
+		tail := k.paths(m, target, 1)
 		if len(head) == 0 || len(tail) == 0 {
 			continue
 		}
@@ -631,8 +626,40 @@ func (k *knocker) pathVia(to int32, via graph.ID, down []int32) []Path {
 		p.Length = len(p.Edges)
 		return []Path{p}
 	}
-	ps, _ := e.DependencyPaths(from, target, MaxDepth, 1, asOf)
+	return k.paths(from, target, MaxDepth)
+}
+
+// paths is the first of DependencyPaths(from, to, depth, 1): from the root
+// (not a firm) read off one search for the whole query, otherwise
+// remembered for it, since the knock-outs of one item mostly go through
+// the same few items.
+func (k *knocker) paths(from, to graph.ID, depth int) []Path {
+	e := k.e
+	if fi, _ := e.s.Index(from); fi == k.root && depth == MaxDepth && e.s.Node(fi).Kind != graph.KindFirm {
+		if k.tree == nil {
+			k.tree = e.newPathTree(fi, MaxDepth, k.legal.asOf)
+		}
+		ti, _ := e.s.Index(to)
+		if p, ok := k.tree.path(ti); ok {
+			return []Path{p}
+		}
+		return nil
+	}
+	key := pathKey{from, to, depth}
+	if ps, ok := k.pathMemo[key]; ok {
+		return ps
+	}
+	ps, _ := e.DependencyPaths(from, to, depth, 1, k.legal.asOf)
+	if k.pathMemo == nil {
+		k.pathMemo = map[pathKey][]Path{}
+	}
+	k.pathMemo[key] = ps
 	return ps
+}
+
+type pathKey struct {
+	from, to graph.ID
+	depth    int
 }
 
 func sortKnockouts(ks []Knockout) {

@@ -45,6 +45,16 @@ func (b bitset) or(o bitset) {
 	}
 }
 
+// none reports whether the set is empty.
+func (b bitset) none() bool {
+	for _, w := range b {
+		if w != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 func (b bitset) and(o bitset) {
 	for i := range b {
 		b[i] &= o[i]
@@ -127,6 +137,9 @@ type necessity struct {
 	zero   bitset
 	inCand map[int32]bool
 	walked map[int32]bool // suppliers whose removers were added as candidates
+
+	makerOf map[[2]int32]bitset // see maker
+	cutsOf  map[int32]bitset    // see cutAll
 }
 
 // necessity builds the graph of the baseline's true results the goals rely
@@ -134,7 +147,8 @@ type necessity struct {
 // stopped (the context is done).
 func (k *knocker) necessity() (*necessity, bool) {
 	n := &necessity{kn: k, w: k.legal, keyed: map[uint64]int32{}, atomAt: map[atom]int32{},
-		supBy: map[int32]bitset{}, fabBy: map[int32]bitset{}, cutBy: map[int32]bitset{}, inCand: map[int32]bool{}}
+		supBy: map[int32]bitset{}, fabBy: map[int32]bitset{}, cutBy: map[int32]bitset{}, inCand: map[int32]bool{},
+		makerOf: map[[2]int32]bitset{}, cutsOf: map[int32]bitset{}}
 	for _, g := range k.goals {
 		n.key(modeObtain, g, k.holder)
 	}
@@ -493,10 +507,15 @@ func (n *necessity) cut(y int32) bitset {
 // y (see removal.makers): those removing it, and those cutting y, unless
 // it is the holder's own.
 func (n *necessity) maker(y, sp int32) bitset {
+	key := [2]int32{y, sp}
+	if b, ok := n.makerOf[key]; ok {
+		return b
+	}
 	b := slices.Clone(n.of(n.supBy, sp))
 	if !n.kn.exempt[sp] {
 		b.or(n.cut(y))
 	}
+	n.makerOf[key] = b
 	return b
 }
 
@@ -713,68 +732,92 @@ func (n *necessity) knockouts() bitset {
 	return b
 }
 
-// explain describes the knock-out of candidate ci: the goals it fails,
-// what it takes down first (the items that lose a route, an in-house
-// maker or a serviced installed base to it, and the fabs it removes, where
-// the node relying on them fails), the OR-alternatives it cuts together,
-// the share and the path.
-func (n *necessity) explain(ci int) Knockout {
+// explain describes the knock-outs kos (candidate positions): the goals
+// each fails, what it takes down first (the items that lose a route, an
+// in-house maker or a serviced installed base to it, and the fabs it
+// removes, where the node relying on them fails), the OR-alternatives it
+// cuts together, the share and the path. One pass over the graph serves
+// every knock-out.
+func (n *necessity) explain(kos bitset) (firms, countries []Knockout) {
 	k, e := n.kn, n.kn.e
-	c := n.cands[ci]
-	ko := Knockout{Removed: []graph.ID{e.s.Node(c).ID}, KnocksOut: true}
-	for _, g := range k.goals {
-		if n.nodes[n.keyed[evalKey(modeObtain, g, k.holder)]].k.has(ci) {
-			ko.Fails = append(ko.Fails, e.s.Node(g).ID)
+	down := map[int]map[int32]bool{}
+	cut := map[int]map[int32]bool{}
+	mark := func(m map[int]map[int32]bool, ci int, v int32) {
+		if m[ci] == nil {
+			m[ci] = map[int32]bool{}
 		}
+		m[ci][v] = true
 	}
-	down, cut := map[int32]bool{}, map[int32]bool{}
+	hit, t := newBitset(len(n.cands)), newBitset(len(n.cands))
 	for i := range n.nodes {
 		nd := &n.nodes[i]
-		if !nd.k.has(ci) {
+		copy(hit, nd.k)
+		hit.and(kos)
+		if hit.none() {
 			continue
 		}
 		switch nd.kind {
 		case nodeClause:
 			for _, a := range nd.cl.alts {
-				if n.cuts(a.node, ci) {
-					cut[a.node] = true
-				}
+				copy(t, hit)
+				t.and(n.cutAll(a.node))
+				t.each(func(ci int) { mark(cut, ci, a.node) })
 			}
 			continue
 		case nodeMake:
 			continue
 		}
 		for _, a := range nd.alts {
-			if a.atom < 0 || !n.abits[a.atom].has(ci) {
+			if a.atom < 0 {
 				continue
 			}
+			copy(t, hit)
+			t.and(n.abits[a.atom])
+			v := nd.x
 			if at := n.atoms[a.atom]; at.kind == atomFab {
-				down[at.a] = true
-			} else {
-				down[nd.x] = true
+				v = at.a
+			}
+			t.each(func(ci int) { mark(down, ci, v) })
+		}
+	}
+	kos.each(func(ci int) {
+		c := n.cands[ci]
+		ko := Knockout{Removed: []graph.ID{e.s.Node(c).ID}, KnocksOut: true}
+		for _, g := range k.goals {
+			if n.nodes[n.keyed[evalKey(modeObtain, g, k.holder)]].k.has(ci) {
+				ko.Fails = append(ko.Fails, e.s.Node(g).ID)
 			}
 		}
-	}
-	ds := sortedKeys(down)
-	for _, v := range ds {
-		ko.TakesDown = append(ko.TakesDown, e.s.Node(v).ID)
-	}
-	ko.DominatedAlternatives = k.dominated(cut, sortedKeys(cut))
-	ko.AlternativeAlsoDominated = len(ko.DominatedAlternatives) > 0
-	k.explainShare(&ko, c, n.rms[ci], ds)
-	return ko
+		ds := sortedKeys(down[ci])
+		for _, v := range ds {
+			ko.TakesDown = append(ko.TakesDown, e.s.Node(v).ID)
+		}
+		ko.DominatedAlternatives = k.dominated(cut[ci], sortedKeys(cut[ci]))
+		ko.AlternativeAlsoDominated = len(ko.DominatedAlternatives) > 0
+		k.explainShare(&ko, c, n.rms[ci], ds)
+		if e.s.Node(c).Kind == graph.KindCountry {
+			countries = append(countries, ko)
+		} else {
+			firms = append(firms, ko)
+		}
+	})
+	return firms, countries
 }
 
-// cuts reports whether candidate ci takes away every route to x.
-func (n *necessity) cuts(x int32, ci int) bool {
-	rs := n.w.sources(x)
-	if len(rs) == 0 {
-		return false
+// cutAll returns the candidates that take away every route to x (none if
+// it has no route).
+func (n *necessity) cutAll(x int32) bitset {
+	if b, ok := n.cutsOf[x]; ok {
+		return b
 	}
-	for _, r := range rs {
-		if !n.maker(r.y, r.sup.node).has(ci) {
-			return false
+	rs := n.w.sources(x)
+	b := newBitset(len(n.cands))
+	if len(rs) > 0 {
+		b.fill(len(n.cands))
+		for _, r := range rs {
+			b.and(n.maker(r.y, r.sup.node))
 		}
 	}
-	return true
+	n.cutsOf[x] = b
+	return b
 }

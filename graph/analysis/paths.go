@@ -340,3 +340,71 @@ func (h *pathHeap) Pop() any {
 	h.ps = h.ps[:len(h.ps)-1]
 	return x
 }
+
+// pathTree holds, for one source that is not a firm, the first path of
+// DependencyPaths(source, v, maxDepth, 1) for every v at once: a
+// breadth-first search that visits each node's neighbours in index (ID)
+// order reaches every node first along its lexicographically smallest
+// shortest path, since its queue stays ordered by the paths to what it
+// holds. Many path queries from one item (the knock-outs of an item) then
+// cost one search.
+type pathTree struct {
+	e     *Engine
+	src   int32
+	asOf  graph.Date
+	reach map[int32]walk // node -> the step that first reached it
+}
+
+// newPathTree searches from src (not a firm: a firm's paths depend on its
+// group, see firmGroup) up to maxDepth steps.
+func (e *Engine) newPathTree(src int32, maxDepth int, asOf graph.Date) *pathTree {
+	t := &pathTree{e: e, src: src, asOf: asOf, reach: map[int32]walk{}}
+	type at struct{ v, depth int32 }
+	queue := []at{{src, 0}}
+	var buf []walk
+	for len(queue) > 0 {
+		u := queue[0]
+		queue = queue[1:]
+		if int(u.depth) >= maxDepth {
+			continue
+		}
+		buf = e.visibleSteps(buf[:0], e.liveDeps(u.v), asOf)
+		buf = e.visibleSteps(buf, e.deadDeps(u.v), asOf)
+		sortWalks(buf)
+		for _, w := range buf {
+			if _, seen := t.reach[w.to]; seen || w.to == src {
+				continue
+			}
+			t.reach[w.to] = walk{edge: w.edge, to: u.v, rev: w.rev} // to: the node it came from
+			if !e.deadEnd(w.to) {
+				queue = append(queue, at{w.to, u.depth + 1})
+			}
+		}
+	}
+	return t
+}
+
+// path returns the path to dst, or false if none was found.
+func (t *pathTree) path(dst int32) (Path, bool) {
+	if dst == t.src {
+		return Path{Nodes: []graph.ID{t.e.s.Node(dst).ID}}, true
+	}
+	if _, ok := t.reach[dst]; !ok {
+		return Path{}, false
+	}
+	var seq []int32
+	for v := dst; v != t.src; v = t.reach[v].to {
+		seq = append(seq, v)
+	}
+	seq = append(seq, t.src)
+	slices.Reverse(seq)
+	p := Path{Nodes: make([]graph.ID, len(seq)), Length: len(seq) - 1}
+	for i, v := range seq {
+		p.Nodes[i] = t.e.s.Node(v).ID
+	}
+	for _, v := range seq[1:] {
+		st := t.reach[v]
+		p.Edges = append(p.Edges, t.e.pathEdge(st.to, walk{edge: st.edge, to: v, rev: st.rev}))
+	}
+	return p, true
+}

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -98,4 +99,45 @@ func TestDependencyPathsBruteForce(t *testing.T) {
 	if checked < 100 {
 		t.Fatalf("only %d product pairs had paths: the random graphs no longer exercise the search", checked)
 	}
+}
+
+// TestPathTreeEqualsDependencyPaths checks the one-search path tree the
+// knock-outs use against DependencyPaths(from, to, depth, 1): the same
+// path (nodes and edges) to every node, or none, from every source that is
+// not a firm, on random cyclic graphs at two depths.
+func TestPathTreeEqualsDependencyPaths(t *testing.T) {
+	day := graph.MustDate("2024-01-01")
+	checked := 0
+	for seed := range uint64(60) {
+		s := randomGraph(seed)
+		e := NewEngine(s)
+		for src := range int32(s.NumNodes()) {
+			if s.Node(src).Kind == graph.KindFirm {
+				continue
+			}
+			for _, depth := range []int{3, MaxDepth} {
+				tree := e.newPathTree(src, depth, day)
+				for dst := range int32(s.NumNodes()) {
+					want, err := e.DependencyPaths(s.Node(src).ID, s.Node(dst).ID, depth, 1, day)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got, ok := tree.path(dst)
+					if ok != (len(want) > 0) {
+						t.Fatalf("seed %d %s -> %s depth %d: tree found %v, DependencyPaths %d paths", seed, s.Node(src).ID, s.Node(dst).ID, depth, ok, len(want))
+					}
+					if ok && !reflect.DeepEqual(got, want[0]) {
+						t.Fatalf("seed %d %s -> %s depth %d:\n tree %+v\n want %+v", seed, s.Node(src).ID, s.Node(dst).ID, depth, got, want[0])
+					}
+					if ok {
+						checked++
+					}
+				}
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d paths compared", checked)
+	}
+	t.Logf("%d paths compared", checked)
 }
