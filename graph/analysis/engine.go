@@ -44,6 +44,7 @@ type Engine struct {
 	fifo   []int              // epochs in insertion order, for eviction
 	feas   map[int]*feasCache // settled feasibility results by epoch (index into fbounds)
 	ffifo  []int
+	kos    koCache // complete knock-out answers (see Knockouts)
 
 	pool sync.Pool // *marks sized to the snapshot
 }

@@ -126,8 +126,21 @@ type Knockout struct {
 // of its true results, decides every single removal at once: the removals
 // that make each node false are computed over that graph as a greatest
 // fixed point (see knockset.go), with no evaluation per candidate.
+//
+// Complete answers are kept per question (item, options, as-of day; see
+// koCache), so asking again costs a map lookup. The slices of an answer
+// are shared with the cache: callers must not modify them.
 func (e *Engine) Knockouts(ctx context.Context, item graph.ID, asOf graph.Date, opts KnockoutOptions) (KnockoutResult, error) {
-	return e.knockouts(ctx, item, asOf, opts, true)
+	asOf = dateOr(asOf)
+	key := koKey(item, asOf, opts)
+	if r, ok := e.kos.get(key); ok {
+		return r, nil
+	}
+	r, err := e.knockouts(ctx, item, asOf, opts, true)
+	if err == nil && ctx.Err() == nil {
+		e.kos.put(key, r)
+	}
+	return r, err
 }
 
 // knockouts is Knockouts; with exact false, the candidates are those a

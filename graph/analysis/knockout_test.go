@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -317,5 +318,46 @@ func TestKnockoutsConcurrent(t *testing.T) {
 	close(errs)
 	for msg := range errs {
 		t.Error(msg)
+	}
+}
+
+// TestKnockoutsCached: answers are kept per question, so asking the same
+// question again gives the answer a fresh Engine computes, and questions
+// that differ in any option (threshold, installed base, controls, holder,
+// removal set, day) are never answered from each other's entry. The
+// variants are asked in turn on one Engine, each twice; a key that dropped
+// an option would hand back an earlier variant's (different) answer.
+func TestKnockoutsCached(t *testing.T) {
+	e := analysis.NewEngine(bundledEngine(t).Snapshot())
+	five := 5.0
+	smic := func(o analysis.KnockoutOptions) analysis.KnockoutOptions { o.Holder = "firm:smic"; return o }
+	cases := []struct {
+		item, day string
+		opts      analysis.KnockoutOptions
+	}{
+		{"input:7nm-class-logic-process", "2025-06-01", smic(analysis.KnockoutOptions{})},
+		{"input:7nm-class-logic-process", "2025-06-01", smic(analysis.KnockoutOptions{Threshold: &five})},
+		{"input:7nm-class-logic-process", "2025-06-01", smic(analysis.KnockoutOptions{KeepInstalledBase: true})},
+		{"input:7nm-class-logic-process", "2025-06-01", analysis.KnockoutOptions{}},
+		{"input:7nm-class-logic-process", "2018-01-01", smic(analysis.KnockoutOptions{})},
+		{"product:ascend-910c", "2025-06-01", analysis.KnockoutOptions{}},
+		{"product:ascend-910c", "2025-06-01", analysis.KnockoutOptions{IgnoreControls: true}},
+		{"product:ascend-910c", "2025-06-01", analysis.KnockoutOptions{IgnoreControls: true, Remove: []graph.ID{"country:NLD", "country:JPN"}}},
+		{"product:ascend-910c", "2025-06-01", analysis.KnockoutOptions{IgnoreControls: true, Remove: []graph.ID{"country:NLD"}}},
+	}
+	distinct := map[string]bool{}
+	for _, c := range cases {
+		want := knockouts(t, analysis.NewEngine(e.Snapshot()), c.item, c.day, c.opts)
+		for i := range 2 {
+			if got := knockouts(t, e, c.item, c.day, c.opts); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s %s %+v, asked %d times: answer differs from a fresh engine's\n got %+v\nwant %+v", c.item, c.day, c.opts, i+1, got, want)
+			}
+		}
+		distinct[fmt.Sprint(removed(want.Firms), removed(want.Countries), want.Set != nil && want.Set.KnocksOut, want.Feasible)] = true
+	}
+	// The variants must really differ, or the test could not see a
+	// collision.
+	if len(distinct) < 5 {
+		t.Errorf("only %d distinct answers among %d variants: the test cannot tell cache keys apart", len(distinct), len(cases))
 	}
 }
