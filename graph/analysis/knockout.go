@@ -51,6 +51,10 @@ type KnockoutOptions struct {
 	// held (see ScenarioOptions.CountStockpiles): a supplier whose item the
 	// holder has stocked is no knock-out for it.
 	CountStockpiles bool
+	// Assume adds hypothetical controls (with the semantics of Feasibility's
+	// assume) to the recorded ones: the knock-outs under a scenario (see
+	// ScenarioKnockouts). Not with IgnoreControls.
+	Assume []Control
 }
 
 // KnockoutResult is the answer of Knockouts.
@@ -89,9 +93,11 @@ type Knockout struct {
 	Removed   []graph.ID // the firm or country removed (for a set: all of them)
 	KnocksOut bool       // a goal obtainable at baseline no longer is
 	Fails     []graph.ID // those goals
-	// TakesDown are the items (inputs, products) whose supply the removal
-	// cuts and the removed fabs, among those the evaluation needed: what
-	// fails first. ID order.
+	// TakesDown is what fails first: the items (inputs, products) on the
+	// way from the item to the failure that lose a supplier, an in-house
+	// maker or a serviced installed base to the removal and become
+	// unobtainable, and the removed fabs needed (see necessity.failing);
+	// for a set, those its evaluation met. ID order.
 	TakesDown []graph.ID
 	// Share is the removed supplier's largest known share (percent) of the
 	// market of an item it takes down, ShareOf that item; nil when none is
@@ -132,6 +138,9 @@ type Knockout struct {
 // are shared with the cache: callers must not modify them.
 func (e *Engine) Knockouts(ctx context.Context, item graph.ID, asOf graph.Date, opts KnockoutOptions) (KnockoutResult, error) {
 	asOf = dateOr(asOf)
+	if len(opts.Assume) > 0 { // hypothetical controls: asked once, not kept
+		return e.knockouts(ctx, item, asOf, opts, true)
+	}
 	key := koKey(item, asOf, opts)
 	if r, ok := e.kos.get(key); ok {
 		return r, nil
@@ -161,7 +170,16 @@ func (e *Engine) knockouts(ctx context.Context, item graph.ID, asOf graph.Date, 
 	}
 	asOf = dateOr(asOf)
 	var legal *world
-	if opts.IgnoreControls {
+	if len(opts.Assume) > 0 {
+		if opts.IgnoreControls {
+			return KnockoutResult{}, graph.Errorf(graph.Invalid, op, "hypothetical controls cannot be assumed with the recorded controls set aside")
+		}
+		hs, err := e.resolveControls(op, opts.Assume)
+		if err != nil {
+			return KnockoutResult{}, err
+		}
+		legal = e.newWorld(asOf, hs)
+	} else if opts.IgnoreControls {
 		legal = e.newWorld(asOf, nil)
 		legal.ctls, legal.byCover, legal.coverAll = nil, map[int32][]int{}, nil
 	} else if opts.CountStockpiles {
@@ -505,8 +523,11 @@ func (k *knocker) try(set []int32) Knockout {
 
 // takenDown returns, in index order, the removed fabs the evaluation met
 // and the items that lost a route to the removal and that the evaluation
-// found unobtainable (for some holder, or a buyer's control profile) where
-// the baseline finds them obtainable.
+// found unobtainable (for some holder) where the baseline finds them
+// obtainable; a goal only if the holder bought it at baseline (else the
+// route it lost was not one it used). Buying and making are not read: an
+// item that can no longer be bought but is still obtained otherwise (an
+// installed base) is not taken down.
 func (k *knocker) takenDown(ev *eval, rm *removal) []int32 {
 	set := map[int32]bool{}
 	for f := range rm.fabsHit {
@@ -514,20 +535,15 @@ func (k *knocker) takenDown(ev *eval, rm *removal) []int32 {
 	}
 	for key, ok := range ev.memo {
 		x := int32(key >> 34)
-		if ok || !rm.dropped[x] || set[x] {
+		if ok || key&3 != modeObtain || !rm.dropped[x] || set[x] {
 			continue
 		}
-		h := int32(uint32(key>>2)) - 1
-		var was bool
-		switch key & 3 {
-		case modeObtain:
-			was, _ = k.base.obtain(x, h)
-		case modeMake:
-			was, _ = k.base.canMake(x, h)
-		case modeBuy: // the removal world shares the baseline's profiles
-			was, _ = k.base.buy(x, int(h))
+		if slices.Contains(k.goals, x) {
+			if bought, _ := k.base.buy(x, k.legal.profile(k.holder)); !bought {
+				continue
+			}
 		}
-		if was {
+		if was, _ := k.base.obtain(x, int32(uint32(key>>2))-1); was {
 			set[x] = true
 		}
 	}

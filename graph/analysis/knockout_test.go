@@ -361,3 +361,131 @@ func TestKnockoutsCached(t *testing.T) {
 		t.Errorf("only %d distinct answers among %d variants: the test cannot tell cache keys apart", len(distinct), len(cases))
 	}
 }
+
+// Which single suppliers would a new control make SMIC's 7nm-class process
+// depend on? A Japanese control on photoresists to China, on 2025-06-01.
+//
+// The process requires photoresists (requires.csv, source:eto-2025). The
+// named suppliers (supplies.csv, named without shares, source:eto-2022 and
+// source:cset-2021) are JSR, Tokyo Ohka Kogyo, Shin-Etsu, Fujifilm and
+// Sumitomo Chemical (Japan), DuPont and Inpria (United States) and Dongjin
+// Semichem (South Korea). The US suppliers are already barred from SMIC by
+// its Entity List entry (event:us-bis-2020-12-18-entity-list-smic); with
+// the Japanese ones barred too, Dongjin is the only named supplier left, so
+// it and South Korea become knock-outs, and no baseline knock-out is
+// dropped (the process stays feasible).
+//
+// The Dutch and Japanese servicing ban on ArF immersion scanners of the
+// README (country:NLD, country:JPN → country:CHN) instead takes the process
+// away itself: then every baseline knock-out is dropped and After.Feasible
+// is false, which is what says why.
+func TestScenarioKnockouts(t *testing.T) {
+	e := bundledEngine(t)
+	ctx, day := context.Background(), date("2025-06-01")
+	smic := analysis.KnockoutOptions{Holder: "firm:smic"}
+	jp := []analysis.Control{{Issuer: "country:JPN", Covers: []graph.ID{"input:photoresists"}, Targets: []graph.ID{"country:CHN"}}}
+	c, err := e.ScenarioKnockouts(ctx, jp, "input:7nm-class-logic-process", day, smic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Before.Feasible || !c.After.Feasible {
+		t.Fatalf("feasible before %v, after %v: want both", c.Before.Feasible, c.After.Feasible)
+	}
+	if got, want := removed(c.Added), []graph.ID{"firm:dongjin", "country:KOR"}; !slices.Equal(got, want) {
+		t.Errorf("added %v, want %v", got, want)
+	}
+	if len(c.Dropped) != 0 {
+		t.Errorf("dropped %v, want none", removed(c.Dropped))
+	}
+	if d := find(c.Added, "firm:dongjin"); d == nil || !slices.Contains(d.TakesDown, "input:photoresists") {
+		t.Errorf("Dongjin's knock-out: %+v, want it to take down input:photoresists", d)
+	}
+	// The baseline half is Knockouts' own answer.
+	if want := knockouts(t, e, "input:7nm-class-logic-process", "2025-06-01", smic); !reflect.DeepEqual(c.Before, want) {
+		t.Errorf("Before differs from Knockouts")
+	}
+
+	svc := []analysis.Control{
+		{Issuer: "country:NLD", Kind: analysis.ServicingBan, Covers: []graph.ID{"input:arf-immersion-lithography-tools"}, Targets: []graph.ID{"country:CHN"}},
+		{Issuer: "country:JPN", Kind: analysis.ServicingBan, Covers: []graph.ID{"input:arf-immersion-lithography-tools"}, Targets: []graph.ID{"country:CHN"}},
+	}
+	s, err := e.ScenarioKnockouts(ctx, svc, "input:7nm-class-logic-process", day, smic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Before.Feasible || s.After.Feasible {
+		t.Errorf("servicing ban: feasible before %v, after %v; want true, false", s.Before.Feasible, s.After.Feasible)
+	}
+	if find(s.Dropped, "firm:asml") == nil || find(s.Dropped, "country:NLD") == nil || len(s.Added) != 0 {
+		t.Errorf("servicing ban: added %v, dropped %v; want ASML and the Netherlands dropped, none added", removed(s.Added), removed(s.Dropped))
+	}
+
+	for _, bad := range []struct {
+		cs   []analysis.Control
+		opts analysis.KnockoutOptions
+	}{
+		{nil, smic},
+		{jp, analysis.KnockoutOptions{Holder: "firm:smic", IgnoreControls: true}},
+		{jp, analysis.KnockoutOptions{Holder: "firm:smic", Assume: jp}},
+		{[]analysis.Control{{Issuer: "country:JPN", Covers: []graph.ID{"input:no-such"}, Targets: []graph.ID{"country:CHN"}}}, smic},
+	} {
+		_, err := e.ScenarioKnockouts(ctx, bad.cs, "input:7nm-class-logic-process", day, bad.opts)
+		var ge *graph.Error
+		if !errors.As(err, &ge) {
+			t.Errorf("controls %v, options %+v: error %v, want a graph.Error", bad.cs, bad.opts, err)
+		}
+	}
+}
+
+// TestKnockoutTakesDown: what a knock-out "takes down" are the items that
+// really fail on the way to the goal, not every item it touches. Japan's
+// removal stops SMIC's 7nm-class process through resist processing tools
+// (Tokyo Electron, 92.6 %; supplies.csv, source:eto-2025); Japanese ion
+// implanters go too (SMIT, 8.8 %), but SMIC keeps ion implantation: the
+// implanters installed at fab:smic-shanghai-sn1 (relations.csv, since
+// 2019-12-31, source:smic-fabs) stay serviced, since Applied Materials
+// (62.6 %) and Axcelis (22 %) remain (source:eto-2025). So they are not
+// listed; asked alone, Japan's removal does not knock ion implanters out. Across items and holders, the removal of each
+// knock-out on its own (the set evaluation) fails the same goals and
+// takes down nothing the knock-out does not list, goals aside (the set
+// evaluation also lists a goal that lost a route it could not use).
+func TestKnockoutTakesDown(t *testing.T) {
+	e := bundledEngine(t)
+	smic := analysis.KnockoutOptions{Holder: "firm:smic"}
+	r := knockouts(t, e, "input:7nm-class-logic-process", "2025-06-01", smic)
+	jpn := find(r.Countries, "country:JPN")
+	if jpn == nil || !slices.Equal(jpn.TakesDown, []graph.ID{"input:resist-processing-tools"}) {
+		t.Fatalf("Japan's knock-out of SMIC's 7nm-class process: %+v, want it to take down resist processing tools only", jpn)
+	}
+	ion := knockouts(t, e, "input:ion-implanters", "2025-06-01", analysis.KnockoutOptions{Holder: "firm:smic", Remove: []graph.ID{"country:JPN"}})
+	if !ion.Feasible || ion.Set.KnocksOut {
+		t.Errorf("ion implanters for SMIC without Japan: feasible %v, knocked out %v; want still obtainable", ion.Feasible, ion.Set.KnocksOut)
+	}
+
+	checked := 0
+	for _, it := range []string{"input:7nm-class-logic-process", "product:h100", "product:ascend-910c", "input:hbm", "product:a100",
+		"input:5nm-class-logic-process", "input:14nm-class-logic-process", "input:dram-process"} {
+		for _, h := range []graph.ID{"", "firm:smic", "firm:huawei", "country:CHN", "firm:nvidia"} {
+			for _, ig := range []bool{false, true} {
+				o := analysis.KnockoutOptions{Holder: h, IgnoreControls: ig}
+				r := knockouts(t, e, it, "2025-06-01", o)
+				for _, k := range append(r.Firms, r.Countries...) {
+					o.Remove = k.Removed
+					s := knockouts(t, e, it, "2025-06-01", o).Set
+					for _, x := range s.TakesDown {
+						if !slices.Contains(k.TakesDown, x) && !slices.Contains(r.Goals, x) {
+							t.Errorf("%s for %q (ignoreControls %v), %v: the removal takes down %s, the knock-out does not list it (%v)", it, h, ig, k.Removed, x, k.TakesDown)
+						}
+					}
+					if !s.KnocksOut || !slices.Equal(s.Fails, k.Fails) {
+						t.Errorf("%s for %q (ignoreControls %v), %v: removal fails %v, knock-out %v", it, h, ig, k.Removed, s.Fails, k.Fails)
+					}
+					checked++
+				}
+			}
+		}
+	}
+	if checked < 50 {
+		t.Errorf("only %d knock-outs checked", checked)
+	}
+}

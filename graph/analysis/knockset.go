@@ -55,6 +55,13 @@ func (b bitset) none() bool {
 	return true
 }
 
+// andNot clears the positions set in o.
+func (b bitset) andNot(o bitset) {
+	for i := range b {
+		b[i] &^= o[i]
+	}
+}
+
 func (b bitset) and(o bitset) {
 	for i := range b {
 		b[i] &= o[i]
@@ -748,12 +755,12 @@ func (n *necessity) explain(kos bitset) (firms, countries []Knockout) {
 		}
 		m[ci][v] = true
 	}
-	hit, t := newBitset(len(n.cands)), newBitset(len(n.cands))
+	rel := n.failing(kos)
+	t := newBitset(len(n.cands))
 	for i := range n.nodes {
 		nd := &n.nodes[i]
-		copy(hit, nd.k)
-		hit.and(kos)
-		if hit.none() {
+		hit := rel[i]
+		if hit == nil {
 			continue
 		}
 		switch nd.kind {
@@ -802,6 +809,48 @@ func (n *necessity) explain(kos bitset) (firms, countries []Knockout) {
 		}
 	})
 	return firms, countries
+}
+
+// failing returns, for each node, the knock-outs among kos under which it
+// fails on the way down from a goal: a goal fails under the knock-outs in
+// its K, and a child of a failing node fails with it under those in the
+// child's K. A node false under a removal but not needed by any failing
+// parent (another holder's production the goal does not rely on) is left
+// out, so that what a knock-out "takes down" is what makes the goal fail.
+// nil means none.
+func (n *necessity) failing(kos bitset) []bitset {
+	rel := make([]bitset, len(n.nodes))
+	var work []int32
+	grow := func(v int32, from bitset) {
+		t := newBitset(len(n.cands))
+		copy(t, from)
+		t.and(n.nodes[v].k)
+		if rel[v] != nil {
+			t.andNot(rel[v])
+		}
+		if t.none() {
+			return
+		}
+		if rel[v] == nil {
+			rel[v] = t
+		} else {
+			rel[v].or(t)
+		}
+		work = append(work, v)
+	}
+	for _, g := range n.kn.goals {
+		grow(n.keyed[evalKey(modeObtain, g, n.kn.holder)], kos)
+	}
+	for len(work) > 0 {
+		v := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, a := range n.nodes[v].alts {
+			for _, c := range a.kids {
+				grow(c, rel[v])
+			}
+		}
+	}
+	return rel
 }
 
 // cutAll returns the candidates that take away every route to x (none if

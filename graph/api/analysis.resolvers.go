@@ -192,6 +192,27 @@ func (r *queryResolver) Dataset(ctx context.Context) (*model.DatasetInfo, error)
 	return info, nil
 }
 
+func (r *scenarioResultResolver) KnockoutChanges(ctx context.Context, obj *model.ScenarioResult, of string, forArg *string, threshold *float64, keepInstalledBase *bool) (*model.KnockoutChanges, error) {
+	v, err := viewOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	item, opts, err := knockoutArgs(v.Snap, of, forArg, threshold, keepInstalledBase, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	controls, day, stock, err := scenarioOf(ctx, v.Snap)
+	if err != nil {
+		return nil, err
+	}
+	opts.CountStockpiles = stock
+	c, err := v.Engine.ScenarioKnockouts(ctx, controls, item, day, opts)
+	if err != nil {
+		return nil, err
+	}
+	return (&results{snap: v.Snap}).knockoutChanges(c), nil
+}
+
 func (r *upstreamItemResolver) Via(ctx context.Context, obj *model.UpstreamItem) ([]*model.PathEdge, error) {
 	res := &results{snap: obj.Node.Ref().Snap}
 	via := make([]*model.PathEdge, len(obj.Steps))
@@ -201,6 +222,11 @@ func (r *upstreamItemResolver) Via(ctx context.Context, obj *model.UpstreamItem)
 	return via, nil
 }
 
+func (r *Resolver) ScenarioResult() ScenarioResultResolver { return &scenarioResultResolver{r} }
+
 func (r *Resolver) UpstreamItem() UpstreamItemResolver { return &upstreamItemResolver{r} }
 
-type upstreamItemResolver struct{ *Resolver }
+type (
+	scenarioResultResolver struct{ *Resolver }
+	upstreamItemResolver   struct{ *Resolver }
+)

@@ -40,6 +40,7 @@ type ResolverRoot interface {
 	Product() ProductResolver
 	Query() QueryResolver
 	Requirement() RequirementResolver
+	ScenarioResult() ScenarioResultResolver
 	Source() SourceResolver
 	Supply() SupplyResolver
 	UpstreamItem() UpstreamItemResolver
@@ -335,6 +336,13 @@ type ComplexityRoot struct {
 		TakesDown                func(childComplexity int) int
 	}
 
+	KnockoutChanges struct {
+		Added   func(childComplexity int) int
+		After   func(childComplexity int) int
+		Before  func(childComplexity int) int
+		Dropped func(childComplexity int) int
+	}
+
 	Knockouts struct {
 		AsOf              func(childComplexity int) int
 		Candidates        func(childComplexity int) int
@@ -477,6 +485,7 @@ type ComplexityRoot struct {
 		ChokepointChanges func(childComplexity int) int
 		Controls          func(childComplexity int) int
 		Items             func(childComplexity int) int
+		KnockoutChanges   func(childComplexity int, of string, forArg *string, threshold *float64, keepInstalledBase *bool) int
 		NewlyFeasible     func(childComplexity int) int
 		NewlyInfeasible   func(childComplexity int) int
 		Targets           func(childComplexity int) int
@@ -641,6 +650,9 @@ type RequirementResolver interface {
 	Requires(ctx context.Context, obj *model.Requirement) (model.Node, error)
 
 	Sources(ctx context.Context, obj *model.Requirement) ([]*model.Source, error)
+}
+type ScenarioResultResolver interface {
+	KnockoutChanges(ctx context.Context, obj *model.ScenarioResult, of string, forArg *string, threshold *float64, keepInstalledBase *bool) (*model.KnockoutChanges, error)
 }
 type SourceResolver interface {
 	Sources(ctx context.Context, obj *model.Source) ([]*model.Source, error)
@@ -1989,6 +2001,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Knockout.TakesDown(childComplexity), true
 
+	case "KnockoutChanges.added":
+		if e.ComplexityRoot.KnockoutChanges.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnockoutChanges.Added(childComplexity), true
+	case "KnockoutChanges.after":
+		if e.ComplexityRoot.KnockoutChanges.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnockoutChanges.After(childComplexity), true
+	case "KnockoutChanges.before":
+		if e.ComplexityRoot.KnockoutChanges.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnockoutChanges.Before(childComplexity), true
+	case "KnockoutChanges.dropped":
+		if e.ComplexityRoot.KnockoutChanges.Dropped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnockoutChanges.Dropped(childComplexity), true
+
 	case "Knockouts.asOf":
 		if e.ComplexityRoot.Knockouts.AsOf == nil {
 			break
@@ -2724,6 +2761,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ScenarioResult.Items(childComplexity), true
+	case "ScenarioResult.knockoutChanges":
+		if e.ComplexityRoot.ScenarioResult.KnockoutChanges == nil {
+			break
+		}
+
+		args, err := ec.field_ScenarioResult_knockoutChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ScenarioResult.KnockoutChanges(childComplexity, args["of"].(string), args["for"].(*string), args["threshold"].(*float64), args["keepInstalledBase"].(*bool)), true
 	case "ScenarioResult.newlyFeasible":
 		if e.ComplexityRoot.ScenarioResult.NewlyFeasible == nil {
 			break
@@ -3361,6 +3409,25 @@ type ScenarioResult {
   newlyFeasible: [FeasibilityChange!]!
   "Chokepoints whose score changes (through the control factor ` + "`" + `k` + "`" + ` of ` + "`" + `Chokepoint.score` + "`" + `), largest change first, then by input ID."
   chokepointChanges: [ChokepointChange!]!
+  """
+  How the scenario changes the single points of failure of one item: its
+  knock-outs (see ` + "`" + `Query.knockouts` + "`" + `, whose arguments these are) under the
+  recorded controls and with this scenario's ` + "`" + `controls` + "`" + ` assumed as well, on
+  the scenario's ` + "`" + `asOf` + "`" + ` and with its ` + "`" + `countStockpiles` + "`" + `, and the difference.
+  Computed when asked, for each alias. Example: a Japanese control on
+  photoresists to China makes Dongjin Semichem and South Korea knock-outs
+  of SMIC's 7nm-class process (` + "`" + `added` + "`" + `), the only named supplier left.
+  """
+  knockoutChanges(
+    "The item whose supply chain is tested (as ` + "`" + `Query.knockouts` + "`" + `)."
+    of: ID!
+    "Who must obtain it (as ` + "`" + `Query.knockouts` + "`" + `; default: the item's maker, a fab's operator, the firm itself, or an unrestricted buyer for an input)."
+    for: ID
+    "The share, in percent of an item's market (0–100), the remaining suppliers must hold for the item to stay supplied after a removal."
+    threshold: Float = 10
+    "Keep installed tools usable when their supply is cut (no new tools), instead of full withdrawal."
+    keepInstalledBase: Boolean = false
+  ): KnockoutChanges!
 }
 
 "An item whose feasibility for a holder changes under a scenario."
@@ -4333,7 +4400,7 @@ type Knockouts {
   goals: [Node!]!
   "Whether the holder can obtain every goal at baseline (nothing removed). When false, the goals it cannot obtain are already lost and cannot be knocked out."
   feasible: Boolean!
-  "How many firms and countries could be knock-outs: those whose removal touches every one of a few derivations of the baseline answer (a removal only takes routes away, so no other can change it). Each is then cleared by a derivation avoiding it, or evaluated with its removal."
+  "How many firms and countries could be knock-outs: those that take away something one derivation of the baseline answer relies on (a removal only takes routes away, so no other can change it). Each is decided exactly over the baseline evaluation written out as an AND/OR graph."
   candidates: Int!
   "The single firms whose removal makes a goal obtainable at baseline unobtainable; the largest ` + "`" + `share` + "`" + ` first (unknown last), then the most items taken down, then by ID."
   firms: [Knockout!]!
@@ -4353,7 +4420,7 @@ type Knockout {
   knocksOut: Boolean!
   "Those goals."
   fails: [Node!]!
-  "What fails first: the items whose supply the removal cuts (some supplier removed) and that the evaluation then finds unobtainable where the baseline does not, and the removed fabs it needed. ID order."
+  "What fails first: the items on the way from ` + "`" + `of` + "`" + ` to the failure that lose a supplier, an in-house maker or a serviced installed base to the removal and become unobtainable where the baseline obtains them, and the removed fabs it needed. An item that can no longer be bought but is still obtained otherwise (say, from an installed base) is not listed. For ` + "`" + `set` + "`" + `, the items its evaluation met before it stopped. ID order."
   takesDown: [Node!]!
   "The removed supplier's largest known share, in percent, of the market of an item it takes down (a country: its country row, else the known shares of its firms summed); ` + "`" + `null` + "`" + ` when none is known or for a set."
   share: Float
@@ -4365,6 +4432,18 @@ type Knockout {
   dominatedAlternatives: [Node!]!
   "A dependency path from the item to the removed firm (a country: to the country, or, when it supplies only through its firms, to its firm with the largest share of ` + "`" + `shareOf` + "`" + `); ` + "`" + `null` + "`" + ` for a set or when none is found within 20 edges."
   path: DependencyPath
+}
+
+"How hypothetical controls change an item's knock-outs (` + "`" + `ScenarioResult.knockoutChanges` + "`" + `)."
+type KnockoutChanges {
+  "The knock-outs under the recorded controls only (the answer of ` + "`" + `Query.knockouts` + "`" + `)."
+  before: Knockouts!
+  "The knock-outs with the scenario's controls assumed as well."
+  after: Knockouts!
+  "Firms and countries that are knock-outs under the scenario and not at baseline: single points of failure the controls create by cutting the other routes. In ` + "`" + `after` + "`" + ` order, firms first."
+  added: [Knockout!]!
+  "Baseline knock-outs that no longer are: the scenario opens a route around them (it rescinds a control), or it takes the item away itself, and then ` + "`" + `after.feasible` + "`" + ` is false and removing them changes nothing more. In ` + "`" + `before` + "`" + ` order, firms first."
+  dropped: [Knockout!]!
 }
 `, BuiltIn: false},
 }
@@ -4946,6 +5025,20 @@ func (ec *executionContext) childFields_Knockout(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Knockout", field.Name)
 }
 
+func (ec *executionContext) childFields_KnockoutChanges(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "before":
+		return ec.fieldContext_KnockoutChanges_before(ctx, field)
+	case "after":
+		return ec.fieldContext_KnockoutChanges_after(ctx, field)
+	case "added":
+		return ec.fieldContext_KnockoutChanges_added(ctx, field)
+	case "dropped":
+		return ec.fieldContext_KnockoutChanges_dropped(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KnockoutChanges", field.Name)
+}
+
 func (ec *executionContext) childFields_Knockouts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "item":
@@ -5202,6 +5295,8 @@ func (ec *executionContext) childFields_ScenarioResult(ctx context.Context, fiel
 		return ec.fieldContext_ScenarioResult_newlyFeasible(ctx, field)
 	case "chokepointChanges":
 		return ec.fieldContext_ScenarioResult_chokepointChanges(ctx, field)
+	case "knockoutChanges":
+		return ec.fieldContext_ScenarioResult_knockoutChanges(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ScenarioResult", field.Name)
 }
@@ -5949,6 +6044,44 @@ func (ec *executionContext) field_Query_upstream_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["asOf"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_ScenarioResult_knockoutChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "of",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["of"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "for",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["for"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "threshold",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["threshold"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "keepInstalledBase",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keepInstalledBase"] = arg3
 	return args, nil
 }
 
@@ -11893,6 +12026,134 @@ func (ec *executionContext) fieldContext_Knockout_path(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _KnockoutChanges_before(ctx context.Context, field graphql.CollectedField, obj *model.KnockoutChanges) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnockoutChanges_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Knockouts) graphql.Marshaler {
+			return ec.marshalNKnockouts2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐKnockouts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnockoutChanges_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KnockoutChanges",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Knockouts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KnockoutChanges_after(ctx context.Context, field graphql.CollectedField, obj *model.KnockoutChanges) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnockoutChanges_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Knockouts) graphql.Marshaler {
+			return ec.marshalNKnockouts2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐKnockouts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnockoutChanges_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KnockoutChanges",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Knockouts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KnockoutChanges_added(ctx context.Context, field graphql.CollectedField, obj *model.KnockoutChanges) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnockoutChanges_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Knockout) graphql.Marshaler {
+			return ec.marshalNKnockout2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐKnockoutᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnockoutChanges_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KnockoutChanges",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Knockout(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KnockoutChanges_dropped(ctx context.Context, field graphql.CollectedField, obj *model.KnockoutChanges) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnockoutChanges_dropped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dropped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Knockout) graphql.Marshaler {
+			return ec.marshalNKnockout2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐKnockoutᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnockoutChanges_dropped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KnockoutChanges",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Knockout(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Knockouts_item(ctx context.Context, field graphql.CollectedField, obj *model.Knockouts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15211,6 +15472,50 @@ func (ec *executionContext) fieldContext_ScenarioResult_chokepointChanges(_ cont
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ChokepointChange(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioResult_knockoutChanges(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResult_knockoutChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ScenarioResult().KnockoutChanges(ctx, obj, fc.Args["of"].(string), fc.Args["for"].(*string), fc.Args["threshold"].(*float64), fc.Args["keepInstalledBase"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KnockoutChanges) graphql.Marshaler {
+			return ec.marshalNKnockoutChanges2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐKnockoutChanges(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResult_knockoutChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KnockoutChanges(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ScenarioResult_knockoutChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -19299,6 +19604,54 @@ func (ec *executionContext) _Knockout(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var knockoutChangesImplementors = []string{"KnockoutChanges"}
+
+func (ec *executionContext) _KnockoutChanges(ctx context.Context, sel ast.SelectionSet, obj *model.KnockoutChanges) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, knockoutChangesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KnockoutChanges")
+		case "before":
+			out.Values[i] = ec._KnockoutChanges_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._KnockoutChanges_after(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "added":
+			out.Values[i] = ec._KnockoutChanges_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dropped":
+			out.Values[i] = ec._KnockoutChanges_dropped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var knockoutsImplementors = []string{"Knockouts"}
 
 func (ec *executionContext) _Knockouts(ctx context.Context, sel ast.SelectionSet, obj *model.Knockouts) graphql.Marshaler {
@@ -20195,38 +20548,44 @@ func (ec *executionContext) _ScenarioResult(ctx context.Context, sel ast.Selecti
 		case "asOf":
 			out.Values[i] = ec._ScenarioResult_asOf(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "controls":
 			out.Values[i] = ec._ScenarioResult_controls(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "targets":
 			out.Values[i] = ec._ScenarioResult_targets(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "items":
 			out.Values[i] = ec._ScenarioResult_items(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "newlyInfeasible":
 			out.Values[i] = ec._ScenarioResult_newlyInfeasible(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "newlyFeasible":
 			out.Values[i] = ec._ScenarioResult_newlyFeasible(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "chokepointChanges":
 			out.Values[i] = ec._ScenarioResult_chokepointChanges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "knockoutChanges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioResult_knockoutChanges(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21484,6 +21843,14 @@ func (ec *executionContext) marshalNKnockout2ᚖgithubᚗcomᚋchipgraphᚋchipg
 		return graphql.Null
 	}
 	return ec._Knockout(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNKnockoutChanges2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐKnockoutChanges(ctx context.Context, sel ast.SelectionSet, v *model.KnockoutChanges) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KnockoutChanges!")
+		return graphql.Null
+	}
+	return ec._KnockoutChanges(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNKnockouts2ᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐKnockouts(ctx context.Context, sel ast.SelectionSet, v *model.Knockouts) graphql.Marshaler {

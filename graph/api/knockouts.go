@@ -1,7 +1,11 @@
 package api
 
 import (
+	"context"
+	"fmt"
 	"math"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/analysis"
@@ -93,4 +97,40 @@ func (r *results) knockout(k analysis.Knockout) *model.Knockout {
 		out.Path = r.path(*k.Path)
 	}
 	return out
+}
+
+func (r *results) knockoutChanges(c analysis.KnockoutChanges) *model.KnockoutChanges {
+	out := &model.KnockoutChanges{Before: r.knockouts(c.Before), After: r.knockouts(c.After),
+		Added: make([]*model.Knockout, len(c.Added)), Dropped: make([]*model.Knockout, len(c.Dropped))}
+	for i, k := range c.Added {
+		out.Added[i] = r.knockout(k)
+	}
+	for i, k := range c.Dropped {
+		out.Dropped[i] = r.knockout(k)
+	}
+	return out
+}
+
+// scenarioOf reads, for a field of a ScenarioResult, the arguments of the
+// scenario it belongs to (the parent field): its controls, day and
+// countStockpiles, checked as Query.scenario checks them.
+func scenarioOf(ctx context.Context, snap *graph.Snapshot) ([]analysis.Control, graph.Date, bool, error) {
+	fc := graphql.GetFieldContext(ctx)
+	for ; fc != nil; fc = fc.Parent {
+		if fc.Field.Field != nil && fc.Field.Name == "scenario" && fc.Object == "Query" {
+			break
+		}
+	}
+	if fc == nil {
+		return nil, 0, false, fmt.Errorf("knockoutChanges: no scenario field above it")
+	}
+	in, _ := fc.Args["controls"].([]*model.ControlInput)
+	asOf, _ := fc.Args["asOf"].(*graph.Date)
+	stock, _ := fc.Args["countStockpiles"].(*bool)
+	day := asOfArg(asOf)
+	cs, err := controlsArg(snap, "controls", in, day)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	return cs, day, stock != nil && *stock, nil
 }

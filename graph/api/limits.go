@@ -96,10 +96,14 @@ func complexity(scale func() int) ComplexityRoot {
 		return feasibilityCost() + child
 	}
 	q.Scenario = func(child int, _ []*model.ControlInput, _ *graph.Date, _ []string, _ *bool) int {
-		return scenarioCost() + listCost*child
+		return scenarioCost() + child // its lists count their items (c.ScenarioResult below)
 	}
 	q.Knockouts = func(child int, _ string, _ *string, _ *graph.Date, _ *float64, _, _, _ *bool, _ []string) int {
 		return costKnockouts*scale() + child
+	}
+	// Two knock-out analyses (before and after), the second never cached.
+	c.ScenarioResult.KnockoutChanges = func(child int, _ string, _ *string, _ *float64, _ *bool) int {
+		return 2*costKnockouts*scale() + child
 	}
 
 	// Relationship lists.
@@ -132,6 +136,7 @@ func complexity(scale func() int) ComplexityRoot {
 	c.FeasibilityChange.BlockedBy, c.FeasibilityChange.BlockedByAssumed, c.FeasibilityChange.BlockedByRecorded = list, list, list
 	c.ChokepointChange.Controls = list
 	c.Knockouts.Goals, c.Knockouts.Firms, c.Knockouts.Countries = list, list, list
+	c.KnockoutChanges.Added, c.KnockoutChanges.Dropped = list, list
 	c.Knockout.Removed, c.Knockout.Fails, c.Knockout.TakesDown, c.Knockout.DominatedAlternatives = list, list, list, list
 	c.Chokepoint.SharedSupply = list
 	return c

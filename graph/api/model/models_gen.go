@@ -376,7 +376,7 @@ type Knockout struct {
 	KnocksOut bool `json:"knocksOut"`
 	// Those goals.
 	Fails []Node `json:"fails"`
-	// What fails first: the items whose supply the removal cuts (some supplier removed) and that the evaluation then finds unobtainable where the baseline does not, and the removed fabs it needed. ID order.
+	// What fails first: the items on the way from `of` to the failure that lose a supplier, an in-house maker or a serviced installed base to the removal and become unobtainable where the baseline obtains them, and the removed fabs it needed. An item that can no longer be bought but is still obtained otherwise (say, from an installed base) is not listed. For `set`, the items its evaluation met before it stopped. ID order.
 	TakesDown []Node `json:"takesDown"`
 	// The removed supplier's largest known share, in percent, of the market of an item it takes down (a country: its country row, else the known shares of its firms summed); `null` when none is known or for a set.
 	Share *float64 `json:"share,omitempty"`
@@ -388,6 +388,18 @@ type Knockout struct {
 	DominatedAlternatives []Node `json:"dominatedAlternatives"`
 	// A dependency path from the item to the removed firm (a country: to the country, or, when it supplies only through its firms, to its firm with the largest share of `shareOf`); `null` for a set or when none is found within 20 edges.
 	Path *DependencyPath `json:"path,omitempty"`
+}
+
+// How hypothetical controls change an item's knock-outs (`ScenarioResult.knockoutChanges`).
+type KnockoutChanges struct {
+	// The knock-outs under the recorded controls only (the answer of `Query.knockouts`).
+	Before *Knockouts `json:"before"`
+	// The knock-outs with the scenario's controls assumed as well.
+	After *Knockouts `json:"after"`
+	// Firms and countries that are knock-outs under the scenario and not at baseline: single points of failure the controls create by cutting the other routes. In `after` order, firms first.
+	Added []*Knockout `json:"added"`
+	// Baseline knock-outs that no longer are: the scenario opens a route around them (it rescinds a control), or it takes the item away itself, and then `after.feasible` is false and removing them changes nothing more. In `before` order, firms first.
+	Dropped []*Knockout `json:"dropped"`
 }
 
 // The answer of `Query.knockouts`.
@@ -408,7 +420,7 @@ type Knockouts struct {
 	Goals []Node `json:"goals"`
 	// Whether the holder can obtain every goal at baseline (nothing removed). When false, the goals it cannot obtain are already lost and cannot be knocked out.
 	Feasible bool `json:"feasible"`
-	// How many firms and countries could be knock-outs: those whose removal touches every one of a few derivations of the baseline answer (a removal only takes routes away, so no other can change it). Each is then cleared by a derivation avoiding it, or evaluated with its removal.
+	// How many firms and countries could be knock-outs: those that take away something one derivation of the baseline answer relies on (a removal only takes routes away, so no other can change it). Each is decided exactly over the baseline evaluation written out as an AND/OR graph.
 	Candidates int `json:"candidates"`
 	// The single firms whose removal makes a goal obtainable at baseline unobtainable; the largest `share` first (unknown last), then the most items taken down, then by ID.
 	Firms []*Knockout `json:"firms"`
@@ -560,6 +572,14 @@ type ScenarioResult struct {
 	NewlyFeasible []*FeasibilityChange `json:"newlyFeasible"`
 	// Chokepoints whose score changes (through the control factor `k` of `Chokepoint.score`), largest change first, then by input ID.
 	ChokepointChanges []*ChokepointChange `json:"chokepointChanges"`
+	// How the scenario changes the single points of failure of one item: its
+	// knock-outs (see `Query.knockouts`, whose arguments these are) under the
+	// recorded controls and with this scenario's `controls` assumed as well, on
+	// the scenario's `asOf` and with its `countStockpiles`, and the difference.
+	// Computed when asked, for each alias. Example: a Japanese control on
+	// photoresists to China makes Dongjin Semichem and South Korea knock-outs
+	// of SMIC's 7nm-class process (`added`), the only named supplier left.
+	KnockoutChanges *KnockoutChanges `json:"knockoutChanges"`
 }
 
 // A suspension of one event by another (edge `SUSPENDS`).
