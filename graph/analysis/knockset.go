@@ -145,6 +145,10 @@ type necessity struct {
 	inCand map[int32]bool
 	walked map[int32]bool // suppliers whose removers were added as candidates
 
+	// order lists the nodes by strongly connected component, children
+	// first, as solve met them; compEnd[i] is where component i ends.
+	order, compEnd []int32
+
 	makerOf map[[2]int32]bitset // see maker
 	cutsOf  map[int32]bitset    // see cutAll
 }
@@ -612,6 +616,8 @@ func (n *necessity) solve() {
 	comp := int32(0)
 	n.components(func(c []int32) {
 		comp++
+		n.order = append(n.order, c...)
+		n.compEnd = append(n.compEnd, int32(len(n.order)))
 		if len(c) == 1 && !n.selfLoop(c[0]) {
 			eval(c[0])
 			return
@@ -820,33 +826,81 @@ func (n *necessity) explain(kos bitset) (firms, countries []Knockout) {
 // nil means none.
 func (n *necessity) failing(kos bitset) []bitset {
 	rel := make([]bitset, len(n.nodes))
-	var work []int32
-	grow := func(v int32, from bitset) {
-		t := newBitset(len(n.cands))
-		copy(t, from)
-		t.and(n.nodes[v].k)
-		if rel[v] != nil {
-			t.andNot(rel[v])
-		}
-		if t.none() {
+	seed := map[int32]bool{}
+	for _, g := range n.kn.goals {
+		seed[n.keyed[evalKey(modeObtain, g, n.kn.holder)]] = true
+	}
+	words := len(kos)
+	acc, t := newBitset(len(n.cands)), newBitset(len(n.cands))
+	// A node fails under what fails a parent (or, for a goal, under kos)
+	// and its own K. Components are taken parents first, so every parent
+	// outside a node's component is final when the node is read; within a
+	// component, what a member gains is passed on to the members it needs
+	// until nothing changes.
+	pull := func(v int32) {
+		k := n.nodes[v].k
+		if k.none() {
 			return
 		}
-		if rel[v] == nil {
-			rel[v] = t
-		} else {
-			rel[v].or(t)
+		clear(acc)
+		if seed[v] {
+			copy(acc, kos)
 		}
-		work = append(work, v)
+		for _, p := range n.nodes[v].parents {
+			if rel[p] != nil {
+				acc.or(rel[p])
+			}
+		}
+		acc.and(k)
+		if !acc.none() {
+			rel[v] = make(bitset, words)
+			copy(rel[v], acc)
+		}
 	}
-	for _, g := range n.kn.goals {
-		grow(n.keyed[evalKey(modeObtain, g, n.kn.holder)], kos)
-	}
-	for len(work) > 0 {
-		v := work[len(work)-1]
-		work = work[:len(work)-1]
-		for _, a := range n.nodes[v].alts {
-			for _, c := range a.kids {
-				grow(c, rel[v])
+	inComp := map[int32]bool{}
+	var work []int32
+	for ci := len(n.compEnd) - 1; ci >= 0; ci-- {
+		start := int32(0)
+		if ci > 0 {
+			start = n.compEnd[ci-1]
+		}
+		c := n.order[start:n.compEnd[ci]]
+		for _, v := range c {
+			pull(v)
+		}
+		if len(c) == 1 && !n.selfLoop(c[0]) {
+			continue
+		}
+		clear(inComp)
+		for _, v := range c {
+			inComp[v] = true
+		}
+		work = append(work[:0], c...)
+		for len(work) > 0 {
+			v := work[len(work)-1]
+			work = work[:len(work)-1]
+			if rel[v] == nil {
+				continue
+			}
+			for _, a := range n.nodes[v].alts {
+				for _, u := range a.kids {
+					if !inComp[u] {
+						continue
+					}
+					copy(t, rel[v])
+					t.and(n.nodes[u].k)
+					if rel[u] != nil {
+						t.andNot(rel[u])
+					}
+					if t.none() {
+						continue
+					}
+					if rel[u] == nil {
+						rel[u] = make(bitset, words)
+					}
+					rel[u].or(t)
+					work = append(work, u)
+				}
 			}
 		}
 	}
