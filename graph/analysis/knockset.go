@@ -55,13 +55,6 @@ func (b bitset) none() bool {
 	return true
 }
 
-// andNot clears the positions set in o.
-func (b bitset) andNot(o bitset) {
-	for i := range b {
-		b[i] &^= o[i]
-	}
-}
-
 func (b bitset) and(o bitset) {
 	for i := range b {
 		b[i] &= o[i]
@@ -761,14 +754,23 @@ func (n *necessity) explain(kos bitset) (firms, countries []Knockout) {
 		}
 		m[ci][v] = true
 	}
-	rel := n.failing(kos)
-	t := newBitset(len(n.cands))
+	rel, kpos, w := n.failing(kos)
+	t, hit := newBitset(len(n.cands)), newBitset(len(n.cands))
 	for i := range n.nodes {
-		nd := &n.nodes[i]
-		hit := rel[i]
-		if hit == nil {
+		if w == 0 {
+			break
+		}
+		r := rel[i*w : i*w+w]
+		if !anyBit(r) {
 			continue
 		}
+		clear(hit)
+		for j, ci := range kpos {
+			if r[j>>6]&(1<<(uint(j)&63)) != 0 {
+				hit.set(ci)
+			}
+		}
+		nd := &n.nodes[i]
 		switch nd.kind {
 		case nodeClause:
 			for _, a := range nd.cl.alts {
@@ -823,42 +825,65 @@ func (n *necessity) explain(kos bitset) (firms, countries []Knockout) {
 // child's K. A node false under a removal but not needed by any failing
 // parent (another holder's production the goal does not rely on) is left
 // out, so that what a knock-out "takes down" is what makes the goal fail.
-// nil means none.
-func (n *necessity) failing(kos bitset) []bitset {
-	rel := make([]bitset, len(n.nodes))
-	seed := map[int32]bool{}
+//
+// The sets are over the knock-outs only (kpos lists their candidate
+// positions; bit j stands for kpos[j]), w words per node, node v's at
+// rel[v*w:(v+1)*w]: a few dozen knock-outs fit one word, where the
+// candidates take dozens.
+func (n *necessity) failing(kos bitset) (rel []uint64, kpos []int, w int) {
+	kos.each(func(ci int) { kpos = append(kpos, ci) })
+	w = (len(kpos) + 63) / 64
+	if w == 0 {
+		return nil, nil, 0
+	}
+	proj := make([]uint64, len(n.nodes)*w) // K restricted to the knock-outs
+	for v := range n.nodes {
+		k := n.nodes[v].k
+		if k.none() {
+			continue
+		}
+		for j, ci := range kpos {
+			if k.has(ci) {
+				proj[v*w+j>>6] |= 1 << (uint(j) & 63)
+			}
+		}
+	}
+	rel = make([]uint64, len(n.nodes)*w)
+	seg := func(b []uint64, v int32) []uint64 { return b[int(v)*w : int(v)*w+w] }
+	seed := make([]bool, len(n.nodes))
 	for _, g := range n.kn.goals {
 		seed[n.keyed[evalKey(modeObtain, g, n.kn.holder)]] = true
 	}
-	words := len(kos)
-	acc, t := newBitset(len(n.cands)), newBitset(len(n.cands))
-	// A node fails under what fails a parent (or, for a goal, under kos)
-	// and its own K. Components are taken parents first, so every parent
-	// outside a node's component is final when the node is read; within a
-	// component, what a member gains is passed on to the members it needs
-	// until nothing changes.
+	acc := make([]uint64, w)
+	// A node fails under what fails a parent (or, for a goal, under every
+	// knock-out) and its own K. Components are taken parents first, so
+	// every parent outside a node's component is final when the node is
+	// read; within a component, what a member gains is passed on to the
+	// members it needs until nothing changes.
 	pull := func(v int32) {
-		k := n.nodes[v].k
-		if k.none() {
+		pk := seg(proj, v)
+		if !anyBit(pk) {
 			return
 		}
 		clear(acc)
 		if seed[v] {
-			copy(acc, kos)
-		}
-		for _, p := range n.nodes[v].parents {
-			if rel[p] != nil {
-				acc.or(rel[p])
+			for j := range kpos {
+				acc[j>>6] |= 1 << (uint(j) & 63)
 			}
 		}
-		acc.and(k)
-		if !acc.none() {
-			rel[v] = make(bitset, words)
-			copy(rel[v], acc)
+		for _, p := range n.nodes[v].parents {
+			for i, x := range seg(rel, p) {
+				acc[i] |= x
+			}
+		}
+		r := seg(rel, v)
+		for i := range acc {
+			r[i] = acc[i] & pk[i]
 		}
 	}
-	inComp := map[int32]bool{}
-	var work []int32
+	inComp := make([]int32, len(n.nodes)) // component number + 1 while it is read
+	var work, kids []int32
+	kidsAt := make([][2]int32, len(n.nodes)) // a member's kids in kids
 	for ci := len(n.compEnd) - 1; ci >= 0; ci-- {
 		start := int32(0)
 		if ci > 0 {
@@ -871,40 +896,59 @@ func (n *necessity) failing(kos bitset) []bitset {
 		if len(c) == 1 && !n.selfLoop(c[0]) {
 			continue
 		}
-		clear(inComp)
+		id := int32(ci) + 1
 		for _, v := range c {
-			inComp[v] = true
+			inComp[v] = id
+		}
+		// The members' kids in the component that can fail at all, read
+		// once: a member is met again each time it gains.
+		kids = kids[:0]
+		for _, v := range c {
+			from := int32(len(kids))
+			for _, a := range n.nodes[v].alts {
+				for _, u := range a.kids {
+					if inComp[u] == id && anyBit(seg(proj, u)) {
+						kids = append(kids, u)
+					}
+				}
+			}
+			kidsAt[v] = [2]int32{from, int32(len(kids))}
 		}
 		work = append(work[:0], c...)
 		for len(work) > 0 {
 			v := work[len(work)-1]
 			work = work[:len(work)-1]
-			if rel[v] == nil {
+			rv := seg(rel, v)
+			if !anyBit(rv) {
 				continue
 			}
-			for _, a := range n.nodes[v].alts {
-				for _, u := range a.kids {
-					if !inComp[u] {
-						continue
+			at := kidsAt[v]
+			for _, u := range kids[at[0]:at[1]] {
+				ru, pk := seg(rel, u), seg(proj, u)
+				grew := false
+				for i := range rv {
+					if add := rv[i] & pk[i] &^ ru[i]; add != 0 {
+						ru[i] |= add
+						grew = true
 					}
-					copy(t, rel[v])
-					t.and(n.nodes[u].k)
-					if rel[u] != nil {
-						t.andNot(rel[u])
-					}
-					if t.none() {
-						continue
-					}
-					if rel[u] == nil {
-						rel[u] = make(bitset, words)
-					}
-					rel[u].or(t)
+				}
+				if grew {
 					work = append(work, u)
 				}
 			}
 		}
 	}
-	return rel
+	return rel, kpos, w
+}
+
+// anyBit reports whether a word of s is not zero.
+func anyBit(s []uint64) bool {
+	for _, x := range s {
+		if x != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // cutAll returns the candidates that take away every route to x (none if
