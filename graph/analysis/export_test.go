@@ -9,5 +9,5 @@ import (
 // KnockoutsUncached is Knockouts without its answer cache, for benchmarks
 // that measure the computation itself.
 func (e *Engine) KnockoutsUncached(ctx context.Context, item graph.ID, asOf graph.Date, opts KnockoutOptions) (KnockoutResult, error) {
-	return e.knockouts(ctx, item, dateOr(asOf), opts, true)
+	return e.knockouts(ctx, item, asOf, opts, true)
 }

@@ -755,11 +755,11 @@ func (n *necessity) explain(kos bitset) (firms, countries []Knockout) {
 		m[ci][v] = true
 	}
 	rel, kpos, w := n.failing(kos)
+	if w == 0 {
+		return nil, nil // no knock-outs
+	}
 	t, hit := newBitset(len(n.cands)), newBitset(len(n.cands))
 	for i := range n.nodes {
-		if w == 0 {
-			break
-		}
 		r := rel[i*w : i*w+w]
 		if !anyBit(r) {
 			continue

@@ -28,8 +28,10 @@ type KnockoutChanges struct {
 // ScenarioKnockouts answers "which single suppliers would stop item if
 // the controls were imposed, that do not today?": Knockouts at asOf with
 // and without controls assumed (see KnockoutOptions; opts.Assume must be
-// empty), and the difference. Errors are those of Knockouts and, for no
-// controls or IgnoreControls, graph.Invalid.
+// empty), and the difference. Errors are those of Knockouts (IgnoreControls
+// with controls assumed is graph.Invalid) and, for no controls,
+// graph.Invalid. The scenario is asked first, so that bad controls fail
+// before the baseline is computed.
 func (e *Engine) ScenarioKnockouts(ctx context.Context, controls []Control, item graph.ID, asOf graph.Date, opts KnockoutOptions) (KnockoutChanges, error) {
 	const op = "analysis.ScenarioKnockouts"
 	switch {
@@ -37,16 +39,15 @@ func (e *Engine) ScenarioKnockouts(ctx context.Context, controls []Control, item
 		return KnockoutChanges{}, graph.Errorf(graph.Invalid, op, "no controls given")
 	case len(opts.Assume) > 0:
 		return KnockoutChanges{}, graph.Errorf(graph.Invalid, op, "controls given twice (as controls and as options.Assume)")
-	case opts.IgnoreControls:
-		return KnockoutChanges{}, graph.Errorf(graph.Invalid, op, "a scenario adds to the recorded controls: they cannot be set aside")
 	}
 	var c KnockoutChanges
 	var err error
-	if c.Before, err = e.Knockouts(ctx, item, asOf, opts); err != nil {
-		return KnockoutChanges{}, err
-	}
+	base := opts
 	opts.Assume = controls
 	if c.After, err = e.Knockouts(ctx, item, asOf, opts); err != nil {
+		return KnockoutChanges{}, err
+	}
+	if c.Before, err = e.Knockouts(ctx, item, asOf, base); err != nil {
 		return KnockoutChanges{}, err
 	}
 	c.Added = koMinus(c.After, c.Before)
