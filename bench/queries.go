@@ -234,7 +234,7 @@ func pickArgs(snap *graph.Snapshot, n int, asOf graph.Date) ([]args, error) {
 	var out []args
 	for i := 0; i < len(products) && len(out) < n; i += stride {
 		p := snap.Node(products[i]).ID
-		items, err := eng.Upstream(p, 8, asOf)
+		items, err := eng.UpstreamTiers(context.Background(), p, 8, asOf)
 		if err != nil || len(items) < 10 {
 			continue
 		}

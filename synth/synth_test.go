@@ -1,6 +1,7 @@
 package synth_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/chipgraph/chipgraph/graph"
@@ -98,7 +99,7 @@ func TestPlanted(t *testing.T) {
 func testPlanted(t *testing.T, seed int64) {
 	s := graph.MustSnapshot(synth.Generate(synth.Small*5, seed))
 	e := analysis.NewEngine(s)
-	cs, err := e.Chokepoints("", synth.PlantedEffective, 0)
+	cs, err := e.Chokepoints(context.Background(), "", synth.PlantedEffective, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,7 +117,7 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := api.NewChokepointReport(view, params, "chipgraph "+buildVersion(), time.Now())
+	rep, err := api.NewChokepointReport(ctx, view, params, "chipgraph "+buildVersion(), time.Now())
 	if err != nil {
 		return flagError(err, false)
 	}

@@ -74,7 +74,7 @@ func getFixture(b *testing.B, n int) *fixture {
 	// the hard case.
 	for _, depth := range []int{8, 16} {
 		for _, p := range f.products[:32] {
-			items, err := f.e.Upstream(p, depth, benchAsOf)
+			items, err := f.e.Upstream(context.Background(), p, depth, benchAsOf)
 			if err != nil || len(items) == 0 {
 				continue
 			}
@@ -173,7 +173,7 @@ func benchPaths(b *testing.B, f *fixture, depth int) {
 		q := qs[i%len(qs)]
 		i++
 		lat.time(func() {
-			ps, err := f.e.DependencyPaths(q[0], q[1], depth, 5, benchAsOf)
+			ps, err := f.e.DependencyPaths(context.Background(), q[0], q[1], depth, 5, benchAsOf)
 			if err != nil || len(ps) == 0 {
 				b.Fatalf("%v -> %v: %d paths, %v", q[0], q[1], len(ps), err)
 			}
@@ -193,7 +193,7 @@ func BenchmarkUpstream(b *testing.B) {
 				p := f.products[i%len(f.products)]
 				i++
 				lat.time(func() {
-					if _, err := f.e.Upstream(p, 8, benchAsOf); err != nil {
+					if _, err := f.e.Upstream(context.Background(), p, 8, benchAsOf); err != nil {
 						b.Fatal(err)
 					}
 				})
@@ -257,7 +257,7 @@ func BenchmarkChokepointTable(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				e := analysis.NewEngine(f.s)
-				if _, err := e.Chokepoints("", benchAsOf, 1); err != nil {
+				if _, err := e.Chokepoints(context.Background(), "", benchAsOf, 1); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -270,7 +270,7 @@ func BenchmarkChokepointsOf(b *testing.B) {
 	for _, n := range sizes(b) {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			f := getFixture(b, n)
-			if _, err := f.e.Chokepoints("", benchAsOf, 1); err != nil { // warm the cache
+			if _, err := f.e.Chokepoints(context.Background(), "", benchAsOf, 1); err != nil { // warm the cache
 				b.Fatal(err)
 			}
 			var lat latencies
@@ -280,7 +280,7 @@ func BenchmarkChokepointsOf(b *testing.B) {
 				p := f.products[i%len(f.products)]
 				i++
 				lat.time(func() {
-					if _, err := f.e.Chokepoints(p, benchAsOf, 20); err != nil {
+					if _, err := f.e.Chokepoints(context.Background(), p, benchAsOf, 20); err != nil {
 						b.Fatal(err)
 					}
 				})
@@ -296,14 +296,14 @@ func BenchmarkChokepointsWhole(b *testing.B) {
 		for _, first := range []int{20, 500} {
 			b.Run(fmt.Sprintf("n=%d/first=%d", n, first), func(b *testing.B) {
 				f := getFixture(b, n)
-				if _, err := f.e.Chokepoints("", benchAsOf, 1); err != nil {
+				if _, err := f.e.Chokepoints(context.Background(), "", benchAsOf, 1); err != nil {
 					b.Fatal(err)
 				}
 				var lat latencies
 				b.ReportAllocs()
 				for b.Loop() {
 					lat.time(func() {
-						if _, err := f.e.Chokepoints("", benchAsOf, first); err != nil {
+						if _, err := f.e.Chokepoints(context.Background(), "", benchAsOf, first); err != nil {
 							b.Fatal(err)
 						}
 					})
@@ -328,7 +328,7 @@ func BenchmarkMemory(b *testing.B) {
 			for b.Loop() { // one iteration at these sizes: the time is generation, snapshot, engine and table
 				s = graph.MustSnapshot(synth.Generate(n, benchSeed))
 				e = analysis.NewEngine(s)
-				if _, err := e.Chokepoints("", benchAsOf, 1); err != nil {
+				if _, err := e.Chokepoints(context.Background(), "", benchAsOf, 1); err != nil {
 					b.Fatal(err)
 				}
 			}

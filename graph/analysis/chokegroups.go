@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"slices"
 
 	"github.com/chipgraph/chipgraph/graph"
@@ -88,7 +89,7 @@ func concentration(firm, country map[int32]float64) float64 {
 // group's combined one, from each supplier's estimated share averaged over
 // the alternatives. It fills in Concentration and SharedSupply in t's rows
 // and returns the (item, alternative) pairs of those groups.
-func (e *Engine) oneSupplyGroups(t *table, est []estimate, asOf graph.Date) map[[2]int32]bool {
+func (e *Engine) oneSupplyGroups(ctx context.Context, t *table, est []estimate, asOf graph.Date) (map[[2]int32]bool, error) {
 	s := e.s
 	one := map[[2]int32]bool{}
 	shared := map[int32][]graph.ID{}
@@ -100,7 +101,10 @@ func (e *Engine) oneSupplyGroups(t *table, est []estimate, asOf graph.Date) map[
 		return t.rows[r].TopSupplier
 	}
 	for _, k := range []graph.NodeKind{graph.KindInput, graph.KindProduct} {
-		for _, v := range s.OfKind(k) {
+		for i, v := range s.OfKind(k) {
+			if i%stopEvery == 0 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			groups := map[string][]int32{}
 			var names []string
 			for _, ed := range e.out(v, graph.Requires) {
@@ -148,5 +152,5 @@ func (e *Engine) oneSupplyGroups(t *table, est []estimate, asOf graph.Date) map[
 		slices.Sort(ids)
 		t.rows[t.row[a]].SharedSupply = slices.Compact(ids)
 	}
-	return one
+	return one, nil
 }

@@ -2,12 +2,13 @@ package analysis
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
+	"sync/atomic"
 
 	"github.com/chipgraph/chipgraph/graph"
 )
@@ -105,8 +106,10 @@ type Chokepoint struct {
 // inputs upstream of of (see Upstream, to depth MaxDepth). first caps the
 // result (0: all). The whole-graph figures are computed once per epoch (a
 // span of dates over which nothing they read changes) and cached in the
-// Engine, so repeated requests cost a lookup and a copy.
-func (e *Engine) Chokepoints(of graph.ID, asOf graph.Date, first int) ([]Chokepoint, error) {
+// Engine, so repeated requests cost a lookup and a copy. Once ctx is done
+// the computation stops with ctx's error, and a table left unfinished is
+// not kept.
+func (e *Engine) Chokepoints(ctx context.Context, of graph.ID, asOf graph.Date, first int) ([]Chokepoint, error) {
 	const op = "analysis.Chokepoints"
 	if first < 0 {
 		return nil, graph.Errorf(graph.Invalid, op, "first %d is negative", first)
@@ -120,12 +123,19 @@ func (e *Engine) Chokepoints(of graph.ID, asOf graph.Date, first int) ([]Chokepo
 		}
 		root = r
 	}
-	t := e.table(asOf)
+	t, err := e.table(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
 	var rows []int32
 	if root < 0 {
 		rows = t.ranked
 	} else {
-		for _, v := range e.upstreamNodes(root, MaxDepth, asOf) {
+		up, err := e.upstreamNodes(ctx, root, MaxDepth, asOf)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range up {
 			if r := t.row[v]; r >= 0 {
 				rows = append(rows, r)
 			}
@@ -152,9 +162,13 @@ type table struct {
 	ranked []int32   // rows by score desc, ID
 }
 
+// tableSlot holds one epoch's table once built. build is a one-token
+// semaphore: whoever holds it builds the table, and the others wait for it
+// or for their own context; a build stopped by its context leaves t nil,
+// so the next caller builds it again.
 type tableSlot struct {
-	once sync.Once
-	t    *table
+	build chan struct{}
+	t     atomic.Pointer[table]
 }
 
 // epochBounds returns the sorted dates at which something the chokepoint
@@ -194,13 +208,14 @@ func (e *Engine) epoch(day graph.Date) int {
 	return sort.Search(len(e.bounds), func(i int) bool { return e.bounds[i] > day })
 }
 
-// table returns the chokepoint table for asOf's epoch, computing it once.
-func (e *Engine) table(asOf graph.Date) *table {
+// table returns the chokepoint table for asOf's epoch, computing it once
+// (or until a computation finishes: see tableSlot).
+func (e *Engine) table(ctx context.Context, asOf graph.Date) (*table, error) {
 	ep := e.epoch(asOf)
 	e.mu.Lock()
 	slot, ok := e.tables[ep]
 	if !ok {
-		slot = &tableSlot{}
+		slot = &tableSlot{build: make(chan struct{}, 1)}
 		e.tables[ep] = slot
 		e.fifo = append(e.fifo, ep)
 		if len(e.fifo) > e.tableLimit() {
@@ -209,11 +224,27 @@ func (e *Engine) table(asOf graph.Date) *table {
 		}
 	}
 	e.mu.Unlock()
-	slot.once.Do(func() { slot.t = e.buildTable(asOf) })
-	return slot.t
+	if t := slot.t.Load(); t != nil {
+		return t, nil
+	}
+	select {
+	case slot.build <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-slot.build }()
+	if t := slot.t.Load(); t != nil { // built while this call waited
+		return t, nil
+	}
+	t, err := e.buildTable(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	slot.t.Store(t)
+	return t, nil
 }
 
-func (e *Engine) buildTable(asOf graph.Date) *table {
+func (e *Engine) buildTable(ctx context.Context, asOf graph.Date) (*table, error) {
 	s := e.s
 	inputs := s.OfKind(graph.KindInput)
 	t := &table{asOf: asOf, rows: make([]Chokepoint, len(inputs)), base: make([]float64, len(inputs)),
@@ -226,14 +257,26 @@ func (e *Engine) buildTable(asOf graph.Date) *table {
 	}
 	est := make([]estimate, len(inputs))
 	for r, v := range inputs {
+		if r%stopEvery == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		c := &t.rows[r]
 		c.Input = s.Node(v).ID
 		est[r] = e.shares(c, v, asOf)
 	}
-	one := e.oneSupplyGroups(t, est, asOf)
-	deps, exposed := e.dependents(asOf, inputs, one)
+	one, err := e.oneSupplyGroups(ctx, t, est, asOf)
+	if err != nil {
+		return nil, err
+	}
+	deps, exposed, err := e.dependents(ctx, asOf, inputs, one)
+	if err != nil {
+		return nil, err
+	}
 	w := e.newWorld(asOf, nil)
 	for r, v := range inputs {
+		if r%stopEvery == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		c := &t.rows[r]
 		c.Dependents, c.Exposed = deps[r], exposed[r]
 		c.Alternatives = c.Dependents - c.Exposed
@@ -257,7 +300,7 @@ func (e *Engine) buildTable(asOf graph.Date) *table {
 	for pos, r := range t.ranked {
 		t.rank[r] = int32(pos)
 	}
-	return t
+	return t, nil
 }
 
 func baseScore(c *Chokepoint) float64 {

@@ -72,7 +72,7 @@ func f(p *float64) string {
 func TestChokepoints(t *testing.T) {
 	s := chokeGraph(t)
 	e := analysis.NewEngine(s)
-	cs, err := e.Chokepoints("", date("2024-06-01"), 0)
+	cs, err := e.Chokepoints(context.Background(), "", date("2024-06-01"), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,12 +150,12 @@ func TestChokepoints(t *testing.T) {
 	}
 
 	// 2025: JSR's 2025 row (40 %) replaces its 2019 row: HHI 1600 + 625.
-	cs, _ = e.Chokepoints("product:chip2", date("2025-06-01"), 0)
+	cs, _ = e.Chokepoints(context.Background(), "product:chip2", date("2025-06-01"), 0)
 	if len(cs) != 1 || cs[0].Input != "input:resist" || f(cs[0].HHI) != "2225" || f(cs[0].TopShare) != "40" || cs[0].Year != 2025 {
 		t.Errorf("of chip2 in 2025: %+v", cs)
 	}
 	// of: restricts to the upstream; first caps.
-	cs, _ = e.Chokepoints("product:chip", date("2024-06-01"), 3)
+	cs, _ = e.Chokepoints(context.Background(), "product:chip", date("2024-06-01"), 3)
 	var got []string
 	for _, c := range cs {
 		got = append(got, string(c.Input))
@@ -164,14 +164,14 @@ func TestChokepoints(t *testing.T) {
 		t.Errorf("of chip, first 3: %v", got)
 	}
 	// Before the Dutch control, EUV scores without the control factor.
-	cs, _ = e.Chokepoints("product:scanner-user", date("2019-05-31"), 0)
+	cs, _ = e.Chokepoints(context.Background(), "product:scanner-user", date("2019-05-31"), 0)
 	if len(cs) != 1 || cs[0].Input != "input:euv" || len(cs[0].Controls) != 0 || math.Abs(cs[0].Score-math.Log(5)) > 1e-9 {
 		t.Errorf("euv before the control: %+v", cs)
 	}
-	if _, err := e.Chokepoints("product:nope", 0, 5); graph.KindOf(err) != graph.NotFound {
+	if _, err := e.Chokepoints(context.Background(), "product:nope", 0, 5); graph.KindOf(err) != graph.NotFound {
 		t.Errorf("unknown of: %v", err)
 	}
-	if _, err := e.Chokepoints("", 0, -1); graph.KindOf(err) != graph.Invalid {
+	if _, err := e.Chokepoints(context.Background(), "", 0, -1); graph.KindOf(err) != graph.Invalid {
 		t.Errorf("negative first: %v", err)
 	}
 }
@@ -184,7 +184,7 @@ func TestChokepointsConcurrent(t *testing.T) {
 	dates := []string{"2018-01-01", "2019-05-31", "2019-06-01", "2020-01-01", "2024-06-01", "2025-01-01", "2031-01-01"}
 	want := map[string]string{}
 	for _, d := range dates {
-		cs, _ := analysis.Chokepoints(s, "", date(d), 0)
+		cs, _ := analysis.Chokepoints(context.Background(), s, "", date(d), 0)
 		want[d] = renderChokepoints(cs)
 	}
 	var wg sync.WaitGroup
@@ -194,7 +194,7 @@ func TestChokepointsConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range 40 {
 				d := dates[(g+i)%len(dates)]
-				cs, err := e.Chokepoints("", date(d), 0)
+				cs, err := e.Chokepoints(context.Background(), "", date(d), 0)
 				if err != nil || renderChokepoints(cs) != want[d] {
 					t.Errorf("%s: differs from a fresh engine", d)
 					return
@@ -212,7 +212,7 @@ func TestDependentsCycle(t *testing.T) {
 	b := newDS()
 	b.requires("input:a", "input:b").requires("input:b", "input:a").requires("input:b", "input:c")
 	b.requires("product:p", "input:a")
-	cs, err := analysis.Chokepoints(b.snap(t), "", date("2024-01-01"), 0)
+	cs, err := analysis.Chokepoints(context.Background(), b.snap(t), "", date("2024-01-01"), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +342,7 @@ func TestChokepointsUnknownShares(t *testing.T) {
 	b.supplies("firm:a", "input:x", 90, 2024, "").supplies("firm:c", "input:x", 10, 2024, "")
 	b.supplies("firm:c", "input:y", 90, 2024, "").supplies("firm:a", "input:y", 10, 2024, "")
 	e := analysis.NewEngine(b.snap(t))
-	cs, err := e.Chokepoints("", date("2025-01-01"), 0)
+	cs, err := e.Chokepoints(context.Background(), "", date("2025-01-01"), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"math/bits"
 	"runtime"
 	"slices"
@@ -24,7 +25,7 @@ type itemGraph struct {
 	succOff, succs []int32
 }
 
-func (e *Engine) buildItemGraph(asOf graph.Date, one map[[2]int32]bool) (*itemGraph, []int32) {
+func (e *Engine) buildItemGraph(ctx context.Context, asOf graph.Date, one map[[2]int32]bool) (*itemGraph, []int32, error) {
 	s := e.s
 	local := make([]int32, s.NumNodes())
 	for i := range local {
@@ -42,7 +43,10 @@ func (e *Engine) buildItemGraph(asOf graph.Date, one map[[2]int32]bool) (*itemGr
 	g.altOff = []int32{0}
 	var groups []string
 	var oneOf []bool
-	for _, v := range g.nodes {
+	for i, v := range g.nodes {
+		if i%stopEvery == 0 && ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
 		for _, k := range []graph.EdgeKind{graph.InstanceOf, graph.TypeOf} {
 			for _, ed := range e.out(v, k) {
 				if _, to := s.Ends(ed); local[to] >= 0 && visible(s.Edge(ed), asOf) {
@@ -94,7 +98,7 @@ func (e *Engine) buildItemGraph(asOf graph.Date, one map[[2]int32]bool) (*itemGr
 		g.succs = append(g.succs, g.req[g.reqOff[u]:g.reqOff[u+1]]...)
 		g.succOff[u+1] = int32(len(g.succs))
 	}
-	return g, local
+	return g, local, nil
 }
 
 // sccs returns the strongly connected components of the item graph in
@@ -191,8 +195,13 @@ type masks struct{ taxo, dep, unsat mask }
 // A clause that is a one-supply group (one[(item, alternative)], see
 // oneSupplyGroups) counts as unsatisfied when any of its alternatives (or a
 // category one belongs to) is removed.
-func (e *Engine) dependents(asOf graph.Date, inputs []int32, one map[[2]int32]bool) (deps, exposed []int) {
-	g0, local := e.buildItemGraph(asOf, one)
+//
+// Once ctx is done the batches stop and it returns ctx's error.
+func (e *Engine) dependents(ctx context.Context, asOf graph.Date, inputs []int32, one map[[2]int32]bool) (deps, exposed []int, err error) {
+	g0, local, err := e.buildItemGraph(ctx, asOf, one)
+	if err != nil {
+		return nil, nil, err
+	}
 	order, start := g0.localityOrder(g0.sccs())
 	g := g0.renumber(order)
 	n := len(g.nodes)
@@ -243,7 +252,7 @@ func (e *Engine) dependents(asOf graph.Date, inputs []int32, one map[[2]int32]bo
 			dplanes, xplanes := make([]mask, planeCount), make([]mask, planeCount)
 			for {
 				b := int(next.Add(1) - 1)
-				if b >= nBatch {
+				if b >= nBatch || ctx.Err() != nil {
 					return
 				}
 				batch := rows[b*chunkBits : min((b+1)*chunkBits, len(rows))]
@@ -289,7 +298,10 @@ func (e *Engine) dependents(asOf graph.Date, inputs []int32, one map[[2]int32]bo
 		}()
 	}
 	wg.Wait()
-	return deps, exposed
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	return deps, exposed, nil
 }
 
 // localityOrder reorders the components (given in reverse topological

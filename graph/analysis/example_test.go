@@ -81,7 +81,7 @@ func exampleSnapshot() *graph.Snapshot {
 
 func ExampleDependencyPaths() {
 	s := exampleSnapshot()
-	paths, err := analysis.DependencyPaths(s, "product:accelerator", "firm:asml", 8, 5, graph.MustDate("2024-01-01"))
+	paths, err := analysis.DependencyPaths(context.Background(), s, "product:accelerator", "firm:asml", 8, 5, graph.MustDate("2024-01-01"))
 	if err != nil {
 		panic(err)
 	}
@@ -98,7 +98,7 @@ func ExampleDependencyPaths() {
 
 func ExampleUpstream() {
 	s := exampleSnapshot()
-	items, err := analysis.Upstream(s, "product:accelerator", 3, graph.MustDate("2024-01-01"))
+	items, err := analysis.Upstream(context.Background(), s, "product:accelerator", 3, graph.MustDate("2024-01-01"))
 	if err != nil {
 		panic(err)
 	}
@@ -118,7 +118,7 @@ func ExampleUpstream() {
 
 func ExampleChokepoints() {
 	s := exampleSnapshot()
-	cps, err := analysis.Chokepoints(s, "product:accelerator", graph.MustDate("2024-01-01"), 0)
+	cps, err := analysis.Chokepoints(context.Background(), s, "product:accelerator", graph.MustDate("2024-01-01"), 0)
 	if err != nil {
 		panic(err)
 	}

@@ -176,7 +176,11 @@ func (e *Engine) Feasibility(ctx context.Context, item, buyer graph.ID, asOf gra
 		holder = w.operator(b)
 	}
 	if holder >= 0 {
-		vd.Observed = e.observed(x, holder, asOf)
+		o, err := e.observed(ctx, x, holder, asOf)
+		if err != nil {
+			return Verdict{}, fmt.Errorf("%s: stopped: %w", op, err)
+		}
+		vd.Observed = o
 	}
 	if o := vd.Observed; o.Evidenced && !vd.Feasible {
 		vd.Explanation = append(vd.Explanation, fmt.Sprintf("Observed nevertheless: %s (routes: %s).",

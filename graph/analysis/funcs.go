@@ -11,18 +11,18 @@ import (
 // calls, so servers should keep one Engine per snapshot instead.
 
 // DependencyPaths is Engine.DependencyPaths on s.
-func DependencyPaths(s *graph.Snapshot, from, to graph.ID, maxDepth, k int, asOf graph.Date) ([]Path, error) {
-	return NewEngine(s).DependencyPaths(from, to, maxDepth, k, asOf)
+func DependencyPaths(ctx context.Context, s *graph.Snapshot, from, to graph.ID, maxDepth, k int, asOf graph.Date) ([]Path, error) {
+	return NewEngine(s).DependencyPaths(ctx, from, to, maxDepth, k, asOf)
 }
 
 // Upstream is Engine.Upstream on s.
-func Upstream(s *graph.Snapshot, of graph.ID, maxDepth int, asOf graph.Date) ([]UpstreamItem, error) {
-	return NewEngine(s).Upstream(of, maxDepth, asOf)
+func Upstream(ctx context.Context, s *graph.Snapshot, of graph.ID, maxDepth int, asOf graph.Date) ([]UpstreamItem, error) {
+	return NewEngine(s).Upstream(ctx, of, maxDepth, asOf)
 }
 
 // Chokepoints is Engine.Chokepoints on s.
-func Chokepoints(s *graph.Snapshot, of graph.ID, asOf graph.Date, first int) ([]Chokepoint, error) {
-	return NewEngine(s).Chokepoints(of, asOf, first)
+func Chokepoints(ctx context.Context, s *graph.Snapshot, of graph.ID, asOf graph.Date, first int) ([]Chokepoint, error) {
+	return NewEngine(s).Chokepoints(ctx, of, asOf, first)
 }
 
 // Feasibility is Engine.Feasibility on s.

@@ -678,7 +678,10 @@ func (k *knocker) paths(from, to graph.ID, depth int) []Path {
 	if ps, ok := k.pathMemo[key]; ok {
 		return ps
 	}
-	ps, _ := e.DependencyPaths(from, to, depth, 1, k.legal.asOf)
+	ps, err := e.DependencyPaths(k.legal.ctx, from, to, depth, 1, k.legal.asOf)
+	if err != nil { // stopped: the knock-outs stop too (see knockouts)
+		return nil
+	}
 	if k.pathMemo == nil {
 		k.pathMemo = map[pathKey][]Path{}
 	}

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"cmp"
+	"context"
 	"slices"
 
 	"github.com/chipgraph/chipgraph/graph"
@@ -45,7 +46,8 @@ const maxObservedDepth = 12
 // headquartered there. Unknown IDs fail with graph.NotFound; an item that is
 // not an input or product, or a holder that is not a firm, fab or country,
 // with graph.Invalid. A fab holder is read as its operator.
-func (e *Engine) ObservedAccess(item, holder graph.ID, asOf graph.Date) (Observed, error) {
+// Once ctx is done it stops with ctx's error.
+func (e *Engine) ObservedAccess(ctx context.Context, item, holder graph.ID, asOf graph.Date) (Observed, error) {
 	const op = "analysis.ObservedAccess"
 	x, err := e.index(op, item)
 	if err != nil {
@@ -69,14 +71,14 @@ func (e *Engine) ObservedAccess(item, holder graph.ID, asOf graph.Date) (Observe
 		return Observed{}, graph.Errorf(graph.Invalid, op, "holder %s is a %s, want a firm, fab or country", holder, e.s.Node(h).Kind)
 	}
 	asOf = dateOr(asOf)
-	return e.observed(x, h, asOf), nil
+	return e.observed(ctx, x, h, asOf)
 }
 
-func (e *Engine) observed(x, h int32, asOf graph.Date) Observed {
+func (e *Engine) observed(ctx context.Context, x, h int32, asOf graph.Date) (Observed, error) {
 	var out Observed
 	obs := e.s.OfKind(graph.KindObservation)
 	if len(obs) == 0 {
-		return out
+		return out, nil
 	}
 	w := e.newWorld(asOf, nil)
 	holders := e.observedHolders(w, h)
@@ -85,7 +87,11 @@ func (e *Engine) observed(x, h int32, asOf graph.Date) Observed {
 		direct[d.node] = true
 	}
 	upstream := map[int32]bool{}
-	for _, u := range e.upstreamNodes(x, maxObservedDepth, asOf) {
+	up, err := e.upstreamNodes(ctx, x, maxObservedDepth, asOf)
+	if err != nil {
+		return Observed{}, err
+	}
+	for _, u := range up {
 		upstream[u] = true
 	}
 	var dir, sup []int32
@@ -125,7 +131,7 @@ func (e *Engine) observed(x, h int32, asOf graph.Date) Observed {
 		out.Upstream = append(out.Upstream, e.s.Node(o).ID)
 	}
 	out.Evidenced = len(out.Direct) > 0
-	return out
+	return out, nil
 }
 
 // observedHolders returns the test of whether an observation's holder

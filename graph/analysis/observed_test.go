@@ -63,7 +63,7 @@ func TestObservedAccess(t *testing.T) {
 		// ... but answers for Korea.
 		{"input:die", "country:KOR", "2025-06-01", true, ids("observation:other"), nil, []string{"diversion"}},
 	} {
-		o, err := e.ObservedAccess(graph.ID(tc.item), graph.ID(tc.holder), date(tc.day))
+		o, err := e.ObservedAccess(context.Background(), graph.ID(tc.item), graph.ID(tc.holder), date(tc.day))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func TestObservedAccess(t *testing.T) {
 	if v.Feasible || v.Status != analysis.Blocked || !v.Observed.Evidenced || v.Observed.Strength != 1 {
 		t.Errorf("feasibility: feasible %v status %s observed %+v", v.Feasible, v.Status, v.Observed)
 	}
-	if _, err := e.ObservedAccess("event:ban", "firm:sub", 0); err == nil {
+	if _, err := e.ObservedAccess(context.Background(), "event:ban", "firm:sub", 0); err == nil {
 		t.Error("an event as item: no error")
 	}
 }

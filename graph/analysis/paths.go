@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"container/heap"
+	"context"
 	"fmt"
 	"slices"
 
@@ -28,8 +29,8 @@ const (
 // at most maxDepth edges (found by a bounded breadth-first search from `from`
 // and one back from `to`), with each spur path the lexicographically smallest
 // shortest one, found by an ordered breadth-first search pruned by the
-// distance to `to`.
-func (e *Engine) DependencyPaths(from, to graph.ID, maxDepth, k int, asOf graph.Date) ([]Path, error) {
+// distance to `to`. Once ctx is done the search stops with ctx's error.
+func (e *Engine) DependencyPaths(ctx context.Context, from, to graph.ID, maxDepth, k int, asOf graph.Date) ([]Path, error) {
 	const op = "analysis.DependencyPaths"
 	if maxDepth < 1 || maxDepth > MaxDepth {
 		return nil, graph.Errorf(graph.Invalid, op, "maxDepth %d out of range 1..%d", maxDepth, MaxDepth)
@@ -49,13 +50,17 @@ func (e *Engine) DependencyPaths(from, to graph.ID, maxDepth, k int, asOf graph.
 	if fi == ti {
 		return []Path{{Nodes: []graph.ID{from}}}, nil
 	}
-	lg := e.buildLocal(fi, ti, maxDepth, asOf)
-	if lg == nil {
-		return nil, nil
+	lg, err := e.buildLocal(ctx, fi, ti, maxDepth, asOf)
+	if lg == nil || err != nil {
+		return nil, err
 	}
-	y := &yen{lg: lg, maxDepth: maxDepth}
+	y := &yen{lg: lg, maxDepth: maxDepth, ctx: ctx}
+	found, err := y.run(k)
+	if err != nil {
+		return nil, err
+	}
 	var out []Path
-	for _, p := range y.run(k) {
+	for _, p := range found {
 		out = append(out, lg.path(e, p))
 	}
 	return out, nil
@@ -81,7 +86,9 @@ type local struct {
 	target int32
 }
 
-func (e *Engine) buildLocal(src, dst int32, maxDepth int, asOf graph.Date) *local {
+// buildLocal returns nil when no path of at most maxDepth steps exists, and
+// ctx's error once it is done.
+func (e *Engine) buildLocal(ctx context.Context, src, dst int32, maxDepth int, asOf graph.Date) (*local, error) {
 	m := e.getMarks()
 	defer e.putMarks(m)
 	group := e.firmGroup(src, asOf)
@@ -90,6 +97,9 @@ func (e *Engine) buildLocal(src, dst int32, maxDepth int, asOf graph.Date) *loca
 	m.set(src, 0)
 	var buf []walk
 	for i := 0; i < len(lg.glob); i++ {
+		if i%stopEvery == stopEvery-1 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		u := lg.glob[i]
 		if int(depth[i]) < maxDepth && u != dst {
 			buf = e.pathSteps(buf[:0], u, dst, asOf, group)
@@ -109,7 +119,7 @@ func (e *Engine) buildLocal(src, dst int32, maxDepth int, asOf graph.Date) *loca
 	}
 	t, ok := m.get(dst)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	lg.target = t
 
@@ -147,9 +157,9 @@ func (e *Engine) buildLocal(src, dst int32, maxDepth int, asOf graph.Date) *loca
 		}
 	}
 	if lg.h[0] < 0 {
-		return nil
+		return nil, nil
 	}
-	return lg
+	return lg, nil
 }
 
 // pathSteps appends the steps from u that a path to dst may take, sorted by
@@ -206,6 +216,7 @@ func (lg *local) path(e *Engine, seq []int32) Path {
 type yen struct {
 	lg       *local
 	maxDepth int
+	ctx      context.Context // checked before each spur search
 
 	gen     int32
 	seen    []int32 // == gen: visited in the current search
@@ -214,12 +225,12 @@ type yen struct {
 	removed map[int32]bool
 }
 
-func (y *yen) run(k int) [][]int32 {
+func (y *yen) run(k int) ([][]int32, error) {
 	n := len(y.lg.glob)
 	y.seen, y.banned, y.parent = make([]int32, n), make([]int32, n), make([]int32, n)
 	first := y.spur(0, nil, y.maxDepth)
 	if first == nil {
-		return nil
+		return nil, y.ctx.Err()
 	}
 	found := [][]int32{first}
 	known := map[string]bool{key(first): true}
@@ -227,6 +238,9 @@ func (y *yen) run(k int) [][]int32 {
 	for len(found) < k {
 		prev := found[len(found)-1]
 		for i := 0; i+1 < len(prev); i++ {
+			if err := y.ctx.Err(); err != nil {
+				return nil, err
+			}
 			root := prev[:i+1]
 			y.removed = map[int32]bool{}
 			for _, p := range found {
@@ -249,7 +263,7 @@ func (y *yen) run(k int) [][]int32 {
 		}
 		found = append(found, heap.Pop(cands).([]int32))
 	}
-	return found
+	return found, nil
 }
 
 // spur returns the lexicographically smallest (by snapshot index) among the

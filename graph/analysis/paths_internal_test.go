@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"reflect"
 	"slices"
 	"strings"
@@ -52,7 +53,7 @@ func TestDependencyPathsBruteForce(t *testing.T) {
 				want := lengths[:min(k, len(lengths))]
 
 				from, to := s.Node(src).ID, s.Node(dst).ID
-				got, err := e.DependencyPaths(from, to, maxDepth, k, day)
+				got, err := e.DependencyPaths(context.Background(), from, to, maxDepth, k, day)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -118,7 +119,7 @@ func TestPathTreeEqualsDependencyPaths(t *testing.T) {
 			for _, depth := range []int{3, MaxDepth} {
 				tree := e.newPathTree(src, depth, day)
 				for dst := range int32(s.NumNodes()) {
-					want, err := e.DependencyPaths(s.Node(src).ID, s.Node(dst).ID, depth, 1, day)
+					want, err := e.DependencyPaths(context.Background(), s.Node(src).ID, s.Node(dst).ID, depth, 1, day)
 					if err != nil {
 						t.Fatal(err)
 					}

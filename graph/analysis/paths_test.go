@@ -1,6 +1,7 @@
 package analysis_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -137,7 +138,7 @@ func TestDependencyPaths(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ps, err := e.DependencyPaths(graph.ID(tt.from), graph.ID(tt.to), tt.depth, tt.k, date(tt.asOf))
+			ps, err := e.DependencyPaths(context.Background(), graph.ID(tt.from), graph.ID(tt.to), tt.depth, tt.k, date(tt.asOf))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -164,7 +165,7 @@ func TestDependencyPathsExplainsEdges(t *testing.T) {
 		share float64
 		year  int
 	}{{"2024-12-31", 100, 2019}, {"2025-01-01", 90, 2025}} {
-		ps, err := analysis.DependencyPaths(s, "input:litho-euv", "firm:asml", 1, 1, date(tc.asOf))
+		ps, err := analysis.DependencyPaths(context.Background(), s, "input:litho-euv", "firm:asml", 1, 1, date(tc.asOf))
 		if err != nil || len(ps) != 1 {
 			t.Fatalf("%s: %v %v", tc.asOf, ps, err)
 		}
@@ -174,7 +175,7 @@ func TestDependencyPathsExplainsEdges(t *testing.T) {
 			t.Errorf("%s: edge %+v, want SUPPLIES share %v year %d walked backwards", tc.asOf, pe, tc.share, tc.year)
 		}
 	}
-	ps, _ := analysis.DependencyPaths(s, "input:proc", "input:litho-euv", 1, 1, date("2024-01-01"))
+	ps, _ := analysis.DependencyPaths(context.Background(), s, "input:proc", "input:litho-euv", 1, 1, date("2024-01-01"))
 	if len(ps) != 1 || ps[0].Edges[0].Group != "litho" || ps[0].Edges[0].Share != nil {
 		t.Errorf("group not explained: %+v", ps)
 	}
@@ -195,7 +196,7 @@ func TestDependencyPathsErrors(t *testing.T) {
 		{"product:chip", "firm:asml", 8, 101, graph.Invalid},
 	}
 	for _, tt := range tests {
-		_, err := analysis.DependencyPaths(s, graph.ID(tt.from), graph.ID(tt.to), tt.depth, tt.k, 0)
+		_, err := analysis.DependencyPaths(context.Background(), s, graph.ID(tt.from), graph.ID(tt.to), tt.depth, tt.k, 0)
 		if graph.KindOf(err) != tt.kind {
 			t.Errorf("%v: got %v, want %v", tt, err, tt.kind)
 		}
@@ -220,13 +221,13 @@ func TestDependencyPathsManyTies(t *testing.T) {
 		b.requires(fmt.Sprintf("input:c%d", j), "input:d")
 	}
 	s := b.snap(t)
-	ps, err := analysis.DependencyPaths(s, "input:a", "input:d", 8, 100, date("2024-01-01"))
+	ps, err := analysis.DependencyPaths(context.Background(), s, "input:a", "input:d", 8, 100, date("2024-01-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Upstream: c1 is at tier 2, reached from each of b1..b4; Via lists
 	// all four, by the ID of the node they come from.
-	items, err := analysis.Upstream(s, "input:a", 3, date("2024-01-01"))
+	items, err := analysis.Upstream(context.Background(), s, "input:a", 3, date("2024-01-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +311,7 @@ func contains(xs []string, x string) bool {
 
 func TestUpstream(t *testing.T) {
 	s := pathGraph(t)
-	items, err := analysis.Upstream(s, "product:chip", 2, date("2024-01-01"))
+	items, err := analysis.Upstream(context.Background(), s, "product:chip", 2, date("2024-01-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +337,7 @@ func TestUpstream(t *testing.T) {
 	// Deeper: litho-duv is reached at tier 2 by the fab only; at tier 4
 	// nothing repeats it. The closure is finite despite the cycle, and
 	// ends at the suppliers (no firm steps from suppliers).
-	items, err = analysis.Upstream(s, "product:chip", 20, date("2024-01-01"))
+	items, err = analysis.Upstream(context.Background(), s, "product:chip", 20, date("2024-01-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,10 +360,10 @@ func TestUpstream(t *testing.T) {
 			t.Errorf("asml via %+v", it.Via)
 		}
 	}
-	if _, err := analysis.Upstream(s, "product:nope", 3, 0); graph.KindOf(err) != graph.NotFound {
+	if _, err := analysis.Upstream(context.Background(), s, "product:nope", 3, 0); graph.KindOf(err) != graph.NotFound {
 		t.Errorf("unknown node: %v", err)
 	}
-	if _, err := analysis.Upstream(s, "product:chip", 0, 0); graph.KindOf(err) != graph.Invalid {
+	if _, err := analysis.Upstream(context.Background(), s, "product:chip", 0, 0); graph.KindOf(err) != graph.Invalid {
 		t.Errorf("depth 0: %v", err)
 	}
 }
@@ -382,11 +383,11 @@ func TestUpstreamTiers(t *testing.T) {
 		ids := snap.OfKind(kind)
 		for i := 0; i < len(ids); i += max(1, len(ids)/15) {
 			id := snap.Node(ids[i]).ID
-			full, err := e.Upstream(id, 6, day)
+			full, err := e.Upstream(context.Background(), id, 6, day)
 			if err != nil {
 				t.Fatal(err)
 			}
-			tiers, err := e.UpstreamTiers(id, 6, day)
+			tiers, err := e.UpstreamTiers(context.Background(), id, 6, day)
 			if err != nil {
 				t.Fatal(err)
 			}

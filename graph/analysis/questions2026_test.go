@@ -1,6 +1,7 @@
 package analysis_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -246,7 +247,7 @@ func TestQuestionKirin9000SObserved(t *testing.T) {
 func TestQuestionNoEvidenceNotObserved(t *testing.T) {
 	e := bundledEngine(t)
 	for _, item := range []string{"product:ascend-910d", "product:ascend-960"} {
-		o, err := e.ObservedAccess(graph.ID(item), "firm:huawei", date("2026-06-01"))
+		o, err := e.ObservedAccess(context.Background(), graph.ID(item), "firm:huawei", date("2026-06-01"))
 		if err != nil {
 			t.Fatal(err)
 		}

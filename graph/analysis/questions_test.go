@@ -95,7 +95,7 @@ func TestQuestionH100(t *testing.T) {
 // 92.6 %. Aggregate providers are never the top supplier.
 func TestQuestionAscendDominantSuppliers(t *testing.T) {
 	e := bundledEngine(t)
-	cs, err := e.Chokepoints("product:ascend-910c", date("2025-06-01"), 0)
+	cs, err := e.Chokepoints(context.Background(), "product:ascend-910c", date("2025-06-01"), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +250,7 @@ func TestQuestionAscendEUVPaths(t *testing.T) {
 	// 2024-10-01: before TSMC halted the dies it made via Sophgo (issue 11's
 	// correction: the TSMC edge ends 2024-10-23, Reuters' first report of the
 	// halt, no longer at Sophgo's listing of 2025-01-16).
-	ps, err := e.DependencyPaths("product:ascend-910c", "input:euv-lithography-tools", 8, 5, date("2024-10-01"))
+	ps, err := e.DependencyPaths(context.Background(), "product:ascend-910c", "input:euv-lithography-tools", 8, 5, date("2024-10-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +269,7 @@ func TestQuestionAscendEUVPaths(t *testing.T) {
 	}
 	// The TSMC-die edge holds until 2024-10-23 (valid_to); afterwards only
 	// the SMIC account remains.
-	later, err := e.DependencyPaths("product:ascend-910c", "input:euv-lithography-tools", 8, 5, date("2025-06-01"))
+	later, err := e.DependencyPaths(context.Background(), "product:ascend-910c", "input:euv-lithography-tools", 8, 5, date("2025-06-01"))
 	if err != nil || len(later) != 3 || render(later[0]) != want[1] {
 		t.Errorf("after 2024-10-23: %d paths, %v", len(later), err)
 	}

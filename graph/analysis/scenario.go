@@ -209,7 +209,11 @@ func (e *Engine) ScenarioWith(ctx context.Context, controls []Control, asOf grap
 	if err := cmp.Or(base.w.err, hyp.w.err); err != nil {
 		return ScenarioResult{}, fmt.Errorf("%s: stopped: %w", op, err)
 	}
-	res.ChokepointChanges = e.chokepointChanges(asOf, hs, base.w, hyp.w)
+	cc, err := e.chokepointChanges(ctx, asOf, hs, base.w, hyp.w)
+	if err != nil {
+		return ScenarioResult{}, fmt.Errorf("%s: stopped: %w", op, err)
+	}
+	res.ChokepointChanges = cc
 	return res, nil
 }
 
@@ -329,8 +333,11 @@ func (e *Engine) affectedItems(w *world, hs []hypo) []int32 {
 	return out
 }
 
-func (e *Engine) chokepointChanges(asOf graph.Date, hs []hypo, base, hyp *world) []ChokepointChange {
-	t := e.table(asOf)
+func (e *Engine) chokepointChanges(ctx context.Context, asOf graph.Date, hs []hypo, base, hyp *world) ([]ChokepointChange, error) {
+	t, err := e.table(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
 	seeds, _ := e.scenarioSeeds(base, hs)
 	var cand []int32
 	for _, x := range seeds {
@@ -357,5 +364,5 @@ func (e *Engine) chokepointChanges(asOf graph.Date, hs []hypo, base, hyp *world)
 		}
 		return cmp.Compare(a.Input, b.Input)
 	})
-	return out
+	return out, nil
 }

@@ -54,7 +54,7 @@ func (r *queryResolver) DependencyPaths(ctx context.Context, from string, to str
 	if err != nil {
 		return nil, err
 	}
-	paths, err := v.Engine.DependencyPaths(fromID, toID, depth, k, asOfArg(asOf))
+	paths, err := v.Engine.DependencyPaths(ctx, fromID, toID, depth, k, asOfArg(asOf))
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +78,7 @@ func (r *queryResolver) Upstream(ctx context.Context, of string, maxDepth *int, 
 	if selects(ctx, "UpstreamItem", "via") {
 		upstream = v.Engine.Upstream
 	}
-	items, err := upstream(ofID, depth, asOfArg(asOf))
+	items, err := upstream(ctx, ofID, depth, asOfArg(asOf))
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func (r *queryResolver) Chokepoints(ctx context.Context, of *string, asOf *graph
 	if n == 0 { // the engine reads 0 as "all"
 		return []*model.Chokepoint{}, nil
 	}
-	cps, err := v.Engine.Chokepoints(ofID, asOfArg(asOf), n)
+	cps, err := v.Engine.Chokepoints(ctx, ofID, asOfArg(asOf), n)
 	if err != nil {
 		return nil, err
 	}

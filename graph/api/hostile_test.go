@@ -6,9 +6,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chipgraph/chipgraph/graph"
+	"github.com/chipgraph/chipgraph/synth"
 )
 
 // hostileQueries are the small requests an external review found to
@@ -119,5 +123,87 @@ func TestAnalysisCostScales(t *testing.T) {
 	}
 	if s := c.Query.Scenario(1, nil, nil, nil, nil); s > 50_000 || 9*s <= 50_000 {
 		t.Errorf("one scenario at 10^5 nodes costs %d: want it under the default limit and 9 of them over", s)
+	}
+}
+
+// The hostile requests again, on a generated graph of tier M's size (10^5
+// nodes), where the analysis fields cost what they cost there: each
+// request is rejected, or stops at the request timeout with UNAVAILABLE,
+// or answers. The figures (time, heap) are logged, not asserted.
+func TestHostileQueriesTierM(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	ds := synth.Generate(100_000, 1)
+	srv := newTestServer(t, ds, Options{Timeout: timeout})
+	v := srv.Holder().View()
+	product := v.Snap.Node(v.Snap.OfKind(graph.KindProduct)[0]).ID
+	inputs := v.Snap.OfKind(graph.KindInput)
+	input := v.Snap.Node(inputs[len(inputs)-1]).ID
+	country := v.Snap.Node(v.Snap.OfKind(graph.KindCountry)[0]).ID
+
+	var chokepoints, scenarios strings.Builder
+	day := graph.MustDate("2020-01-01")
+	chokepoints.WriteString("{")
+	for i := range 90 { // each its own date, as in the review
+		fmt.Fprintf(&chokepoints, ` c%d: chokepoints(of: "%s", asOf: "%s") { input { id } score }`, i, product, day.Time().AddDate(0, 0, i*30).Format(time.DateOnly))
+	}
+	chokepoints.WriteString(" }")
+	scenarios.WriteString("{")
+	for i := range 9 {
+		fmt.Fprintf(&scenarios, ` s%d: scenario(controls: [{issuer: "%s", covers: ["%s"], targets: ["%s"]}], asOf: "%s") { newlyInfeasible { item { id } } chokepointChanges { input { id } } }`,
+			i, country, input, country, day.Time().AddDate(0, 0, i*100).Format(time.DateOnly))
+	}
+	scenarios.WriteString(" }")
+	rejected := hostileQueries()
+	rejected["90 aliased chokepoints, distinct dates"] = chokepoints.String()
+	rejected["9 aliased scenarios"] = scenarios.String()
+	for name, q := range rejected {
+		start := time.Now()
+		if codes := post(t, srv, q, nil).codes(); len(codes) != 1 || codes[0] != CodeComplexityLimit {
+			t.Errorf("%s: codes %v, want %s", name, codes, CodeComplexityLimit)
+		}
+		t.Logf("%s (%d bytes): rejected in %s", name, len(q), time.Since(start).Round(time.Microsecond))
+	}
+
+	// Requests the limits let through: each answers, or stops at the
+	// timeout with UNAVAILABLE (a new date's chokepoint table takes longer
+	// than 300 ms to build here).
+	allowed := map[string]string{
+		"chokepoints, a new date": fmt.Sprintf(`{ chokepoints(of: "%s", asOf: "2023-03-03") { input { id } score } }`, product),
+		"upstream, depth 20":      fmt.Sprintf(`{ upstream(of: "%s", maxDepth: 20) { node { id } tier via { from { id } } } }`, product),
+		"100 paths, depth 20": fmt.Sprintf(`{ dependencyPaths(from: "%s", to: "%s", maxDepth: 20, first: 100) { length nodes { id } } }`,
+			product, input),
+		"scenario": fmt.Sprintf(`{ scenario(controls: [{issuer: "%s", covers: ["%s"], targets: ["%s"]}], asOf: "2024-04-04", targets: ["%s"]) { newlyInfeasible { item { id } } chokepointChanges { input { id } } } }`,
+			country, input, country, country),
+	}
+	stopped := 0
+	for name, q := range allowed {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		r := post(t, srv, q, nil)
+		took := time.Since(start)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		switch codes := r.codes(); {
+		case len(codes) == 0:
+			t.Logf("%s: answered in %s", name, took.Round(time.Millisecond))
+		case len(codes) == 1 && codes[0] == CodeUnavailable:
+			stopped++
+			t.Logf("%s: stopped at the timeout after %s", name, took.Round(time.Millisecond))
+		default:
+			t.Errorf("%s: codes %v: %.300s", name, codes, r.Raw)
+		}
+		t.Logf("%s: live heap %d MiB before, %d MiB after, %d MiB allocated", name,
+			before.HeapAlloc>>20, after.HeapAlloc>>20, (after.TotalAlloc-before.TotalAlloc)>>20)
+	}
+	if stopped == 0 {
+		t.Errorf("no request reached the %s timeout: the test no longer shows the analysis stopping", timeout)
+	}
+
+	// The chokepoint report stops at the timeout too, with 503 and Retry-After.
+	rec := serve(t, srv, httptest.NewRequest(http.MethodGet, "/reports/chokepoints.json?asOf=2022-02-02", nil))
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("chokepoint report at a new date: %d %.300s", rec.Code, rec.Body.String())
 	}
 }

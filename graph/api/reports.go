@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -188,7 +189,7 @@ type ChokepointRow struct {
 // whole-graph table is cached per snapshot). now is the generation time and
 // generator names the software (e.g. "chipgraph v1.2.0"). An unknown `of`
 // is a *ParamError with code NOT_FOUND.
-func NewChokepointReport(v *View, p ReportParams, generator string, now time.Time) (*ChokepointReport, error) {
+func NewChokepointReport(ctx context.Context, v *View, p ReportParams, generator string, now time.Time) (*ChokepointReport, error) {
 	snap := v.Snap
 	if p.Of != "" {
 		if _, ok := snap.Index(p.Of); !ok {
@@ -196,7 +197,7 @@ func NewChokepointReport(v *View, p ReportParams, generator string, now time.Tim
 		}
 	}
 	asOf := asOfArg(&p.AsOf)
-	cps, err := v.Engine.Chokepoints(p.Of, asOf, p.First)
+	cps, err := v.Engine.Chokepoints(ctx, p.Of, asOf, p.First)
 	if err != nil {
 		return nil, err
 	}
@@ -404,7 +405,9 @@ func (s *Server) reportHandler(format string) http.Handler {
 		if v == nil {
 			return
 		}
-		rep, err := NewChokepointReport(v, p, "chipgraph "+s.cfg.BuildVersion, time.Now())
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
+		defer cancel()
+		rep, err := NewChokepointReport(ctx, v, p, "chipgraph "+s.cfg.BuildVersion, time.Now())
 		if err != nil {
 			s.reportError(w, r, err)
 			return
@@ -430,6 +433,13 @@ func (s *Server) reportHandler(format string) http.Handler {
 // logged.
 func (s *Server) reportError(w http.ResponseWriter, r *http.Request, err error) {
 	var pe *ParamError
+	if errors.Is(err, context.DeadlineExceeded) {
+		s.log.Warn("report stopped at the request timeout", "request_id", requestIDOf(r.Context()), "timeout", s.cfg.Timeout)
+		w.Header().Set("Retry-After", "5")
+		writeGraphQLError(w, http.StatusServiceUnavailable, CodeUnavailable,
+			"the report took longer than the limit of %s; retry later, when it may be cached, or ask for less", s.cfg.Timeout)
+		return
+	}
 	if !errors.As(err, &pe) {
 		s.log.Error("report failed", "request_id", requestIDOf(r.Context()), "err", err)
 		writeGraphQLError(w, http.StatusInternalServerError, CodeInternal, "%s", internalMessage(r.Context()))

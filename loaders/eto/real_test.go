@@ -201,7 +201,7 @@ func TestRealChokepoints(t *testing.T) {
 		{"2025-12-31", 100, 99.3, 100, 99.3},
 	} {
 		t.Run(c.asOf, func(t *testing.T) {
-			all, err := engine.Chokepoints("", graph.MustDate(c.asOf), 0)
+			all, err := engine.Chokepoints(context.Background(), "", graph.MustDate(c.asOf), 0)
 			if err != nil {
 				t.Fatal(err)
 			}
