@@ -36,3 +36,20 @@ func marshalSequentially(ctx context.Context, length int, _ int64, omitPanicHand
 	}
 	return ret
 }
+
+// deferredGroup stands in for graphql.NewDeferredGroup in the generated code
+// (see generate.go). gqlgen builds, for every object it marshals, the
+// bookkeeping of @defer — the object's path, a field set and a map — which
+// on an upstream closure of 3,754 items was 15 % of the request's CPU time,
+// although nothing was deferred. The group is only written to for a field
+// that is deferred (graphql.FieldSet.ResolveConcurrently) and only read when
+// its Defers are not empty, so an object none of whose fields is deferred
+// gets an empty group.
+func deferredGroup(ctx context.Context, fields []graphql.CollectedField) graphql.DeferredGroup {
+	for i := range fields {
+		if fields[i].IsDeferred() {
+			return graphql.NewDeferredGroup(ctx)
+		}
+	}
+	return graphql.DeferredGroup{Context: ctx}
+}

@@ -38,3 +38,27 @@ func TestMarshalSequentially(t *testing.T) {
 		t.Fatalf("errors %v: want one, at path 1", errs)
 	}
 }
+
+// TestDeferredGroup: an object with a deferred field gets gqlgen's own
+// group (its path, a field set, a map to collect the deferred views in);
+// one without gets an empty group carrying only the context. And a query
+// with @defer still answers every field, over the transports the server
+// offers (which resolve deferred fragments in the one response).
+func TestDeferredGroup(t *testing.T) {
+	ctx := graphql.WithFieldContext(context.Background(), &graphql.FieldContext{Field: graphql.CollectedField{}})
+	plain := []graphql.CollectedField{{}}
+	if g := deferredGroup(ctx, plain); g.Defers != nil || g.FieldSet != nil || g.Context != ctx {
+		t.Errorf("no deferred field: group %+v, want an empty one with the context", g)
+	}
+	deferred := []graphql.CollectedField{{}, {Deferrables: []*graphql.Deferrable{{Label: "x"}}}}
+	if !deferred[1].IsDeferred() {
+		t.Fatal("the test's field is not deferred")
+	}
+	if g := deferredGroup(ctx, deferred); g.Defers == nil || g.FieldSet == nil {
+		t.Errorf("a deferred field: group %+v, want gqlgen's", g)
+	}
+
+	srv := bundledServer(t)
+	r := post(t, srv, `{ node(id: "firm:tsmc") { id ... @defer(label: "later") { name } } }`, nil)
+	assertJSON(t, r.Data, `{"node": {"id": "firm:tsmc", "name": "TSMC"}}`)
+}

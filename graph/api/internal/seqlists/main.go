@@ -1,9 +1,12 @@
-// Command seqlists rewrites gqlgen's generated executor so that lists of
-// objects are marshalled on the calling goroutine (api.marshalSequentially)
-// rather than one goroutine per element (graphql.MarshalSliceConcurrently).
-// It runs after gqlgen in graph/api/generate.go; see marshalSequentially
-// for why. It fails if the call is no longer there, so that a gqlgen
-// upgrade that renames it is noticed rather than silently undone.
+// Command seqlists rewrites gqlgen's generated executor in two places where
+// its per-object overhead dominates large answers: lists of objects are
+// marshalled on the calling goroutine (api.marshalSequentially) rather than
+// one goroutine per element (graphql.MarshalSliceConcurrently), and an
+// object builds its @defer bookkeeping only when one of its fields is
+// deferred (api.deferredGroup instead of graphql.NewDeferredGroup). It runs
+// after gqlgen in graph/api/generate.go; see those functions for why. It
+// fails if a call is no longer there, so that a gqlgen upgrade that renames
+// it is noticed rather than silently undone.
 //
 //	go run ./internal/seqlists generated.go
 package main
@@ -30,12 +33,17 @@ func rewrite(file string) error {
 	if err != nil {
 		return err
 	}
-	from, to := []byte("graphql.MarshalSliceConcurrently("), []byte("marshalSequentially(")
-	n := bytes.Count(src, from)
-	if n == 0 && !bytes.Contains(src, to) {
-		return fmt.Errorf("%s: no call of graphql.MarshalSliceConcurrently to rewrite (did gqlgen change?)", file)
+	out := src
+	for _, r := range []struct{ from, to string }{
+		{"graphql.MarshalSliceConcurrently(", "marshalSequentially("},
+		{"deferred := graphql.NewDeferredGroup(ctx)\n", "deferred := deferredGroup(ctx, fields)\n"},
+	} {
+		from, to := []byte(r.from), []byte(r.to)
+		if !bytes.Contains(out, from) && !bytes.Contains(out, to) {
+			return fmt.Errorf("%s: no %q to rewrite (did gqlgen change?)", file, r.from)
+		}
+		out = bytes.ReplaceAll(out, from, to)
 	}
-	out := bytes.ReplaceAll(src, from, to)
 	if bytes.Equal(out, src) {
 		return nil
 	}
