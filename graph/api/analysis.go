@@ -274,8 +274,10 @@ func (r *results) edge(e analysis.PathEdge) *model.PathEdge {
 
 func (r *results) upstream(items []analysis.UpstreamItem) []*model.UpstreamItem {
 	out := make([]*model.UpstreamItem, len(items))
+	vals := make([]model.UpstreamItem, len(items)) // one allocation for a closure of thousands
 	for i, it := range items {
-		out[i] = &model.UpstreamItem{Node: r.node(it.Node), Tier: it.Tier, Steps: it.Via}
+		vals[i] = model.UpstreamItem{Node: r.node(it.Node), Tier: it.Tier, Steps: it.Via}
+		out[i] = &vals[i]
 	}
 	return out
 }
