@@ -131,7 +131,7 @@ func TestAnalysisCostScales(t *testing.T) {
 // request is rejected, or stops at the request timeout with UNAVAILABLE,
 // or answers. The figures (time, heap) are logged, not asserted.
 func TestHostileQueriesTierM(t *testing.T) {
-	const timeout = 300 * time.Millisecond
+	const timeout = 50 * time.Millisecond // a new date's chokepoint table takes ~0.7 s here: 14 times as long
 	ds := synth.Generate(100_000, 1)
 	srv := newTestServer(t, ds, Options{Timeout: timeout})
 	v := srv.Holder().View()
@@ -166,7 +166,7 @@ func TestHostileQueriesTierM(t *testing.T) {
 
 	// Requests the limits let through: each answers, or stops at the
 	// timeout with UNAVAILABLE (a new date's chokepoint table takes longer
-	// than 300 ms to build here).
+	// than the timeout to build here).
 	allowed := map[string]string{
 		"chokepoints, a new date": fmt.Sprintf(`{ chokepoints(of: "%s", asOf: "2023-03-03") { input { id } score } }`, product),
 		"upstream, depth 20":      fmt.Sprintf(`{ upstream(of: "%s", maxDepth: 20) { node { id } tier via { from { id } } } }`, product),
