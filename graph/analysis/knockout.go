@@ -240,7 +240,6 @@ func (e *Engine) knockouts(ctx context.Context, item graph.ID, asOf graph.Date, 
 	for _, f := range legal.house(holder) {
 		k.exempt[f] = true
 	}
-	k.cone = k.readCone()
 	stopped := func() error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("%s: stopped: %w", op, err)
@@ -258,15 +257,14 @@ func (e *Engine) knockouts(ctx context.Context, item graph.ID, asOf graph.Date, 
 		return res, nil
 	}
 	if exact {
-		n, ok := k.necessity()
-		if !ok {
+		n := e.newNecessity(legal, base, th, opts.KeepInstalledBase)
+		if !n.grow(live, holder) {
 			if err := stopped(); err != nil {
 				return KnockoutResult{}, err
 			}
 			return KnockoutResult{}, fmt.Errorf("%s: stopped", op)
 		}
-		res.Candidates = len(n.cands)
-		res.Firms, res.Countries = n.explain(n.knockouts())
+		res.Candidates, res.Firms, res.Countries = n.answer(k)
 	} else {
 		firms, countries := k.readCandidates()
 		res.Candidates = len(firms) + len(countries)
@@ -908,6 +906,9 @@ func (rm *removal) reuse(k uint64) (bool, bool) {
 // world and changes for nobody. The caller puts the marks back.
 func (k *knocker) affected(rm *removal) *marks {
 	e, w := k.e, k.legal
+	if k.cone == nil {
+		k.cone = k.readCone()
+	}
 	m := e.getMarks()
 	var queue []int32
 	add := func(v int32) { // outside the cone, nothing the goals read can change

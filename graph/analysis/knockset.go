@@ -25,61 +25,25 @@ import (
 // greatest solution of these equations: the true sets solve them, and any
 // solution is contained in them (by induction on the derivation that
 // survives a removal, no solution can hold a removal some derivation
-// avoids). So K is computed by iterating down from "every candidate" until
-// nothing changes, one pass over the graph per change, and the single
+// avoids). So K is computed from "every candidate" down until nothing
+// changes, one strongly connected component at a time, and the single
 // knock-outs are the union of K over the goals: no evaluation per
 // candidate. TestKnockoutsBruteForce checks it against removals applied to
 // the data and evaluated from scratch.
-
-// bitset is a set of candidate positions.
-type bitset []uint64
-
-func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
-
-func (b bitset) has(i int) bool { return b[i>>6]&(1<<(uint(i)&63)) != 0 }
-func (b bitset) set(i int)      { b[i>>6] |= 1 << (uint(i) & 63) }
-
-func (b bitset) or(o bitset) {
-	for i := range b {
-		b[i] |= o[i]
-	}
-}
-
-// none reports whether the set is empty.
-func (b bitset) none() bool {
-	for _, w := range b {
-		if w != 0 {
-			return false
-		}
-	}
-	return true
-}
-
-func (b bitset) and(o bitset) {
-	for i := range b {
-		b[i] &= o[i]
-	}
-}
-
-// fill sets the first n positions.
-func (b bitset) fill(n int) {
-	for i := range b {
-		b[i] = ^uint64(0)
-	}
-	if r := n & 63; r != 0 {
-		b[len(b)-1] = 1<<uint(r) - 1
-	}
-}
-
-// each calls f for each position set, in ascending order.
-func (b bitset) each(f func(int)) {
-	for i, w := range b {
-		for w != 0 {
-			f(i<<6 + bits.TrailingZeros64(w))
-			w &= w - 1
-		}
-	}
-}
+//
+// The graph and its sets do not depend on the question: a node is an
+// evaluation key (mode, item, holder), and its alternatives are what the
+// baseline evaluation of the day found true. So one necessity graph serves
+// every knock-out question of a day, threshold and installed-base rule
+// (see koUniverse): it grows by the nodes a new item reaches and computes K
+// for those only (old nodes never point to new ones). The only part of a
+// question the sets cannot hold is the holder's exemption (its own group
+// and fabs are never removed, see removalOf); the sets are computed
+// without it. An exemption only shrinks removals, and it changes the
+// removal of few candidates: those that would remove a firm or fab of the
+// holder's group, or cut an item the group makes (see special). For every
+// other candidate the shared sets are the question's; each of the few is
+// decided again with its exempted removal (see deadUnder).
 
 // Atoms: what a removal can take away from an alternative.
 const (
@@ -105,12 +69,10 @@ const (
 )
 
 type necNode struct {
-	kind    uint8
-	x, h    int32 // the item; the holder (the profile for buy)
-	cl      *clause
-	alts    []necAlt
-	parents []int32
-	k       bitset // the removals that make it false
+	kind uint8
+	x, h int32 // the item; the holder (the profile for buy)
+	cl   *clause
+	alts []necAlt
 }
 
 type necAlt struct {
@@ -119,56 +81,103 @@ type necAlt struct {
 }
 
 // necessity is the baseline evaluation written out as an AND/OR graph (see
-// above) and the sets K computed over it.
+// above) and the sets K computed over it, for every candidate firm and
+// country, with nobody exempt. A set is a sorted list of node indexes of
+// candidates.
 type necessity struct {
-	kn     *knocker
-	w      *world
-	nodes  []necNode
-	keyed  map[uint64]int32
-	atoms  []atom
-	atomAt map[atom]int32
-	abits  []bitset
+	e         *Engine
+	w         *world
+	base      *eval     // the baseline evaluation (in w)
+	kn        *knocker  // removals without exemption (removalOf)
+	threshold float64   // percent (see removal.makers)
+	keep      bool      // installed bases stay usable (see removal.serviced)
+	nodes     []necNode //
+	keyed     map[uint64]int32
+	atoms     []atom
+	atomAt    map[atom]int32
+	abits     [][]int32 // atom -> the candidates taking it away
+	ks        [][]int32 // node -> K
+	support   []int32   // node -> the alternative of its witness derivation; -1: none
+	expanded  int       // nodes [0, expanded) have their alternatives
+	solved    int       // nodes [0, solved) have K and support
+	visited   int       // atoms [0, visited) had their removers added
 
-	cands  []int32          // candidate firms and countries, in index order
-	rms    []*removal       // the removal of each candidate
-	supBy  map[int32]bitset // supplier -> the candidates removing it
-	fabBy  map[int32]bitset // fab -> the candidates removing it
-	cutBy  map[int32]bitset // item -> the candidates cutting it (see removal.makers)
-	zero   bitset
-	inCand map[int32]bool
-	walked map[int32]bool // suppliers whose removers were added as candidates
+	isCand  map[int32]bool
+	rms     map[int32]*removal // candidate -> its removal (nobody exempt)
+	supBy   map[int32][]int32  // supplier -> the candidates removing it
+	fabBy   map[int32][]int32  // fab -> the candidates removing it
+	walked  map[int32]bool     // suppliers and fabs whose removers are candidates
+	walkedY map[int32]bool     // items whose makers were walked
+	cutBy   map[int32][]int32  // item -> the candidates cutting it (see cut)
+	makerOf map[[2]int32][]int32
+	cutsOf  map[int32][]int32
 
-	// order lists the nodes by strongly connected component, children
-	// first, as solve met them; compEnd[i] is where component i ends.
-	order, compEnd []int32
-
-	makerOf map[[2]int32]bitset // see maker
-	cutsOf  map[int32]bitset    // see cutAll
+	kids arena[int32]
+	alts arena[necAlt]
+	sets arena[int32]
 }
 
-// necessity builds the graph of the baseline's true results the goals rely
-// on and computes K for each node. It returns false if the evaluation was
-// stopped (the context is done).
-func (k *knocker) necessity() (*necessity, bool) {
-	n := &necessity{kn: k, w: k.legal, keyed: map[uint64]int32{}, atomAt: map[atom]int32{},
-		supBy: map[int32]bitset{}, fabBy: map[int32]bitset{}, cutBy: map[int32]bitset{}, inCand: map[int32]bool{},
-		makerOf: map[[2]int32]bitset{}, cutsOf: map[int32]bitset{}}
-	for _, g := range k.goals {
-		n.key(modeObtain, g, k.holder)
+// arena hands out slices of chunks, so that the millions of small slices of
+// a large graph take a few allocations. A slice handed out is never grown.
+type arena[T any] struct{ free []T }
+
+func (a *arena[T]) take(n int) []T {
+	if n > len(a.free) {
+		a.free = make([]T, max(n, 1<<14))
 	}
-	for i := 0; i < len(n.nodes); i++ {
-		if i%stopEvery == 0 && n.w.ctx != nil && n.w.ctx.Err() != nil {
-			return nil, false
+	s := a.free[:n:n]
+	a.free = a.free[n:]
+	return s
+}
+
+func (a *arena[T]) of(v []T) []T {
+	if len(v) == 0 {
+		return nil
+	}
+	s := a.take(len(v))
+	copy(s, v)
+	return s
+}
+
+// newNecessity returns an empty necessity graph over the baseline base (in
+// w), for the threshold and installed-base rule given.
+func (e *Engine) newNecessity(w *world, base *eval, threshold float64, keep bool) *necessity {
+	n := &necessity{e: e, w: w, base: base, threshold: threshold, keep: keep,
+		keyed: map[uint64]int32{}, atomAt: map[atom]int32{}, isCand: map[int32]bool{},
+		rms: map[int32]*removal{}, supBy: map[int32][]int32{}, fabBy: map[int32][]int32{},
+		walked: map[int32]bool{}, walkedY: map[int32]bool{}, cutBy: map[int32][]int32{},
+		makerOf: map[[2]int32][]int32{}, cutsOf: map[int32][]int32{}}
+	n.kn = &knocker{e: e, legal: w, base: base, holder: nobody, threshold: threshold, keep: keep, exempt: map[int32]bool{}}
+	return n
+}
+
+// grow adds the nodes obtain(g, holder) of the goals and whatever they
+// reach, and computes K and the witness support of every new node. It
+// returns false if the evaluation was stopped (w's context is done); the
+// necessity graph must then be dropped.
+func (n *necessity) grow(goals []int32, holder int32) bool {
+	for _, g := range goals {
+		n.key(modeObtain, g, holder)
+	}
+	for ; n.expanded < len(n.nodes); n.expanded++ {
+		if n.expanded%stopEvery == 0 && n.w.ctx != nil && n.w.ctx.Err() != nil {
+			return false
 		}
-		n.expand(int32(i))
+		n.expand(int32(n.expanded))
 	}
 	if n.w.err != nil {
-		return nil, false // the baseline stopped: its answers are unreliable
+		return false // the baseline stopped: its answers are unreliable
 	}
-	n.candidates(n.witness())
-	n.atomBits()
+	for ; n.visited < len(n.atoms); n.visited++ {
+		n.walk(n.atoms[n.visited], n.walked, n.addCand)
+	}
+	for i := len(n.abits); i < len(n.atoms); i++ {
+		n.abits = append(n.abits, n.atomSet(n.atoms[i]))
+	}
 	n.solve()
-	return n, true
+	n.supports()
+	n.solved = len(n.nodes)
+	return true
 }
 
 // key returns the node of an evaluation key, adding it if new.
@@ -187,6 +196,14 @@ func (n *necessity) add(nd necNode) int32 {
 	return int32(len(n.nodes) - 1)
 }
 
+// node returns the node of an evaluation key, -1 if absent.
+func (n *necessity) node(mode uint64, x, h int32) int32 {
+	if i, ok := n.keyed[evalKey(mode, x, h)]; ok {
+		return i
+	}
+	return -1
+}
+
 func (n *necessity) atom(a atom) int32 {
 	if i, ok := n.atomAt[a]; ok {
 		return i
@@ -200,14 +217,11 @@ func (n *necessity) atom(a atom) int32 {
 // expand writes out node i's true alternatives, as eval evaluates them
 // (see obtain, buy, canMake, clause, fabUsable), adding the child nodes.
 func (n *necessity) expand(i int32) {
-	w, base := n.w, n.kn.base
+	w, base := n.w, n.base
 	nd := n.nodes[i]
 	var alts []necAlt
 	alt := func(a int32, kids ...int32) {
-		alts = append(alts, necAlt{atom: a, kids: kids})
-		for _, c := range kids {
-			n.nodes[c].parents = append(n.nodes[c].parents, i)
-		}
+		alts = append(alts, necAlt{atom: a, kids: n.kids.of(kids)})
 	}
 	x, h := nd.x, nd.h
 	switch nd.kind {
@@ -278,70 +292,44 @@ func (n *necessity) expand(i int32) {
 			}
 		}
 	}
-	n.nodes[i].alts = alts
+	n.nodes[i].alts = n.alts.of(alts)
 }
 
-// candidates collects the suppliers and fabs whose removal matters (those
-// of every atom) and, as candidates, the firms and countries that may take
-// away an atom of the witness derivation (a superset: each one's removal is
-// then expanded exactly, see removalOf). A removal that touches no atom of
-// one derivation of the goals leaves that derivation standing, so no other
-// firm or country can be a knock-out; and K restricted to the candidates
-// is the restriction of K (intersection with a fixed set commutes with the
-// equations' unions and intersections).
-func (n *necessity) candidates(witness []int32) {
-	w, k := n.w, n.kn
-	sups, fabs := map[int32]bool{}, map[int32]bool{}
-	adding := false // whether what is met is also a candidate
-	// seen marks what was visited: in the first pass every atom's
-	// suppliers and fabs, in the second (adding) the witness atoms'.
-	seen := func(v int32) bool {
-		m := sups
-		if adding {
-			m = n.walked
-		}
-		if m[v] {
-			return true
-		}
-		m[v] = true
-		return false
-	}
+// walk calls f with the firms and countries that may take atom a away (a
+// superset: each one's removal is then expanded exactly, see removalOf):
+// the suppliers and operators involved, their parents (a firm's removal
+// takes its subsidiaries') and headquarters countries, and the fabs'
+// countries. seen marks the suppliers and fabs already walked. A removal
+// that touches no atom of a derivation of the goals leaves that derivation
+// standing, so no other firm or country can be a knock-out.
+func (n *necessity) walk(a atom, seen map[int32]bool, f func(int32)) {
+	w, e := n.w, n.e
 	var sup func(s int32)
-	sup = func(s int32) { // s and whoever removes it: its parents and headquarters countries
-		if s < 0 || seen(s) {
+	sup = func(s int32) {
+		if s < 0 || seen[s] {
 			return
 		}
-		if adding {
-			n.cand(s)
-		}
+		seen[s] = true
+		f(s)
 		if w.s.Node(s).Kind != graph.KindFirm {
 			return
 		}
-		if adding {
-			for _, c := range k.e.outVisible(s, graph.HeadquarteredIn, w.asOf) {
-				n.cand(c)
-			}
+		for _, c := range e.outVisible(s, graph.HeadquarteredIn, w.asOf) {
+			f(c)
 		}
-		for _, p := range k.e.outVisible(s, graph.SubsidiaryOf, w.asOf) {
+		for _, p := range e.outVisible(s, graph.SubsidiaryOf, w.asOf) {
 			sup(p)
 		}
 	}
-	fab := func(f int32) {
-		if adding {
-			if n.walked[f] {
-				return
-			}
-			n.walked[f] = true
-			for _, c := range k.e.outVisible(f, graph.LocatedIn, w.asOf) {
-				n.cand(c)
-			}
-		} else {
-			if fabs[f] {
-				return
-			}
-			fabs[f] = true
+	fab := func(fb int32) {
+		if seen[fb] {
+			return
 		}
-		for _, op := range k.e.outVisible(f, graph.OperatedBy, w.asOf) {
+		seen[fb] = true
+		for _, c := range e.outVisible(fb, graph.LocatedIn, w.asOf) {
+			f(c)
+		}
+		for _, op := range e.outVisible(fb, graph.OperatedBy, w.asOf) {
 			sup(op)
 		}
 	}
@@ -350,276 +338,246 @@ func (n *necessity) candidates(witness []int32) {
 			sup(sp.node)
 		}
 	}
-	visit := func(a atom) {
-		switch a.kind {
-		case atomRoute:
-			makers(a.a)
-		case atomInHouse:
-			makers(a.b)
-		case atomHeld:
-			fab(a.a)
-			for _, r := range w.sources(a.b) {
-				makers(r.y)
-			}
-		case atomFab:
-			fab(a.a)
+	switch a.kind {
+	case atomRoute:
+		makers(a.a)
+	case atomInHouse:
+		makers(a.b)
+	case atomHeld:
+		fab(a.a)
+		for _, r := range w.sources(a.b) {
+			makers(r.y)
 		}
-	}
-	for _, a := range n.atoms {
-		visit(a)
-	}
-	adding, n.walked = true, map[int32]bool{}
-	for _, ai := range witness {
-		visit(n.atoms[ai])
-	}
-	slices.Sort(n.cands)
-	n.zero = newBitset(len(n.cands))
-	for ci, c := range n.cands {
-		rm := k.removalOf([]int32{c})
-		n.rms = append(n.rms, rm)
-		for s := range rm.sups {
-			if sups[s] {
-				n.bitsOf(n.supBy, s).set(ci)
-			}
-		}
-		for f := range rm.fabs {
-			if fabs[f] {
-				n.bitsOf(n.fabBy, f).set(ci)
-			}
-		}
+	case atomFab:
+		fab(a.a)
 	}
 }
 
-// witness returns the atoms of one well-founded derivation of the goals:
-// the least fixed point of the graph (a node holds when every child of one
-// of its alternatives does), found by counting each alternative's children
-// that do not hold yet, each node taking the first alternative to hold as
-// its support. Every node of the graph holds at baseline, so the goals do.
-func (n *necessity) witness() []int32 {
-	type use struct{ node, alt int32 }
-	uses := make([][]use, len(n.nodes))
-	left := make([][]int32, len(n.nodes))
-	support := make([]int32, len(n.nodes))
-	var ready []int32
-	for i := range n.nodes {
-		support[i] = -1
-		nd := &n.nodes[i]
-		left[i] = make([]int32, len(nd.alts))
-		for ai, a := range nd.alts {
-			left[i][ai] = int32(len(a.kids))
-			for _, c := range a.kids {
-				uses[c] = append(uses[c], use{int32(i), int32(ai)})
-			}
-			if len(a.kids) == 0 && support[i] < 0 {
-				support[i] = int32(ai)
-				ready = append(ready, int32(i))
-			}
-		}
+// walkMakers makes the removers of y's makers and suppliers candidates.
+func (n *necessity) walkMakers(y int32) {
+	if !n.walkedY[y] {
+		n.walkedY[y] = true
+		n.walk(atom{kind: atomRoute, a: y}, n.walked, n.addCand)
 	}
-	for len(ready) > 0 {
-		c := ready[len(ready)-1]
-		ready = ready[:len(ready)-1]
-		for _, u := range uses[c] {
-			if left[u.node][u.alt]--; left[u.node][u.alt] == 0 && support[u.node] < 0 {
-				support[u.node] = u.alt
-				ready = append(ready, u.node)
-			}
-		}
-	}
-	var atoms []int32
-	seen := make([]bool, len(n.nodes))
-	var stack []int32
-	for _, g := range n.kn.goals {
-		stack = append(stack, n.keyed[evalKey(modeObtain, g, n.kn.holder)])
-	}
-	for len(stack) > 0 {
-		i := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[i] {
-			continue
-		}
-		seen[i] = true
-		if support[i] < 0 {
-			// Not derivable in the replay (it should be): every atom then
-			// stands in for the derivation, which keeps the answer exact.
-			atoms = atoms[:0]
-			for ai := range n.atoms {
-				atoms = append(atoms, int32(ai))
-			}
-			return atoms
-		}
-		a := n.nodes[i].alts[support[i]]
-		if a.atom >= 0 {
-			atoms = append(atoms, a.atom)
-		}
-		stack = append(stack, a.kids...)
-	}
-	return atoms
 }
 
-// cand adds a firm or country as a candidate, unless it is the holder's.
-func (n *necessity) cand(c int32) {
-	if c < 0 || n.inCand[c] || n.kn.exempt[c] {
+// addCand makes a firm or country a candidate, recording what its removal
+// (nobody exempt) takes away.
+func (n *necessity) addCand(c int32) {
+	if c < 0 || n.isCand[c] {
 		return
 	}
 	if k := n.w.s.Node(c).Kind; k != graph.KindFirm && k != graph.KindCountry {
 		return
 	}
-	n.inCand[c] = true
-	n.cands = append(n.cands, c)
+	n.isCand[c] = true
+	rm := n.kn.removalOf([]int32{c})
+	n.rms[c] = rm
+	for s := range rm.sups {
+		n.supBy[s] = insertSorted(n.supBy[s], c)
+	}
+	for f := range rm.fabs {
+		n.fabBy[f] = insertSorted(n.fabBy[f], c)
+	}
 }
 
-func (n *necessity) bitsOf(m map[int32]bitset, v int32) bitset {
-	b, ok := m[v]
-	if !ok {
-		b = newBitset(len(n.cands))
-		m[v] = b
+func insertSorted(s []int32, v int32) []int32 {
+	i, ok := slices.BinarySearch(s, v)
+	if ok {
+		return s
 	}
-	return b
-}
-
-// of returns the candidates of m[v] (none if absent).
-func (n *necessity) of(m map[int32]bitset, v int32) bitset {
-	if b, ok := m[v]; ok {
-		return b
-	}
-	return n.zero
+	return slices.Insert(s, i, v)
 }
 
 // cut returns the candidates whose removal takes away some maker of y and
 // leaves the others less than the threshold of its market.
-func (n *necessity) cut(y int32) bitset {
+func (n *necessity) cut(y int32) []int32 {
 	if b, ok := n.cutBy[y]; ok {
 		return b
 	}
+	n.walkMakers(y)
 	ms := n.w.makersOf(y)
-	touch := newBitset(len(n.cands))
+	var touch []int32
 	for _, sp := range ms {
-		touch.or(n.of(n.supBy, sp.node))
+		touch = append(touch, n.supBy[sp.node]...)
 	}
-	b := newBitset(len(n.cands))
-	touch.each(func(ci int) {
-		if n.rms[ci].remaining(n.w, y, ms) < n.kn.threshold {
-			b.set(ci)
+	slices.Sort(touch)
+	touch = slices.Compact(touch)
+	var b []int32
+	for _, c := range touch {
+		if n.rms[c].remaining(n.w, y, ms) < n.threshold {
+			b = append(b, c)
 		}
-	})
+	}
 	n.cutBy[y] = b
 	return b
 }
 
 // maker returns the candidates that take sp away as a maker or supplier of
-// y (see removal.makers): those removing it, and those cutting y, unless
-// it is the holder's own.
-func (n *necessity) maker(y, sp int32) bitset {
+// y (see removal.makers): those removing it, and those cutting y.
+func (n *necessity) maker(y, sp int32) []int32 {
 	key := [2]int32{y, sp}
 	if b, ok := n.makerOf[key]; ok {
 		return b
 	}
-	b := slices.Clone(n.of(n.supBy, sp))
-	if !n.kn.exempt[sp] {
-		b.or(n.cut(y))
-	}
+	c := n.cut(y) // walks y's makers first: supBy[sp] is then complete
+	b := union(nil, n.supBy[sp], c)
 	n.makerOf[key] = b
 	return b
 }
 
-// unserviced returns the candidates whose removal leaves tool with no
-// route, so its installed base stops counting (see removal.serviced).
-func (n *necessity) unserviced(tool int32) bitset {
-	rs := n.w.sources(tool)
-	if n.kn.keep || len(rs) == 0 {
-		return n.zero
+// everyRoute returns the candidates that take away every route to x; none
+// if it has no route.
+func (n *necessity) everyRoute(rs []route) []int32 {
+	if len(rs) == 0 {
+		return nil
 	}
-	b := newBitset(len(n.cands))
-	b.fill(len(n.cands))
-	for _, r := range rs {
-		b.and(n.maker(r.y, r.sup.node))
+	b := n.maker(rs[0].y, rs[0].sup.node)
+	for _, r := range rs[1:] {
+		if len(b) == 0 {
+			break
+		}
+		b = intersect(nil, b, n.maker(r.y, r.sup.node))
 	}
 	return b
 }
 
-// atomBits computes the candidates taking each atom away.
-func (n *necessity) atomBits() {
-	w := n.w
-	n.abits = make([]bitset, len(n.atoms))
-	for i, a := range n.atoms {
-		var b bitset
-		switch a.kind {
-		case atomRoute:
-			b = n.maker(a.a, a.b)
-		case atomInHouse:
-			b = newBitset(len(n.cands))
-			b.fill(len(n.cands))
-			for _, sp := range w.makersOf(a.b) {
-				if w.inHouse(a.a, sp.node) {
-					b.and(n.maker(a.b, sp.node))
-				}
-			}
-		case atomHeld:
-			b = slices.Clone(n.of(n.fabBy, a.a))
-			b.or(n.unserviced(a.b))
-		case atomFab:
-			b = n.of(n.fabBy, a.a)
-		}
-		n.abits[i] = b
+// cutAll returns the candidates that take away every route to x (none if
+// it has no route).
+func (n *necessity) cutAll(x int32) []int32 {
+	if b, ok := n.cutsOf[x]; ok {
+		return b
 	}
+	b := n.everyRoute(n.w.sources(x))
+	n.cutsOf[x] = b
+	return b
 }
 
-// solve computes K as the greatest fixed point, from "every candidate"
-// down, one strongly connected component of the graph at a time, children
-// first (Tarjan's algorithm emits them in that order): a node outside a
-// cycle is computed once, from its children's final sets; the nodes of a
-// cycle are revisited until none of their sets shrinks.
-func (n *necessity) solve() {
-	m := len(n.cands)
-	words := (m + 63) / 64
-	pool := make([]uint64, words*len(n.nodes)) // one allocation for every set
-	for i := range n.nodes {
-		n.nodes[i].k = bitset(pool[i*words : (i+1)*words : (i+1)*words])
-		n.nodes[i].k.fill(m)
-	}
-	acc, t := newBitset(m), newBitset(m)
-	// eval recomputes node i's set and reports whether it shrank.
-	eval := func(i int32) bool {
-		nd := &n.nodes[i]
-		clear(acc)
-		for ai, a := range nd.alts {
-			if a.atom >= 0 {
-				copy(t, n.abits[a.atom])
-			} else {
-				clear(t)
-			}
-			for _, c := range a.kids {
-				t.or(n.nodes[c].k)
-			}
-			if ai == 0 {
-				copy(acc, t)
-			} else {
-				acc.and(t)
+// atomSet returns the candidates taking atom a away.
+func (n *necessity) atomSet(a atom) []int32 {
+	w := n.w
+	switch a.kind {
+	case atomRoute:
+		return n.maker(a.a, a.b)
+	case atomInHouse:
+		var b []int32
+		first := true
+		for _, sp := range w.makersOf(a.b) {
+			if w.inHouse(a.a, sp.node) {
+				m := n.maker(a.b, sp.node)
+				if first {
+					b, first = m, false
+				} else {
+					b = intersect(nil, b, m)
+				}
 			}
 		}
-		if slices.Equal(acc, nd.k) {
+		if first { // no in-house maker (expand adds none such): as if any removal took it
+			return sortedKeys(n.isCand)
+		}
+		return b
+	case atomHeld:
+		b := n.fabBy[a.a]
+		if !n.keep {
+			b = union(nil, b, n.cutAll(a.b))
+		}
+		return b
+	case atomFab:
+		return n.fabBy[a.a]
+	}
+	return nil
+}
+
+// solve computes K for the new nodes (from n.solved) as the greatest fixed
+// point, from "every candidate" down, one strongly connected component at a
+// time, children first (Tarjan's algorithm emits them in that order): a
+// node outside a cycle is computed once, from its children's final sets;
+// the nodes of a cycle start at "every candidate" (top) and are revisited
+// until none of their sets shrinks. Old nodes are final and never point to
+// new ones.
+func (n *necessity) solve() {
+	start := int32(n.solved)
+	for len(n.ks) < len(n.nodes) {
+		n.ks = append(n.ks, nil)
+	}
+	top := map[int32]bool{} // members of the component being solved still at "every candidate"
+	var parts [][]int32
+	var buf, acc, tmp []int32
+	// eval recomputes node i's set and reports whether it changed.
+	eval := func(i int32) bool {
+		var have bool
+		var res []int32 // aliases a stored set, or acc
+		for _, a := range n.nodes[i].alts {
+			parts = parts[:0]
+			if a.atom >= 0 {
+				parts = append(parts, n.abits[a.atom])
+			}
+			isTop := false
+			for _, c := range a.kids {
+				if top[c] {
+					isTop = true
+					break
+				}
+				parts = append(parts, n.ks[c])
+			}
+			if isTop {
+				continue // top: intersecting with it changes nothing
+			}
+			var t []int32
+			t, buf = unionAll(buf, parts)
+			if !have {
+				acc = append(acc[:0], t...)
+				res, have = acc, true
+				if len(parts) == 1 || len(t) == 0 {
+					res = t // alias the stored set (or nil)
+				}
+			} else {
+				tmp = intersect(tmp[:0], res, t)
+				acc, tmp = tmp, acc
+				res = acc
+			}
+			if len(res) == 0 {
+				break
+			}
+		}
+		if !have && len(n.nodes[i].alts) > 0 {
+			return false // every alternative still top
+		}
+		was, old := top[i], n.ks[i]
+		if !was && slices.Equal(old, res) {
 			return false
 		}
-		copy(nd.k, acc)
+		delete(top, i)
+		if len(res) > 0 && len(res) == len(acc) && &res[0] == &acc[0] {
+			res = n.sets.of(res)
+		}
+		n.ks[i] = res
 		return true
 	}
 	var work []int32
-	inComp := make([]int32, len(n.nodes)) // component number + 1 while it is solved
-	comp := int32(0)
-	n.components(func(c []int32) {
-		comp++
-		n.order = append(n.order, c...)
-		n.compEnd = append(n.compEnd, int32(len(n.order)))
+	queued := map[int32]bool{}
+	parents := map[int32][]int32{}
+	n.components(start, func(c []int32) {
 		if len(c) == 1 && !n.selfLoop(c[0]) {
 			eval(c[0])
 			return
 		}
+		in := map[int32]bool{}
 		for _, i := range c {
-			inComp[i] = comp
+			in[i] = true
+			top[i] = true
+		}
+		clear(parents)
+		for _, i := range c {
+			for _, a := range n.nodes[i].alts {
+				for _, u := range a.kids {
+					if in[u] {
+						parents[u] = append(parents[u], i)
+					}
+				}
+			}
 		}
 		work = append(work[:0], c...)
-		queued := map[int32]bool{}
 		for _, i := range c {
 			queued[i] = true
 		}
@@ -630,14 +588,144 @@ func (n *necessity) solve() {
 			if !eval(i) {
 				continue
 			}
-			for _, p := range n.nodes[i].parents {
-				if inComp[p] == comp && !queued[p] {
+			for _, p := range parents[i] {
+				if !queued[p] {
 					queued[p] = true
 					work = append(work, p)
 				}
 			}
 		}
+		clear(queued)
+		// A member still top has no well-founded derivation (every node
+		// holds at baseline, so this should not happen): every candidate
+		// then removes it.
+		for _, i := range c {
+			if top[i] {
+				delete(top, i)
+				n.ks[i] = sortedKeys(n.isCand)
+			}
+		}
 	})
+}
+
+// unionAll returns the union of sorted sets: one of them when the others
+// are empty, else a set in buf (returned for reuse).
+func unionAll(buf []int32, parts [][]int32) ([]int32, []int32) {
+	nonEmpty, last := 0, -1
+	for i, p := range parts {
+		if len(p) > 0 {
+			nonEmpty, last = nonEmpty+1, i
+		}
+	}
+	switch nonEmpty {
+	case 0:
+		return nil, buf
+	case 1:
+		return parts[last], buf
+	}
+	buf = buf[:0]
+	for _, p := range parts {
+		buf = append(buf, p...)
+	}
+	slices.Sort(buf)
+	buf = slices.Compact(buf)
+	return buf, buf
+}
+
+// union appends the union of sorted sets a and b to dst; a or b itself when
+// the other is empty and dst is.
+func union(dst, a, b []int32) []int32 {
+	if len(dst) == 0 {
+		if len(b) == 0 {
+			return a
+		}
+		if len(a) == 0 {
+			return b
+		}
+	}
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			dst = append(dst, a[i])
+			i++
+		case a[i] > b[j]:
+			dst = append(dst, b[j])
+			j++
+		default:
+			dst = append(dst, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	dst = append(dst, a[i:]...)
+	return append(dst, b[j:]...)
+}
+
+// intersect appends the intersection of sorted sets a and b to dst.
+func intersect(dst, a, b []int32) []int32 {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			dst = append(dst, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	return dst
+}
+
+func contains(s []int32, v int32) bool {
+	_, ok := slices.BinarySearch(s, v)
+	return ok
+}
+
+// supports finds, for the new nodes, the alternative of one well-founded
+// derivation (the least fixed point: a node holds when every child of one
+// of its alternatives does), by counting each alternative's children that
+// do not hold yet, each node taking the first alternative to hold. Old
+// nodes hold already.
+func (n *necessity) supports() {
+	start := int32(n.solved)
+	type use struct{ node, alt int32 }
+	m := int32(len(n.nodes)) - start
+	uses := make([][]use, m)
+	left := make([][]int32, m)
+	for len(n.support) < len(n.nodes) {
+		n.support = append(n.support, -1)
+	}
+	var ready []int32
+	for i := start; i < int32(len(n.nodes)); i++ {
+		nd := &n.nodes[i]
+		left[i-start] = make([]int32, len(nd.alts))
+		for ai, a := range nd.alts {
+			cnt := int32(0)
+			for _, c := range a.kids {
+				if c >= start {
+					cnt++
+					uses[c-start] = append(uses[c-start], use{i, int32(ai)})
+				}
+			}
+			left[i-start][ai] = cnt
+			if cnt == 0 && n.support[i] < 0 {
+				n.support[i] = int32(ai)
+				ready = append(ready, i)
+			}
+		}
+	}
+	for len(ready) > 0 {
+		c := ready[len(ready)-1]
+		ready = ready[:len(ready)-1]
+		for _, u := range uses[c-start] {
+			if left[u.node-start][u.alt]--; left[u.node-start][u.alt] == 0 && n.support[u.node] < 0 {
+				n.support[u.node] = u.alt
+				ready = append(ready, u.node)
+			}
+		}
+	}
 }
 
 // selfLoop reports whether node i is its own child.
@@ -650,14 +738,16 @@ func (n *necessity) selfLoop(i int32) bool {
 	return false
 }
 
-// components calls f with each strongly connected component of the graph
-// (edges from a node to the children of its alternatives), every component
-// after those it reaches: Tarjan's algorithm, iterative.
-func (n *necessity) components(f func([]int32)) {
+// components calls f with each strongly connected component of the nodes
+// from start on (edges from a node to the children of its alternatives;
+// older nodes are left out), every component after those it reaches:
+// Tarjan's algorithm, iterative.
+func (n *necessity) components(start int32, f func([]int32)) {
 	const unvisited = -1
-	index := make([]int32, len(n.nodes))
-	low := make([]int32, len(n.nodes))
-	onStack := make([]bool, len(n.nodes))
+	m := int32(len(n.nodes)) - start
+	index := make([]int32, m)
+	low := make([]int32, m)
+	onStack := make([]bool, m)
 	for i := range index {
 		index[i] = unvisited
 	}
@@ -668,15 +758,15 @@ func (n *necessity) components(f func([]int32)) {
 	var stack, comp []int32
 	var frames []frame
 	next := int32(0)
-	for root := range n.nodes {
-		if index[root] != unvisited {
+	for root := start; root < start+m; root++ {
+		if index[root-start] != unvisited {
 			continue
 		}
-		frames = append(frames[:0], frame{v: int32(root)})
-		index[root], low[root] = next, next
+		frames = append(frames[:0], frame{v: root})
+		index[root-start], low[root-start] = next, next
 		next++
-		stack = append(stack, int32(root))
-		onStack[root] = true
+		stack = append(stack, root)
+		onStack[root-start] = true
 		for len(frames) > 0 {
 			fr := &frames[len(frames)-1]
 			v := fr.v
@@ -690,28 +780,31 @@ func (n *necessity) components(f func([]int32)) {
 				}
 				c := kids[fr.k]
 				fr.k++
-				if index[c] == unvisited {
-					index[c], low[c] = next, next
+				if c < start {
+					continue
+				}
+				if index[c-start] == unvisited {
+					index[c-start], low[c-start] = next, next
 					next++
 					stack = append(stack, c)
-					onStack[c] = true
+					onStack[c-start] = true
 					frames = append(frames, frame{v: c})
 					descended = true
 					break
 				}
-				if onStack[c] {
-					low[v] = min(low[v], index[c])
+				if onStack[c-start] {
+					low[v-start] = min(low[v-start], index[c-start])
 				}
 			}
 			if descended {
 				continue
 			}
-			if low[v] == index[v] {
+			if low[v-start] == index[v-start] {
 				comp = comp[:0]
 				for {
 					c := stack[len(stack)-1]
 					stack = stack[:len(stack)-1]
-					onStack[c] = false
+					onStack[c-start] = false
 					comp = append(comp, c)
 					if c == v {
 						break
@@ -722,61 +815,334 @@ func (n *necessity) components(f func([]int32)) {
 			frames = frames[:len(frames)-1]
 			if len(frames) > 0 {
 				p := frames[len(frames)-1].v
-				low[p] = min(low[p], low[v])
+				low[p-start] = min(low[p-start], low[v-start])
 			}
 		}
 	}
 }
 
-// knockouts returns the candidates (positions) whose removal makes a goal
-// false.
-func (n *necessity) knockouts() bitset {
-	b := newBitset(len(n.cands))
-	for _, g := range n.kn.goals {
-		b.or(n.nodes[n.keyed[evalKey(modeObtain, g, n.kn.holder)]].k)
-	}
-	return b
+// question is one knock-out question answered over a necessity graph: the
+// goals' nodes, the holder's exemption, and the few candidates it changes.
+type question struct {
+	n     *necessity
+	k     *knocker // the question's: holder, exemption, goals
+	goals []int32  // nodes obtain(goal, holder)
+	// special are the candidates whose removal the exemption changes (see
+	// special); dead[c] the nodes that fail under c's exempted removal
+	// (see deadUnder), rm[c] that removal.
+	special map[int32]bool
+	dead    map[int32]map[int32]bool
+	rm      map[int32]*removal
+	gone    map[int32]map[[2]int32]bool // c -> (y, sp) -> makerGone memo
 }
 
-// explain describes the knock-outs kos (candidate positions): the goals
+// special returns the candidates whose removal the holder's exemption
+// changes: the exempt firms themselves, those removing an exempt firm or a
+// fab the group operates, and those cutting an item the group makes or
+// supplies (its members stay when the others fall below the threshold).
+// Every other candidate's removal, and so its membership of every set, is
+// the same with and without the exemption.
+func (q *question) computeSpecial() {
+	n, k := q.n, q.k
+	q.special = map[int32]bool{}
+	for g := range k.exempt {
+		q.special[g] = true
+		for _, c := range n.supBy[g] {
+			q.special[c] = true
+		}
+		for _, ed := range n.e.in(g, graph.OperatedBy) {
+			if fab, _ := n.e.s.Ends(ed); visible(n.e.s.Edge(ed), n.w.asOf) {
+				for _, c := range n.fabBy[fab] {
+					q.special[c] = true
+				}
+			}
+		}
+		for _, kind := range []graph.EdgeKind{graph.Makes, graph.Supplies} {
+			for _, ed := range n.e.out(g, kind) {
+				if _, y := n.e.s.Ends(ed); visible(n.e.s.Edge(ed), n.w.asOf) {
+					for _, c := range n.cut(y) {
+						q.special[c] = true
+					}
+				}
+			}
+		}
+	}
+}
+
+// inK reports whether candidate c's removal (exempted) makes node v false.
+func (q *question) inK(v, c int32) bool {
+	if q.special[c] {
+		return q.dead[c][v]
+	}
+	return contains(q.n.ks[v], c)
+}
+
+// makerGone reports whether removal rm (candidate c's, exempted) takes sp
+// away as a maker or supplier of y (see removal.makers).
+func (q *question) makerGone(c, y, sp int32) bool {
+	rm := q.rm[c]
+	if rm.sups[sp] {
+		return true
+	}
+	if q.k.exempt[sp] {
+		return false
+	}
+	key := [2]int32{y, sp}
+	if r, ok := q.gone[c][key]; ok {
+		return r
+	}
+	ms := q.n.w.makersOf(y)
+	r := slices.ContainsFunc(ms, func(s supplier) bool { return rm.sups[s.node] }) &&
+		rm.remaining(q.n.w, y, ms) < q.n.threshold
+	if q.gone[c] == nil {
+		q.gone[c] = map[[2]int32]bool{}
+	}
+	q.gone[c][key] = r
+	return r
+}
+
+// everyRouteGone reports whether c's exempted removal takes every route in
+// rs away (false if there is none).
+func (q *question) everyRouteGone(c int32, rs []route) bool {
+	if len(rs) == 0 {
+		return false
+	}
+	for _, r := range rs {
+		if !q.makerGone(c, r.y, r.sup.node) {
+			return false
+		}
+	}
+	return true
+}
+
+// atomGone reports whether c's removal (exempted) takes atom ai away.
+func (q *question) atomGone(ai, c int32) bool {
+	if !q.special[c] {
+		return contains(q.n.abits[ai], c)
+	}
+	a, w, rm := q.n.atoms[ai], q.n.w, q.rm[c]
+	switch a.kind {
+	case atomRoute:
+		return q.makerGone(c, a.a, a.b)
+	case atomInHouse:
+		for _, sp := range w.makersOf(a.b) {
+			if w.inHouse(a.a, sp.node) && !q.makerGone(c, a.b, sp.node) {
+				return false
+			}
+		}
+		return true
+	case atomHeld:
+		return rm.fabs[a.a] || (!q.n.keep && q.everyRouteGone(c, w.sources(a.b)))
+	case atomFab:
+		return rm.fabs[a.a]
+	}
+	return false
+}
+
+// cutAllGone reports whether c's removal (exempted) takes every route to x
+// away.
+func (q *question) cutAllGone(x, c int32) bool {
+	if !q.special[c] {
+		return contains(q.n.cutAll(x), c)
+	}
+	return q.everyRouteGone(c, q.n.w.sources(x))
+}
+
+// deadUnder returns the nodes that fail under c's exempted removal, among
+// those reachable from the goals through nodes that fail under its
+// removal without exemption (an exemption only takes less away, so no
+// other node can fail): the complement there of the least fixed point of
+// what still holds, found by counting as in supports.
+func (q *question) deadUnder(c int32) map[int32]bool {
+	n := q.n
+	type use struct{ node, alt int32 }
+	region := map[int32]bool{}
+	var order []int32
+	for _, g := range q.goals {
+		if !region[g] && contains(n.ks[g], c) {
+			region[g] = true
+			order = append(order, g)
+		}
+	}
+	for i := 0; i < len(order); i++ {
+		for _, a := range n.nodes[order[i]].alts {
+			for _, u := range a.kids {
+				if !region[u] && contains(n.ks[u], c) {
+					region[u] = true
+					order = append(order, u)
+				}
+			}
+		}
+	}
+	uses := map[int32][]use{}
+	left := map[int32][]int32{}
+	holds := map[int32]bool{}
+	var ready []int32
+	for _, v := range order {
+		alts := n.nodes[v].alts
+		l := make([]int32, len(alts))
+		for ai, a := range alts {
+			if a.atom >= 0 && q.atomGone(a.atom, c) {
+				l[ai] = -1 // never holds
+				continue
+			}
+			for _, u := range a.kids {
+				if region[u] {
+					l[ai]++
+					uses[u] = append(uses[u], use{v, int32(ai)})
+				}
+			}
+			if l[ai] == 0 && !holds[v] {
+				holds[v] = true
+				ready = append(ready, v)
+			}
+		}
+		left[v] = l
+	}
+	for len(ready) > 0 {
+		u := ready[len(ready)-1]
+		ready = ready[:len(ready)-1]
+		for _, us := range uses[u] {
+			l := left[us.node]
+			if l[us.alt] > 0 {
+				if l[us.alt]--; l[us.alt] == 0 && !holds[us.node] {
+					holds[us.node] = true
+					ready = append(ready, us.node)
+				}
+			}
+		}
+	}
+	dead := map[int32]bool{}
+	for _, v := range order {
+		if !holds[v] {
+			dead[v] = true
+		}
+	}
+	return dead
+}
+
+// answer returns the question's candidates count and its single-firm and
+// single-country knock-outs, explained.
+func (n *necessity) answer(k *knocker) (int, []Knockout, []Knockout) {
+	q := &question{n: n, k: k, dead: map[int32]map[int32]bool{}, rm: map[int32]*removal{},
+		gone: map[int32]map[[2]int32]bool{}}
+	for _, g := range k.goals {
+		q.goals = append(q.goals, n.node(modeObtain, g, k.holder))
+	}
+	q.computeSpecial()
+	var shared []int32
+	for _, g := range q.goals {
+		shared = union(nil, shared, n.ks[g])
+	}
+	var kos []int32
+	for _, c := range shared {
+		if !q.special[c] {
+			kos = append(kos, c)
+			continue
+		}
+		if k.exempt[c] {
+			continue
+		}
+		q.rm[c] = k.removalOf([]int32{c})
+		q.dead[c] = q.deadUnder(c)
+		for _, g := range q.goals {
+			if q.dead[c][g] {
+				kos = append(kos, c)
+				break
+			}
+		}
+	}
+	for _, c := range kos {
+		if q.rm[c] == nil {
+			q.rm[c] = k.removalOf([]int32{c})
+		}
+	}
+	firms, countries := q.explain(kos)
+	return q.candidates(), firms, countries
+}
+
+// candidates counts the firms and countries, not the holder's, that may
+// take away an atom of the witness derivation of the goals (see walk).
+func (q *question) candidates() int {
+	n := q.n
+	var atoms []int32
+	seen := map[int32]bool{}
+	stack := slices.Clone(q.goals)
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[i] {
+			continue
+		}
+		seen[i] = true
+		if n.support[i] < 0 {
+			// Not derivable in the replay (it should be): every atom then
+			// stands in for the derivation, which keeps the count a bound.
+			atoms = atoms[:0]
+			for ai := range n.atoms {
+				atoms = append(atoms, int32(ai))
+			}
+			break
+		}
+		a := n.nodes[i].alts[n.support[i]]
+		if a.atom >= 0 {
+			atoms = append(atoms, a.atom)
+		}
+		stack = append(stack, a.kids...)
+	}
+	cands := map[int32]bool{}
+	walked := map[int32]bool{}
+	for _, ai := range atoms {
+		n.walk(n.atoms[ai], walked, func(c int32) {
+			if c < 0 || q.k.exempt[c] {
+				return
+			}
+			if kind := n.w.s.Node(c).Kind; kind == graph.KindFirm || kind == graph.KindCountry {
+				cands[c] = true
+			}
+		})
+	}
+	return len(cands)
+}
+
+// explain describes the knock-outs kos (candidates, sorted): the goals
 // each fails, what it takes down first (the items that lose a route, an
 // in-house maker or a serviced installed base to it, and the fabs it
 // removes, where the node relying on them fails), the OR-alternatives it
-// cuts together, the share and the path. One pass over the graph serves
-// every knock-out.
-func (n *necessity) explain(kos bitset) (firms, countries []Knockout) {
-	k, e := n.kn, n.kn.e
-	down := map[int]map[int32]bool{}
-	cut := map[int]map[int32]bool{}
-	mark := func(m map[int]map[int32]bool, ci int, v int32) {
-		if m[ci] == nil {
-			m[ci] = map[int32]bool{}
-		}
-		m[ci][v] = true
-	}
-	rel, kpos, w := n.failing(kos)
+// cuts together, the share and the path. One pass over the failing part of
+// the graph serves every knock-out.
+func (q *question) explain(kos []int32) (firms, countries []Knockout) {
+	n, k, e := q.n, q.k, q.n.e
+	rel, w := q.failing(kos)
 	if w == 0 {
 		return nil, nil // no knock-outs
 	}
-	t, hit := newBitset(len(n.cands)), newBitset(len(n.cands))
-	for i := range n.nodes {
-		r := rel[i*w : i*w+w]
-		if !anyBit(r) {
-			continue
+	down := map[int32]map[int32]bool{}
+	cut := map[int32]map[int32]bool{}
+	mark := func(m map[int32]map[int32]bool, c, v int32) {
+		if m[c] == nil {
+			m[c] = map[int32]bool{}
 		}
-		clear(hit)
-		for j, ci := range kpos {
-			if r[j>>6]&(1<<(uint(j)&63)) != 0 {
-				hit.set(ci)
+		m[c][v] = true
+	}
+	each := func(r []uint64, f func(c int32)) {
+		for wi, x := range r {
+			for x != 0 {
+				f(kos[wi<<6+bits.TrailingZeros64(x)])
+				x &= x - 1
 			}
 		}
+	}
+	for i, r := range rel {
 		nd := &n.nodes[i]
 		switch nd.kind {
 		case nodeClause:
 			for _, a := range nd.cl.alts {
-				copy(t, hit)
-				t.and(n.cutAll(a.node))
-				t.each(func(ci int) { mark(cut, ci, a.node) })
+				each(r, func(c int32) {
+					if q.cutAllGone(a.node, c) {
+						mark(cut, c, a.node)
+					}
+				})
 			}
 			continue
 		case nodeMake:
@@ -786,148 +1152,122 @@ func (n *necessity) explain(kos bitset) (firms, countries []Knockout) {
 			if a.atom < 0 {
 				continue
 			}
-			copy(t, hit)
-			t.and(n.abits[a.atom])
 			v := nd.x
 			if at := n.atoms[a.atom]; at.kind == atomFab {
 				v = at.a
 			}
-			t.each(func(ci int) { mark(down, ci, v) })
+			each(r, func(c int32) {
+				if q.atomGone(a.atom, c) {
+					mark(down, c, v)
+				}
+			})
 		}
 	}
-	kos.each(func(ci int) {
-		c := n.cands[ci]
+	for _, c := range kos {
 		ko := Knockout{Removed: []graph.ID{e.s.Node(c).ID}, KnocksOut: true}
-		for _, g := range k.goals {
-			if n.nodes[n.keyed[evalKey(modeObtain, g, k.holder)]].k.has(ci) {
+		for gi, g := range k.goals {
+			if q.inK(q.goals[gi], c) {
 				ko.Fails = append(ko.Fails, e.s.Node(g).ID)
 			}
 		}
-		ds := sortedKeys(down[ci])
+		ds := sortedKeys(down[c])
 		for _, v := range ds {
 			ko.TakesDown = append(ko.TakesDown, e.s.Node(v).ID)
 		}
-		ko.DominatedAlternatives = k.dominated(cut[ci], sortedKeys(cut[ci]))
+		ko.DominatedAlternatives = k.dominated(cut[c], sortedKeys(cut[c]))
 		ko.AlternativeAlsoDominated = len(ko.DominatedAlternatives) > 0
-		k.explainShare(&ko, c, n.rms[ci], ds)
+		k.explainShare(&ko, c, q.rm[c], ds)
 		if e.s.Node(c).Kind == graph.KindCountry {
 			countries = append(countries, ko)
 		} else {
 			firms = append(firms, ko)
 		}
-	})
+	}
 	return firms, countries
 }
 
-// failing returns, for each node, the knock-outs among kos under which it
-// fails on the way down from a goal: a goal fails under the knock-outs in
-// its K, and a child of a failing node fails with it under those in the
-// child's K. A node false under a removal but not needed by any failing
-// parent (another holder's production the goal does not rely on) is left
-// out, so that what a knock-out "takes down" is what makes the goal fail.
-//
-// The sets are over the knock-outs only (kpos lists their candidate
-// positions; bit j stands for kpos[j]), w words per node, node v's at
-// rel[v*w:(v+1)*w]: a few dozen knock-outs fit one word, where the
-// candidates take dozens.
-func (n *necessity) failing(kos bitset) (rel []uint64, kpos []int, w int) {
-	kos.each(func(ci int) { kpos = append(kpos, ci) })
-	w = (len(kpos) + 63) / 64
+// failing returns, for each node that fails on the way down from a goal,
+// the knock-outs (bit j for kos[j], w words) under which it does: a goal
+// fails under the knock-outs in its K, and a child of a failing node fails
+// with it under those in the child's K (the least fixed point, by a
+// worklist from the goals). A node false under a removal but not needed by
+// any failing parent (another holder's production the goal does not rely
+// on) is left out, so that what a knock-out "takes down" is what makes the
+// goal fail.
+func (q *question) failing(kos []int32) (map[int32][]uint64, int) {
+	n := q.n
+	w := (len(kos) + 63) / 64
 	if w == 0 {
-		return nil, nil, 0
+		return nil, 0
 	}
-	proj := make([]uint64, len(n.nodes)*w) // K restricted to the knock-outs
-	for v := range n.nodes {
-		k := n.nodes[v].k
-		if k.none() {
-			continue
-		}
-		for j, ci := range kpos {
-			if k.has(ci) {
-				proj[v*w+j>>6] |= 1 << (uint(j) & 63)
-			}
+	pos := make(map[int32]int, len(kos))
+	var special []int // positions of special knock-outs
+	for j, c := range kos {
+		pos[c] = j
+		if q.special[c] {
+			special = append(special, j)
 		}
 	}
-	rel = make([]uint64, len(n.nodes)*w)
-	seg := func(b []uint64, v int32) []uint64 { return b[int(v)*w : int(v)*w+w] }
-	seed := make([]bool, len(n.nodes))
-	for _, g := range n.kn.goals {
-		seed[n.keyed[evalKey(modeObtain, g, n.kn.holder)]] = true
-	}
-	acc := make([]uint64, w)
-	// A node fails under what fails a parent (or, for a goal, under every
-	// knock-out) and its own K. Components are taken parents first, so
-	// every parent outside a node's component is final when the node is
-	// read; within a component, what a member gains is passed on to the
-	// members it needs until nothing changes.
-	pull := func(v int32) {
-		pk := seg(proj, v)
-		if !anyBit(pk) {
-			return
+	masks := map[int32][]uint64{}
+	mask := func(v int32) []uint64 { // K(v) over the knock-outs
+		if m, ok := masks[v]; ok {
+			return m
 		}
-		clear(acc)
-		if seed[v] {
-			for j := range kpos {
-				acc[j>>6] |= 1 << (uint(j) & 63)
-			}
-		}
-		for _, p := range n.nodes[v].parents {
-			for i, x := range seg(rel, p) {
-				acc[i] |= x
-			}
-		}
-		r := seg(rel, v)
-		for i := range acc {
-			r[i] = acc[i] & pk[i]
-		}
-	}
-	inComp := make([]int32, len(n.nodes)) // component number + 1 while it is read
-	var work, kids []int32
-	kidsAt := make([][2]int32, len(n.nodes)) // a member's kids in kids
-	for ci := len(n.compEnd) - 1; ci >= 0; ci-- {
-		start := int32(0)
-		if ci > 0 {
-			start = n.compEnd[ci-1]
-		}
-		c := n.order[start:n.compEnd[ci]]
-		for _, v := range c {
-			pull(v)
-		}
-		if len(c) == 1 && !n.selfLoop(c[0]) {
-			continue
-		}
-		id := int32(ci) + 1
-		for _, v := range c {
-			inComp[v] = id
-		}
-		// The members' kids in the component that can fail at all, read
-		// once: a member is met again each time it gains.
-		kids = kids[:0]
-		for _, v := range c {
-			from := int32(len(kids))
-			for _, a := range n.nodes[v].alts {
-				for _, u := range a.kids {
-					if inComp[u] == id && anyBit(seg(proj, u)) {
-						kids = append(kids, u)
-					}
+		m := make([]uint64, w)
+		ks := n.ks[v]
+		i, j := 0, 0
+		for i < len(ks) && j < len(kos) { // both sorted
+			switch {
+			case ks[i] < kos[j]:
+				i++
+			case ks[i] > kos[j]:
+				j++
+			default:
+				if !q.special[kos[j]] {
+					m[j>>6] |= 1 << (uint(j) & 63)
 				}
+				i, j = i+1, j+1
 			}
-			kidsAt[v] = [2]int32{from, int32(len(kids))}
 		}
-		work = append(work[:0], c...)
-		for len(work) > 0 {
-			v := work[len(work)-1]
-			work = work[:len(work)-1]
-			rv := seg(rel, v)
-			if !anyBit(rv) {
-				continue
+		for _, j := range special {
+			if q.dead[kos[j]][v] {
+				m[j>>6] |= 1 << (uint(j) & 63)
 			}
-			at := kidsAt[v]
-			for _, u := range kids[at[0]:at[1]] {
-				ru, pk := seg(rel, u), seg(proj, u)
+		}
+		masks[v] = m
+		return m
+	}
+	rel := map[int32][]uint64{}
+	var work []int32
+	for _, g := range q.goals {
+		if _, ok := rel[g]; ok {
+			continue
+		}
+		m := mask(g)
+		if anyBit(m) {
+			rel[g] = slices.Clone(m)
+			work = append(work, g)
+		}
+	}
+	for len(work) > 0 {
+		v := work[len(work)-1]
+		work = work[:len(work)-1]
+		rv := rel[v]
+		for _, a := range n.nodes[v].alts {
+			for _, u := range a.kids {
+				mu := mask(u)
+				ru := rel[u]
 				grew := false
 				for i := range rv {
-					if add := rv[i] & pk[i] &^ ru[i]; add != 0 {
+					add := rv[i] & mu[i]
+					if ru != nil {
+						add &^= ru[i]
+					}
+					if add != 0 {
+						if ru == nil {
+							ru = make([]uint64, w)
+							rel[u] = ru
+						}
 						ru[i] |= add
 						grew = true
 					}
@@ -938,7 +1278,7 @@ func (n *necessity) failing(kos bitset) (rel []uint64, kpos []int, w int) {
 			}
 		}
 	}
-	return rel, kpos, w
+	return rel, w
 }
 
 // anyBit reports whether a word of s is not zero.
@@ -949,22 +1289,4 @@ func anyBit(s []uint64) bool {
 		}
 	}
 	return false
-}
-
-// cutAll returns the candidates that take away every route to x (none if
-// it has no route).
-func (n *necessity) cutAll(x int32) bitset {
-	if b, ok := n.cutsOf[x]; ok {
-		return b
-	}
-	rs := n.w.sources(x)
-	b := newBitset(len(n.cands))
-	if len(rs) > 0 {
-		b.fill(len(n.cands))
-		for _, r := range rs {
-			b.and(n.maker(r.y, r.sup.node))
-		}
-	}
-	n.cutsOf[x] = b
-	return b
 }
