@@ -44,7 +44,8 @@ type Engine struct {
 	fifo   []int              // epochs in insertion order, for eviction
 	feas   map[int]*feasCache // settled feasibility results by epoch (index into fbounds)
 	ffifo  []int
-	kos    koCache // complete knock-out answers (see Knockouts)
+	kos    koCache   // complete knock-out answers (see Knockouts)
+	nec    necShared // the knock-out questions' necessity graphs (see sharedKnockouts)
 
 	pool sync.Pool // *marks sized to the snapshot
 }
@@ -81,7 +82,8 @@ func (e *Engine) tableLimit() int {
 
 // NewEngine indexes s. It takes O(E log d) time and about 16 bytes per edge.
 func NewEngine(s *graph.Snapshot) *Engine {
-	e := &Engine{s: s, tables: map[int]*tableSlot{}, feas: map[int]*feasCache{}}
+	e := &Engine{s: s, tables: map[int]*tableSlot{}, feas: map[int]*feasCache{},
+		nec: necShared{graphs: map[necKey]*necessity{}, token: make(chan struct{}, 1)}}
 	n, m := s.NumNodes(), s.NumEdges()
 	e.ord = make(map[graph.EdgeKind]uint8, len(graph.EdgeKinds))
 	for i, k := range graph.EdgeKinds {

@@ -169,29 +169,9 @@ func (e *Engine) knockouts(ctx context.Context, item graph.ID, asOf graph.Date, 
 		}
 	}
 	asOf = dateOr(asOf)
-	var legal *world
-	if len(opts.Assume) > 0 {
-		if opts.IgnoreControls {
-			return KnockoutResult{}, graph.Errorf(graph.Invalid, op, "hypothetical controls cannot be assumed with the recorded controls set aside")
-		}
-		hs, err := e.resolveControls(op, opts.Assume)
-		if err != nil {
-			return KnockoutResult{}, err
-		}
-		legal = e.newWorld(asOf, hs)
-	} else if opts.IgnoreControls {
-		legal = e.newWorld(asOf, nil)
-		legal.ctls, legal.byCover, legal.coverAll = nil, map[int32][]int{}, nil
-	} else if opts.CountStockpiles {
-		legal = e.newWorld(asOf, nil) // not the shared baseline: stockpiles change its answers
-	} else {
-		legal = e.baseWorld(asOf) // shares settled results with the epoch's feasibility queries
+	if len(opts.Assume) > 0 && opts.IgnoreControls {
+		return KnockoutResult{}, graph.Errorf(graph.Invalid, op, "hypothetical controls cannot be assumed with the recorded controls set aside")
 	}
-	legal.stockpiles = opts.CountStockpiles
-	// Every evaluation below runs in legal or a copy of it (withRemoval), so
-	// each stops when ctx is done; the answer is then discarded (stopped
-	// evaluations read as "infeasible").
-	legal.ctx = ctx
 	holder := int32(nobody)
 	if opts.Holder != "" {
 		h, err := e.index(op, opts.Holder)
@@ -216,16 +196,86 @@ func (e *Engine) knockouts(ctx context.Context, item graph.ID, asOf graph.Date, 
 			set = append(set, r)
 		}
 	}
-	goals, holder, err := e.goals(op, legal, x, holder, opts.Holder != "")
+	q := koQuestion{op: op, item: item, x: x, holder: holder, given: opts.Holder != "", set: set, th: th, opts: opts, asOf: asOf}
+	if exact && len(opts.Assume) == 0 && !opts.CountStockpiles {
+		// The day's necessity graph, shared by every such question.
+		return e.sharedKnockouts(ctx, necKey{asOf, th, opts.KeepInstalledBase, opts.IgnoreControls}, func(n *necessity) (KnockoutResult, error) {
+			return e.answerKnockouts(ctx, q, n.w, n.base, n)
+		})
+	}
+	var legal *world
+	if len(opts.Assume) > 0 {
+		hs, err := e.resolveControls(op, opts.Assume)
+		if err != nil {
+			return KnockoutResult{}, err
+		}
+		legal = e.newWorld(asOf, hs)
+	} else if opts.IgnoreControls {
+		legal = e.legalWorld(asOf, true)
+	} else if opts.CountStockpiles {
+		legal = e.newWorld(asOf, nil) // not the shared baseline: stockpiles change its answers
+	} else {
+		legal = e.baseWorld(asOf) // shares settled results with the epoch's feasibility queries
+	}
+	legal.stockpiles = opts.CountStockpiles
+	// Every evaluation below runs in legal or a copy of it (withRemoval), so
+	// each stops when ctx is done; the answer is then discarded (stopped
+	// evaluations read as "infeasible").
+	legal.ctx = ctx
+	var n *necessity
+	if exact {
+		n = e.newNecessity(legal, newEval(legal), th, opts.KeepInstalledBase)
+	}
+	return e.answerKnockouts(ctx, q, legal, n.baseOr(legal), n)
+}
+
+// koQuestion is a checked knock-out question.
+type koQuestion struct {
+	op     string
+	item   graph.ID
+	x      int32
+	holder int32 // nobody: the default holder
+	given  bool
+	set    []int32
+	th     float64
+	opts   KnockoutOptions
+	asOf   graph.Date
+}
+
+// legalWorld returns a fresh world of the controls in force at asOf, or of
+// none with ignore (the physical supply chain).
+func (e *Engine) legalWorld(asOf graph.Date, ignore bool) *world {
+	if !ignore {
+		return e.baseWorld(asOf)
+	}
+	w := e.newWorld(asOf, nil)
+	w.ctls, w.byCover, w.coverAll = nil, map[int32][]int{}, nil
+	return w
+}
+
+// answerKnockouts answers q in the world legal with its baseline
+// evaluation base, by necessity sets over n (nil: by trying each
+// candidate's removal, the plain method).
+func (e *Engine) answerKnockouts(ctx context.Context, q koQuestion, legal *world, base *eval, n *necessity) (KnockoutResult, error) {
+	op, opts := q.op, q.opts
+	stopped := func() error {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("%s: stopped: %w", op, err)
+		}
+		return nil
+	}
+	if err := stopped(); err != nil {
+		return KnockoutResult{}, err
+	}
+	goals, holder, err := e.goals(op, legal, q.x, q.holder, q.given)
 	if err != nil {
 		return KnockoutResult{}, err
 	}
-	res := KnockoutResult{Item: item, AsOf: asOf, Threshold: th, KeepInstalledBase: opts.KeepInstalledBase,
+	res := KnockoutResult{Item: q.item, AsOf: q.asOf, Threshold: q.th, KeepInstalledBase: opts.KeepInstalledBase,
 		IgnoreControls: opts.IgnoreControls, Feasible: true}
 	if holder >= 0 {
 		res.Holder = e.s.Node(holder).ID
 	}
-	base := newEval(legal)
 	var live []int32 // goals obtainable at baseline
 	for _, g := range goals {
 		res.Goals = append(res.Goals, e.s.Node(g).ID)
@@ -235,19 +285,13 @@ func (e *Engine) knockouts(ctx context.Context, item graph.ID, asOf graph.Date, 
 			res.Feasible = false
 		}
 	}
-	k := &knocker{e: e, legal: legal, base: base, holder: holder, goals: live, root: x, threshold: th, keep: opts.KeepInstalledBase,
-		exempt: map[int32]bool{}}
+	k := &knocker{e: e, ctx: ctx, legal: legal, base: base, holder: holder, goals: live, root: q.x, threshold: q.th,
+		keep: opts.KeepInstalledBase, exempt: map[int32]bool{}}
 	for _, f := range legal.house(holder) {
 		k.exempt[f] = true
 	}
-	stopped := func() error {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("%s: stopped: %w", op, err)
-		}
-		return nil
-	}
-	if len(set) > 0 {
-		ko := k.try(set)
+	if len(q.set) > 0 {
+		ko := k.try(q.set)
 		res.Set = &ko
 	}
 	if err := stopped(); err != nil {
@@ -256,8 +300,7 @@ func (e *Engine) knockouts(ctx context.Context, item graph.ID, asOf graph.Date, 
 	if len(live) == 0 {
 		return res, nil
 	}
-	if exact {
-		n := e.newNecessity(legal, base, th, opts.KeepInstalledBase)
+	if n != nil {
 		if !n.grow(live, holder) {
 			if err := stopped(); err != nil {
 				return KnockoutResult{}, err
@@ -333,6 +376,7 @@ func (e *Engine) goals(op string, w *world, x, holder int32, given bool) ([]int3
 // knocker tries removals against one baseline.
 type knocker struct {
 	e         *Engine
+	ctx       context.Context // the question's: stops path searches and removal evaluations
 	legal     *world
 	base      *eval // the baseline evaluation (in legal)
 	holder    int32
@@ -493,6 +537,7 @@ func (k *knocker) try(set []int32) Knockout {
 	rm.affected = k.affected(rm)
 	defer e.putMarks(rm.affected)
 	w := k.legal.withRemoval(rm)
+	w.ctx = k.context() // the removal's evaluation stops with the question; the baseline's does not
 	ev := newEval(w)
 	var ko Knockout
 	for _, r := range set {
@@ -676,7 +721,7 @@ func (k *knocker) paths(from, to graph.ID, depth int) []Path {
 	if ps, ok := k.pathMemo[key]; ok {
 		return ps
 	}
-	ps, err := e.DependencyPaths(k.legal.ctx, from, to, depth, 1, k.legal.asOf)
+	ps, err := e.DependencyPaths(k.context(), from, to, depth, 1, k.legal.asOf)
 	if err != nil { // stopped: the knock-outs stop too (see knockouts)
 		return nil
 	}

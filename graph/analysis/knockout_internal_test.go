@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -443,4 +444,59 @@ func knockoutIDs(r KnockoutResult) []graph.ID {
 	}
 	slices.Sort(out) // the two methods may rank ties differently (items taken down)
 	return out
+}
+
+// TestKnockoutsSharedGraph asks many knock-out questions of one Engine, in
+// random order, on random supply chains: every item as the item, with
+// random holders, thresholds and installed-base rules, so that one day's
+// necessity graph grows question by question and serves holders with
+// different exemptions. Each answer, all of it (candidates, what is taken
+// down, shares, paths), must be a fresh Engine's, which builds its graph
+// for that question alone: the graph's sets and witness do not depend on
+// what was asked before.
+func TestKnockoutsSharedGraph(t *testing.T) {
+	asOf := graph.MustDate("2024-01-01")
+	questions, withKOs, nontrivial := 0, 0, 0
+	for seed := range uint64(60) {
+		r := rand.New(rand.NewPCG(seed, 11))
+		ds := randomSupplyChain(r)
+		s := graph.MustSnapshot(ds)
+		shared := NewEngine(s)
+		items := append(slices.Clone(s.OfKind(graph.KindInput)), s.OfKind(graph.KindProduct)...)
+		r.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
+		firms := s.OfKind(graph.KindFirm)
+		for _, x := range items {
+			var holder graph.ID
+			switch r.IntN(3) {
+			case 0:
+				holder = s.Node(firms[r.IntN(len(firms))]).ID
+			case 1:
+				holder = "country:AAA"
+			}
+			th := []float64{10, 50}[r.IntN(2)] // two thresholds: two graphs of the day, both grown
+			opts := KnockoutOptions{Holder: holder, Threshold: &th, KeepInstalledBase: r.IntN(4) == 0}
+			got, err := shared.KnockoutsUncached(context.Background(), s.Node(x).ID, asOf, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := NewEngine(s).KnockoutsUncached(context.Background(), s.Node(x).ID, asOf, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("seed %d, %s %+v: the shared graph's answer differs from a fresh engine's\n got %+v\nwant %+v", seed, s.Node(x).ID, opts, got, want)
+			}
+			questions++
+			if len(got.Firms)+len(got.Countries) > 0 {
+				withKOs++
+			}
+			if got.Candidates > 0 {
+				nontrivial++
+			}
+		}
+	}
+	t.Logf("%d questions, %d with knock-outs, %d with candidates", questions, withKOs, nontrivial)
+	if withKOs < questions/10 {
+		t.Fatalf("only %d of %d questions have knock-outs: the comparison says little", withKOs, questions)
+	}
 }

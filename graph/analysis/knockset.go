@@ -98,6 +98,7 @@ type necessity struct {
 	abits     [][]int32 // atom -> the candidates taking it away
 	ks        [][]int32 // node -> K
 	support   []int32   // node -> the alternative of its witness derivation; -1: none
+	rank      []int32   // node -> the rank of that derivation (see supports); -1: none
 	expanded  int       // nodes [0, expanded) have their alternatives
 	solved    int       // nodes [0, solved) have K and support
 	visited   int       // atoms [0, visited) had their removers added
@@ -683,48 +684,76 @@ func contains(s []int32, v int32) bool {
 	return ok
 }
 
-// supports finds, for the new nodes, the alternative of one well-founded
-// derivation (the least fixed point: a node holds when every child of one
-// of its alternatives does), by counting each alternative's children that
-// do not hold yet, each node taking the first alternative to hold. Old
-// nodes hold already.
+// supports finds, for the new nodes, the alternative of a well-founded
+// derivation that does not depend on what was asked before: the least
+// fixed point by rank (an alternative's rank is one more than its
+// children's largest, a node's the least of its alternatives', the first
+// such alternative its support), computed level by level as in Knuth's
+// generalisation of Dijkstra's algorithm. Old nodes have their ranks.
 func (n *necessity) supports() {
 	start := int32(n.solved)
 	type use struct{ node, alt int32 }
 	m := int32(len(n.nodes)) - start
 	uses := make([][]use, m)
 	left := make([][]int32, m)
+	val := make([][]int32, m) // an alternative's rank so far: its finished children's largest + 1
 	for len(n.support) < len(n.nodes) {
 		n.support = append(n.support, -1)
+		n.rank = append(n.rank, -1)
 	}
-	var ready []int32
+	var levels [][]int32 // rank -> nodes that may finish at it
+	push := func(v, r int32) {
+		for int32(len(levels)) <= r {
+			levels = append(levels, nil)
+		}
+		levels[r] = append(levels[r], v)
+	}
 	for i := start; i < int32(len(n.nodes)); i++ {
 		nd := &n.nodes[i]
 		left[i-start] = make([]int32, len(nd.alts))
+		val[i-start] = make([]int32, len(nd.alts))
+		best := int32(-1)
 		for ai, a := range nd.alts {
-			cnt := int32(0)
+			cnt, r := int32(0), int32(0)
 			for _, c := range a.kids {
 				if c >= start {
 					cnt++
 					uses[c-start] = append(uses[c-start], use{i, int32(ai)})
+				} else {
+					r = max(r, n.rank[c]+1)
 				}
 			}
-			left[i-start][ai] = cnt
-			if cnt == 0 && n.support[i] < 0 {
-				n.support[i] = int32(ai)
-				ready = append(ready, i)
+			left[i-start][ai], val[i-start][ai] = cnt, r
+			if cnt == 0 && (best < 0 || r < best) {
+				best = r
 			}
+		}
+		if best >= 0 {
+			push(i, best)
 		}
 	}
-	for len(ready) > 0 {
-		c := ready[len(ready)-1]
-		ready = ready[:len(ready)-1]
-		for _, u := range uses[c-start] {
-			if left[u.node-start][u.alt]--; left[u.node-start][u.alt] == 0 && n.support[u.node] < 0 {
-				n.support[u.node] = u.alt
-				ready = append(ready, u.node)
+	for r := int32(0); r < int32(len(levels)); r++ {
+		for j := 0; j < len(levels[r]); j++ {
+			v := levels[r][j]
+			if n.rank[v] >= 0 {
+				continue // finished at a lower rank
+			}
+			n.rank[v] = r
+			for ai := range n.nodes[v].alts { // the first alternative of rank r
+				if left[v-start][ai] == 0 && val[v-start][ai] == r {
+					n.support[v] = int32(ai)
+					break
+				}
+			}
+			for _, u := range uses[v-start] {
+				ui := u.node - start
+				val[ui][u.alt] = max(val[ui][u.alt], r+1)
+				if left[ui][u.alt]--; left[ui][u.alt] == 0 && n.rank[u.node] < 0 {
+					push(u.node, val[ui][u.alt])
+				}
 			}
 		}
+		levels[r] = nil
 	}
 }
 
