@@ -113,10 +113,27 @@ type necessity struct {
 	makerOf map[[2]int32][]int32
 	cutsOf  map[int32][]int32
 
+	// par lists each node's parents (the node and alternative having it as
+	// a child), atomUse each atom's users; order lists the nodes by strongly
+	// connected component, children first, as solve met them, compEnd[i]
+	// where component i ends.
+	par     [][]parRef
+	atomUse [][]parRef
+	order   []int32
+	compEnd []int32
+
+	// Scratch of one question at a time (the caller holds the token or
+	// owns the graph): see question.failing.
+	relBuf, maskBuf []uint64
+	masked          []bool
+
 	kids arena[int32]
 	alts arena[necAlt]
 	sets arena[int32]
 }
+
+// parRef is an alternative of a node.
+type parRef struct{ node, alt int32 }
 
 // arena hands out slices of chunks, so that the millions of small slices of
 // a large graph take a few allocations. A slice handed out is never grown.
@@ -294,6 +311,20 @@ func (n *necessity) expand(i int32) {
 		}
 	}
 	n.nodes[i].alts = n.alts.of(alts)
+	for len(n.par) < len(n.nodes) {
+		n.par = append(n.par, nil)
+	}
+	for len(n.atomUse) < len(n.atoms) {
+		n.atomUse = append(n.atomUse, nil)
+	}
+	for ai, a := range n.nodes[i].alts {
+		for _, c := range a.kids {
+			n.par[c] = append(n.par[c], parRef{i, int32(ai)})
+		}
+		if a.atom >= 0 {
+			n.atomUse[a.atom] = append(n.atomUse[a.atom], parRef{i, int32(ai)})
+		}
+	}
 }
 
 // walk calls f with the firms and countries that may take atom a away (a
@@ -559,6 +590,8 @@ func (n *necessity) solve() {
 	queued := map[int32]bool{}
 	parents := map[int32][]int32{}
 	n.components(start, func(c []int32) {
+		n.order = append(n.order, c...)
+		n.compEnd = append(n.compEnd, int32(len(n.order)))
 		if len(c) == 1 && !n.selfLoop(c[0]) {
 			eval(c[0])
 			return
@@ -857,12 +890,15 @@ type question struct {
 	k     *knocker // the question's: holder, exemption, goals
 	goals []int32  // nodes obtain(goal, holder)
 	// special are the candidates whose removal the exemption changes (see
-	// special); dead[c] the nodes that fail under c's exempted removal
-	// (see deadUnder), rm[c] that removal.
+	// special); holds[c] the nodes in c's K that hold under its exempted
+	// removal (see deadUnder), rm[c] that removal.
 	special map[int32]bool
-	dead    map[int32]map[int32]bool
+	items   map[int32]bool // what the exempt group makes or supplies
+	fabs    map[int32]bool // the fabs it operates
+	holds   map[int32]map[int32]bool
 	rm      map[int32]*removal
 	gone    map[int32]map[[2]int32]bool // c -> (y, sp) -> makerGone memo
+	release func()                      // clears what failing wrote in the graph's scratch
 }
 
 // special returns the candidates whose removal the holder's exemption
@@ -873,7 +909,7 @@ type question struct {
 // the same with and without the exemption.
 func (q *question) computeSpecial() {
 	n, k := q.n, q.k
-	q.special = map[int32]bool{}
+	q.special, q.items, q.fabs = map[int32]bool{}, map[int32]bool{}, map[int32]bool{}
 	for g := range k.exempt {
 		q.special[g] = true
 		for _, c := range n.supBy[g] {
@@ -881,6 +917,7 @@ func (q *question) computeSpecial() {
 		}
 		for _, ed := range n.e.in(g, graph.OperatedBy) {
 			if fab, _ := n.e.s.Ends(ed); visible(n.e.s.Edge(ed), n.w.asOf) {
+				q.fabs[fab] = true
 				for _, c := range n.fabBy[fab] {
 					q.special[c] = true
 				}
@@ -889,6 +926,7 @@ func (q *question) computeSpecial() {
 		for _, kind := range []graph.EdgeKind{graph.Makes, graph.Supplies} {
 			for _, ed := range n.e.out(g, kind) {
 				if _, y := n.e.s.Ends(ed); visible(n.e.s.Edge(ed), n.w.asOf) {
+					q.items[y] = true
 					for _, c := range n.cut(y) {
 						q.special[c] = true
 					}
@@ -900,10 +938,7 @@ func (q *question) computeSpecial() {
 
 // inK reports whether candidate c's removal (exempted) makes node v false.
 func (q *question) inK(v, c int32) bool {
-	if q.special[c] {
-		return q.dead[c][v]
-	}
-	return contains(q.n.ks[v], c)
+	return contains(q.n.ks[v], c) && !(q.special[c] && q.holds[c][v])
 }
 
 // makerGone reports whether removal rm (candidate c's, exempted) takes sp
@@ -977,48 +1012,59 @@ func (q *question) cutAllGone(x, c int32) bool {
 	return q.everyRouteGone(c, q.n.w.sources(x))
 }
 
-// deadUnder returns the nodes that fail under c's exempted removal, among
-// those reachable from the goals through nodes that fail under its
-// removal without exemption (an exemption only takes less away, so no
-// other node can fail): the complement there of the least fixed point of
-// what still holds, found by counting as in supports.
-func (q *question) deadUnder(c int32) map[int32]bool {
+// exemptAtoms returns the atoms whose removal by a special candidate the
+// exemption can change: routes to and in-house makers of what the group
+// makes or supplies, its fabs, and installed bases at its fabs or of tools
+// bought through what it makes.
+func (q *question) exemptAtoms() []int32 {
 	n := q.n
-	type use struct{ node, alt int32 }
-	region := map[int32]bool{}
-	var order []int32
-	for _, g := range q.goals {
-		if !region[g] && contains(n.ks[g], c) {
-			region[g] = true
-			order = append(order, g)
+	var out []int32
+	for ai, a := range n.atoms {
+		var hit bool
+		switch a.kind {
+		case atomRoute:
+			hit = q.items[a.a]
+		case atomInHouse:
+			hit = q.items[a.b]
+		case atomFab:
+			hit = q.fabs[a.a]
+		case atomHeld:
+			hit = q.fabs[a.a] || slices.ContainsFunc(n.w.sources(a.b), func(r route) bool { return q.items[r.y] })
+		}
+		if hit {
+			out = append(out, int32(ai))
 		}
 	}
-	for i := 0; i < len(order); i++ {
-		for _, a := range n.nodes[order[i]].alts {
-			for _, u := range a.kids {
-				if !region[u] && contains(n.ks[u], c) {
-					region[u] = true
-					order = append(order, u)
-				}
-			}
-		}
-	}
-	uses := map[int32][]use{}
-	left := map[int32][]int32{}
+	return out
+}
+
+// deadUnder returns the nodes that fail under c's exempted removal. An
+// exemption only takes less away, so they are among those failing under
+// its removal without exemption (c in K); of those, a node holds again
+// when an alternative does: its atom stays and every child holds. So what
+// holds again is found bottom up, from the alternatives whose atom the
+// exemption gives back (atoms), through the parents: the least fixed
+// point, counting each alternative's children that do not hold yet. The
+// few nodes above what the holder's group makes are met, not the graph.
+func (q *question) deadUnder(c int32, atoms []int32) map[int32]bool {
+	n := q.n
 	holds := map[int32]bool{}
+	left := map[int32][]int32{} // node -> per alternative: children not holding yet; -1: its atom is gone
 	var ready []int32
-	for _, v := range order {
+	init := func(v int32) []int32 {
+		if l, ok := left[v]; ok {
+			return l
+		}
 		alts := n.nodes[v].alts
 		l := make([]int32, len(alts))
 		for ai, a := range alts {
 			if a.atom >= 0 && q.atomGone(a.atom, c) {
-				l[ai] = -1 // never holds
+				l[ai] = -1
 				continue
 			}
 			for _, u := range a.kids {
-				if region[u] {
+				if contains(n.ks[u], c) && !holds[u] {
 					l[ai]++
-					uses[u] = append(uses[u], use{v, int32(ai)})
 				}
 			}
 			if l[ai] == 0 && !holds[v] {
@@ -1027,33 +1073,42 @@ func (q *question) deadUnder(c int32) map[int32]bool {
 			}
 		}
 		left[v] = l
+		return l
+	}
+	for _, ai := range atoms {
+		if !contains(n.abits[ai], c) || q.atomGone(ai, c) {
+			continue // not taken away by c, or still taken away with the exemption
+		}
+		for _, u := range n.atomUse[ai] {
+			if contains(n.ks[u.node], c) {
+				init(u.node)
+			}
+		}
 	}
 	for len(ready) > 0 {
-		u := ready[len(ready)-1]
+		v := ready[len(ready)-1]
 		ready = ready[:len(ready)-1]
-		for _, us := range uses[u] {
-			l := left[us.node]
-			if l[us.alt] > 0 {
-				if l[us.alt]--; l[us.alt] == 0 && !holds[us.node] {
-					holds[us.node] = true
-					ready = append(ready, us.node)
+		for _, p := range n.par[v] {
+			if holds[p.node] || !contains(n.ks[p.node], c) {
+				continue
+			}
+			_, known := left[p.node]
+			l := init(p.node)
+			if known && l[p.alt] > 0 { // counted v as not holding
+				if l[p.alt]--; l[p.alt] == 0 && !holds[p.node] {
+					holds[p.node] = true
+					ready = append(ready, p.node)
 				}
 			}
 		}
 	}
-	dead := map[int32]bool{}
-	for _, v := range order {
-		if !holds[v] {
-			dead[v] = true
-		}
-	}
-	return dead
+	return holds
 }
 
 // answer returns the question's candidates count and its single-firm and
 // single-country knock-outs, explained.
 func (n *necessity) answer(k *knocker) (int, []Knockout, []Knockout) {
-	q := &question{n: n, k: k, dead: map[int32]map[int32]bool{}, rm: map[int32]*removal{},
+	q := &question{n: n, k: k, holds: map[int32]map[int32]bool{}, rm: map[int32]*removal{},
 		gone: map[int32]map[[2]int32]bool{}}
 	for _, g := range k.goals {
 		q.goals = append(q.goals, n.node(modeObtain, g, k.holder))
@@ -1063,7 +1118,7 @@ func (n *necessity) answer(k *knocker) (int, []Knockout, []Knockout) {
 	for _, g := range q.goals {
 		shared = union(nil, shared, n.ks[g])
 	}
-	var kos []int32
+	var kos, atoms []int32
 	for _, c := range shared {
 		if !q.special[c] {
 			kos = append(kos, c)
@@ -1072,10 +1127,13 @@ func (n *necessity) answer(k *knocker) (int, []Knockout, []Knockout) {
 		if k.exempt[c] {
 			continue
 		}
+		if atoms == nil {
+			atoms = q.exemptAtoms()
+		}
 		q.rm[c] = k.removalOf([]int32{c})
-		q.dead[c] = q.deadUnder(c)
+		q.holds[c] = q.deadUnder(c, atoms)
 		for _, g := range q.goals {
-			if q.dead[c][g] {
+			if q.inK(g, c) {
 				kos = append(kos, c)
 				break
 			}
@@ -1142,10 +1200,11 @@ func (q *question) candidates() int {
 // the graph serves every knock-out.
 func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 	n, k, e := q.n, q.k, q.n.e
-	rel, w := q.failing(kos)
+	nodes, w := q.failing(kos)
 	if w == 0 {
 		return nil, nil // no knock-outs
 	}
+	defer q.release()
 	down := map[int32]map[int32]bool{}
 	cut := map[int32]map[int32]bool{}
 	mark := func(m map[int32]map[int32]bool, c, v int32) {
@@ -1162,7 +1221,8 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 			}
 		}
 	}
-	for i, r := range rel {
+	for _, i := range nodes {
+		r := n.relBuf[int(i)*w : int(i)*w+w]
 		nd := &n.nodes[i]
 		switch nd.kind {
 		case nodeClause:
@@ -1218,31 +1278,42 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 // failing returns, for each node that fails on the way down from a goal,
 // the knock-outs (bit j for kos[j], w words) under which it does: a goal
 // fails under the knock-outs in its K, and a child of a failing node fails
-// with it under those in the child's K (the least fixed point, by a
-// worklist from the goals). A node false under a removal but not needed by
-// any failing parent (another holder's production the goal does not rely
-// on) is left out, so that what a knock-out "takes down" is what makes the
-// goal fail.
-func (q *question) failing(kos []int32) (map[int32][]uint64, int) {
+// with it under those in the child's K (the least fixed point). A node
+// false under a removal but not needed by any failing parent (another
+// holder's production the goal does not rely on) is left out, so that what
+// a knock-out "takes down" is what makes the goal fail. The nodes are
+// taken parents first (the components in the reverse of the order solve
+// found them), so a node passes its set on once, when it is complete;
+// within a cycle, what a member gains is passed on until nothing changes.
+//
+// The result is the failing nodes, in that order, and the sets of every
+// node in n.relBuf (w words per node), valid until the next question.
+func (q *question) failing(kos []int32) (nodes []int32, w int) {
 	n := q.n
-	w := (len(kos) + 63) / 64
+	w = (len(kos) + 63) / 64
 	if w == 0 {
 		return nil, 0
 	}
-	pos := make(map[int32]int, len(kos))
 	var special []int // positions of special knock-outs
 	for j, c := range kos {
-		pos[c] = j
 		if q.special[c] {
 			special = append(special, j)
 		}
 	}
-	masks := map[int32][]uint64{}
+	size := len(n.nodes) * w
+	if len(n.relBuf) < size {
+		n.relBuf, n.maskBuf = make([]uint64, size), make([]uint64, size)
+		n.masked = make([]bool, len(n.nodes))
+	}
+	rel, masks := n.relBuf[:size], n.maskBuf[:size]
+	var touched []int32 // nodes whose mask or set was written
 	mask := func(v int32) []uint64 { // K(v) over the knock-outs
-		if m, ok := masks[v]; ok {
+		m := masks[int(v)*w : int(v)*w+w]
+		if n.masked[v] {
 			return m
 		}
-		m := make([]uint64, w)
+		n.masked[v] = true
+		touched = append(touched, v)
 		ks := n.ks[v]
 		i, j := 0, 0
 		for i < len(ks) && j < len(kos) { // both sorted
@@ -1259,55 +1330,87 @@ func (q *question) failing(kos []int32) (map[int32][]uint64, int) {
 			}
 		}
 		for _, j := range special {
-			if q.dead[kos[j]][v] {
+			if q.inK(v, kos[j]) {
 				m[j>>6] |= 1 << (uint(j) & 63)
 			}
 		}
-		masks[v] = m
 		return m
 	}
-	rel := map[int32][]uint64{}
-	var work []int32
-	for _, g := range q.goals {
-		if _, ok := rel[g]; ok {
-			continue
-		}
-		m := mask(g)
-		if anyBit(m) {
-			rel[g] = slices.Clone(m)
-			work = append(work, g)
-		}
-	}
-	for len(work) > 0 {
-		v := work[len(work)-1]
-		work = work[:len(work)-1]
-		rv := rel[v]
+	seg := func(v int32) []uint64 { return rel[int(v)*w : int(v)*w+w] }
+	// pass ORs what v fails under, restricted to each child's K, into the
+	// child; it reports the children of component comp that gained.
+	var gained []int32
+	pass := func(v int32, inComp func(int32) bool) {
+		rv := seg(v)
 		for _, a := range n.nodes[v].alts {
 			for _, u := range a.kids {
-				mu := mask(u)
-				ru := rel[u]
+				mu, ru := mask(u), seg(u)
 				grew := false
 				for i := range rv {
-					add := rv[i] & mu[i]
-					if ru != nil {
-						add &^= ru[i]
-					}
-					if add != 0 {
-						if ru == nil {
-							ru = make([]uint64, w)
-							rel[u] = ru
-						}
+					if add := rv[i] & mu[i] &^ ru[i]; add != 0 {
 						ru[i] |= add
 						grew = true
 					}
 				}
-				if grew {
-					work = append(work, u)
+				if grew && inComp != nil && inComp(u) {
+					gained = append(gained, u)
 				}
 			}
 		}
 	}
-	return rel, w
+	for _, g := range q.goals {
+		copy(seg(g), mask(g))
+	}
+	inComp := map[int32]bool{}
+	for ci := len(n.compEnd) - 1; ci >= 0; ci-- {
+		from := int32(0)
+		if ci > 0 {
+			from = n.compEnd[ci-1]
+		}
+		c := n.order[from:n.compEnd[ci]]
+		if len(c) == 1 && !n.selfLoop(c[0]) {
+			if anyBit(seg(c[0])) {
+				nodes = append(nodes, c[0])
+				pass(c[0], nil)
+			}
+			continue
+		}
+		clear(inComp)
+		for _, v := range c {
+			inComp[v] = true
+		}
+		in := func(u int32) bool { return inComp[u] }
+		work := gained[:0]
+		for _, v := range c {
+			if anyBit(seg(v)) {
+				work = append(work, v)
+			}
+		}
+		gained = nil
+		for len(work) > 0 {
+			v := work[len(work)-1]
+			work = work[:len(work)-1]
+			pass(v, in)
+			work = append(work, gained...)
+			gained = gained[:0]
+		}
+		for _, v := range c {
+			if anyBit(seg(v)) {
+				nodes = append(nodes, v)
+			}
+		}
+	}
+	q.release = func() {
+		for _, v := range touched {
+			n.masked[v] = false
+			clear(masks[int(v)*w : int(v)*w+w])
+			clear(rel[int(v)*w : int(v)*w+w])
+		}
+		for _, g := range q.goals {
+			clear(seg(g))
+		}
+	}
+	return nodes, w
 }
 
 // anyBit reports whether a word of s is not zero.
