@@ -121,11 +121,12 @@ type necessity struct {
 	atomUse [][]parRef
 	order   []int32
 	compEnd []int32
+	compOf  []int32 // node -> its component
 
 	// Scratch of one question at a time (the caller holds the token or
 	// owns the graph): see question.failing.
 	relBuf, maskBuf []uint64
-	masked          []bool
+	masked, queued  []bool
 
 	kids arena[int32]
 	alts arena[necAlt]
@@ -531,6 +532,7 @@ func (n *necessity) solve() {
 	start := int32(n.solved)
 	for len(n.ks) < len(n.nodes) {
 		n.ks = append(n.ks, nil)
+		n.compOf = append(n.compOf, -1)
 	}
 	top := map[int32]bool{} // members of the component being solved still at "every candidate"
 	var parts [][]int32
@@ -591,6 +593,9 @@ func (n *necessity) solve() {
 	parents := map[int32][]int32{}
 	n.components(start, func(c []int32) {
 		n.order = append(n.order, c...)
+		for _, v := range c {
+			n.compOf[v] = int32(len(n.compEnd))
+		}
 		n.compEnd = append(n.compEnd, int32(len(n.order)))
 		if len(c) == 1 && !n.selfLoop(c[0]) {
 			eval(c[0])
@@ -1207,12 +1212,6 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 	defer q.release()
 	down := map[int32]map[int32]bool{}
 	cut := map[int32]map[int32]bool{}
-	mark := func(m map[int32]map[int32]bool, c, v int32) {
-		if m[c] == nil {
-			m[c] = map[int32]bool{}
-		}
-		m[c][v] = true
-	}
 	each := func(r []uint64, f func(c int32)) {
 		for wi, x := range r {
 			for x != 0 {
@@ -1221,35 +1220,96 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 			}
 		}
 	}
+	mark := func(m map[int32]map[int32]bool, r []uint64, v int32) {
+		each(r, func(c int32) {
+			if m[c] == nil {
+				m[c] = map[int32]bool{}
+			}
+			m[c][v] = true
+		})
+	}
+	// Over the knock-outs, once per question: which take each atom away,
+	// which cut every route to each required item.
+	atomMasks, cutMasks := map[int32][]uint64{}, map[int32][]uint64{}
+	overKos := func(set []int32, gone func(c int32) bool) []uint64 {
+		m := make([]uint64, w)
+		i, j := 0, 0
+		for i < len(set) && j < len(kos) { // both sorted
+			switch {
+			case set[i] < kos[j]:
+				i++
+			case set[i] > kos[j]:
+				j++
+			default:
+				if !q.special[kos[j]] {
+					m[j>>6] |= 1 << (uint(j) & 63)
+				}
+				i, j = i+1, j+1
+			}
+		}
+		for j, c := range kos {
+			if q.special[c] && gone(c) {
+				m[j>>6] |= 1 << (uint(j) & 63)
+			}
+		}
+		return m
+	}
+	atomMask := func(ai int32) []uint64 {
+		if m, ok := atomMasks[ai]; ok {
+			return m
+		}
+		m := overKos(n.abits[ai], func(c int32) bool { return q.atomGone(ai, c) })
+		atomMasks[ai] = m
+		return m
+	}
+	cutMask := func(x int32) []uint64 {
+		if m, ok := cutMasks[x]; ok {
+			return m
+		}
+		m := overKos(n.cutAll(x), func(c int32) bool { return q.cutAllGone(x, c) })
+		cutMasks[x] = m
+		return m
+	}
+	t, gone := make([]uint64, w), make([]uint64, w)
+	and := func(dst, a, b []uint64) bool {
+		any := false
+		for i := range dst {
+			dst[i] = a[i] & b[i]
+			any = any || dst[i] != 0
+		}
+		return any
+	}
 	for _, i := range nodes {
 		r := n.relBuf[int(i)*w : int(i)*w+w]
 		nd := &n.nodes[i]
 		switch nd.kind {
 		case nodeClause:
 			for _, a := range nd.cl.alts {
-				each(r, func(c int32) {
-					if q.cutAllGone(a.node, c) {
-						mark(cut, c, a.node)
-					}
-				})
+				if and(t, r, cutMask(a.node)) {
+					mark(cut, t, a.node)
+				}
 			}
 			continue
 		case nodeMake:
 			continue
 		}
+		clear(gone) // the knock-outs taking an alternative's atom away: they take nd.x down
 		for _, a := range nd.alts {
 			if a.atom < 0 {
 				continue
 			}
-			v := nd.x
 			if at := n.atoms[a.atom]; at.kind == atomFab {
-				v = at.a
-			}
-			each(r, func(c int32) {
-				if q.atomGone(a.atom, c) {
-					mark(down, c, v)
+				if and(t, r, atomMask(a.atom)) {
+					mark(down, t, at.a)
 				}
-			})
+				continue
+			}
+			for wi, x := range atomMask(a.atom) {
+				gone[wi] |= r[wi] & x
+			}
+		}
+		if anyBit(gone) {
+			mark(down, gone, nd.x)
 		}
 	}
 	for _, c := range kos {
@@ -1294,16 +1354,19 @@ func (q *question) failing(kos []int32) (nodes []int32, w int) {
 	if w == 0 {
 		return nil, 0
 	}
-	var special []int // positions of special knock-outs
+	special := make([]map[int32]bool, len(kos)) // position -> the nodes holding under its exempted removal, for a special knock-out
 	for j, c := range kos {
 		if q.special[c] {
-			special = append(special, j)
+			special[j] = q.holds[c]
+			if special[j] == nil {
+				special[j] = map[int32]bool{}
+			}
 		}
 	}
 	size := len(n.nodes) * w
 	if len(n.relBuf) < size {
 		n.relBuf, n.maskBuf = make([]uint64, size), make([]uint64, size)
-		n.masked = make([]bool, len(n.nodes))
+		n.masked, n.queued = make([]bool, len(n.nodes)), make([]bool, len(n.nodes))
 	}
 	rel, masks := n.relBuf[:size], n.maskBuf[:size]
 	var touched []int32 // nodes whose mask or set was written
@@ -1323,15 +1386,10 @@ func (q *question) failing(kos []int32) (nodes []int32, w int) {
 			case ks[i] > kos[j]:
 				j++
 			default:
-				if !q.special[kos[j]] {
+				if special[j] == nil || !special[j][v] {
 					m[j>>6] |= 1 << (uint(j) & 63)
 				}
 				i, j = i+1, j+1
-			}
-		}
-		for _, j := range special {
-			if q.inK(v, kos[j]) {
-				m[j>>6] |= 1 << (uint(j) & 63)
 			}
 		}
 		return m
@@ -1361,7 +1419,6 @@ func (q *question) failing(kos []int32) (nodes []int32, w int) {
 	for _, g := range q.goals {
 		copy(seg(g), mask(g))
 	}
-	inComp := map[int32]bool{}
 	for ci := len(n.compEnd) - 1; ci >= 0; ci-- {
 		from := int32(0)
 		if ci > 0 {
@@ -1375,24 +1432,28 @@ func (q *question) failing(kos []int32) (nodes []int32, w int) {
 			}
 			continue
 		}
-		clear(inComp)
-		for _, v := range c {
-			inComp[v] = true
-		}
-		in := func(u int32) bool { return inComp[u] }
-		work := gained[:0]
+		id := int32(ci)
+		in := func(u int32) bool { return n.compOf[u] == id }
+		// First in, first out, each member queued once however often it
+		// gains before its turn: it then passes on all it gained at once.
+		var work []int32
 		for _, v := range c {
 			if anyBit(seg(v)) {
 				work = append(work, v)
+				n.queued[v] = true
 			}
 		}
-		gained = nil
-		for len(work) > 0 {
-			v := work[len(work)-1]
-			work = work[:len(work)-1]
-			pass(v, in)
-			work = append(work, gained...)
+		for head := 0; head < len(work); head++ {
+			v := work[head]
+			n.queued[v] = false
 			gained = gained[:0]
+			pass(v, in)
+			for _, u := range gained {
+				if !n.queued[u] {
+					n.queued[u] = true
+					work = append(work, u)
+				}
+			}
 		}
 		for _, v := range c {
 			if anyBit(seg(v)) {
