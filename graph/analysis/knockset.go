@@ -1369,7 +1369,7 @@ func (q *question) failing(kos []int32) (nodes []int32, w int) {
 		n.masked, n.queued = make([]bool, len(n.nodes)), make([]bool, len(n.nodes))
 	}
 	rel, masks := n.relBuf[:size], n.maskBuf[:size]
-	var touched []int32 // nodes whose mask or set was written
+	var touched []int32              // nodes whose mask or set was written
 	mask := func(v int32) []uint64 { // K(v) over the knock-outs
 		m := masks[int(v)*w : int(v)*w+w]
 		if n.masked[v] {
