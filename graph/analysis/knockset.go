@@ -903,6 +903,11 @@ type question struct {
 	holds   map[int32]map[int32]bool
 	rm      map[int32]*removal
 	gone    map[int32]map[[2]int32]bool // c -> (y, sp) -> makerGone memo
+	// exAtom marks the atoms, exItem the required items, whose loss to a
+	// special candidate the exemption can change (see exemptAtoms); for
+	// the others the shared sets answer. Built on first use.
+	exAtom []bool
+	exItem map[int32]bool
 	release func()                      // clears what failing wrote in the graph's scratch
 }
 
@@ -986,7 +991,7 @@ func (q *question) everyRouteGone(c int32, rs []route) bool {
 
 // atomGone reports whether c's removal (exempted) takes atom ai away.
 func (q *question) atomGone(ai, c int32) bool {
-	if !q.special[c] {
+	if !q.special[c] || !q.exempted()[ai] {
 		return contains(q.n.abits[ai], c)
 	}
 	a, w, rm := q.n.atoms[ai], q.n.w, q.rm[c]
@@ -1011,10 +1016,29 @@ func (q *question) atomGone(ai, c int32) bool {
 // cutAllGone reports whether c's removal (exempted) takes every route to x
 // away.
 func (q *question) cutAllGone(x, c int32) bool {
-	if !q.special[c] {
+	if q.exempted(); !q.special[c] || !q.exItem[x] {
 		return contains(q.n.cutAll(x), c)
 	}
 	return q.everyRouteGone(c, q.n.w.sources(x))
+}
+
+// exempted returns exAtom, building it and exItem: the items whose routes
+// go through what the group makes (it and every category above it).
+func (q *question) exempted() []bool {
+	if q.exAtom == nil {
+		q.exAtom = make([]bool, len(q.n.atoms))
+		for _, ai := range q.exemptAtoms() {
+			q.exAtom[ai] = true
+		}
+		q.exItem = map[int32]bool{}
+		for y := range q.items {
+			q.exItem[y] = true
+			for _, r := range q.n.w.up(y) {
+				q.exItem[r.node] = true
+			}
+		}
+	}
+	return q.exAtom
 }
 
 // exemptAtoms returns the atoms whose removal by a special candidate the
@@ -1134,6 +1158,9 @@ func (n *necessity) answer(k *knocker) (int, []Knockout, []Knockout) {
 		}
 		if atoms == nil {
 			atoms = q.exemptAtoms()
+			if len(atoms) == 0 {
+				atoms = []int32{} // none: asked once
+			}
 		}
 		q.rm[c] = k.removalOf([]int32{c})
 		q.holds[c] = q.deadUnder(c, atoms)
@@ -1230,9 +1257,15 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 	}
 	// Over the knock-outs, once per question: which take each atom away,
 	// which cut every route to each required item.
-	atomMasks, cutMasks := map[int32][]uint64{}, map[int32][]uint64{}
+	atomMasks := make([][]uint64, len(n.atoms)) // atom -> its mask, nil until met
+	cutMasks := map[int32][]uint64{}
+	var pool []uint64
 	overKos := func(set []int32, gone func(c int32) bool) []uint64 {
-		m := make([]uint64, w)
+		if len(pool) < w {
+			pool = make([]uint64, max(w, 1<<14))
+		}
+		m := pool[:w:w]
+		pool = pool[w:]
 		i, j := 0, 0
 		for i < len(set) && j < len(kos) { // both sorted
 			switch {
@@ -1255,7 +1288,7 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 		return m
 	}
 	atomMask := func(ai int32) []uint64 {
-		if m, ok := atomMasks[ai]; ok {
+		if m := atomMasks[ai]; m != nil {
 			return m
 		}
 		m := overKos(n.abits[ai], func(c int32) bool { return q.atomGone(ai, c) })
