@@ -906,9 +906,9 @@ type question struct {
 	// exAtom marks the atoms, exItem the required items, whose loss to a
 	// special candidate the exemption can change (see exemptAtoms); for
 	// the others the shared sets answer. Built on first use.
-	exAtom []bool
-	exItem map[int32]bool
-	release func()                      // clears what failing wrote in the graph's scratch
+	exAtom  []bool
+	exItem  map[int32]bool
+	release func() // clears what failing wrote in the graph's scratch
 }
 
 // special returns the candidates whose removal the holder's exemption
