@@ -8,8 +8,9 @@ import (
 )
 
 // maxNecessityGraphs bounds the necessity graphs an Engine keeps. At 10^5
-// nodes one reached by most items holds about 1.4 million nodes (a few
-// hundred MB), so only the last two questions' days and rules are kept.
+// nodes (tier M) the one most items reach holds about 1.4 million nodes
+// and about 530 MiB of heap, so only the last two days and rules asked are
+// kept.
 const maxNecessityGraphs = 2
 
 // necKey says which knock-out questions one necessity graph serves: the
