@@ -30,14 +30,7 @@ func TestKnockoutsBruteForce(t *testing.T) {
 		e := NewEngine(s)
 		items := append(slices.Clone(s.OfKind(graph.KindInput)), s.OfKind(graph.KindProduct)...)
 		x := items[r.IntN(len(items))]
-		var holder graph.ID
-		switch r.IntN(3) {
-		case 0:
-			fs := s.OfKind(graph.KindFirm)
-			holder = s.Node(fs[r.IntN(len(fs))]).ID
-		case 1:
-			holder = "country:AAA"
-		}
+		holder := randomHolder(r, s)
 		th := []float64{0, 10, 50}[r.IntN(3)]
 		keep := r.IntN(3) == 0
 		opts := KnockoutOptions{Holder: holder, Threshold: &th, KeepInstalledBase: keep}
@@ -464,15 +457,8 @@ func TestKnockoutsSharedGraph(t *testing.T) {
 		shared := NewEngine(s)
 		items := append(slices.Clone(s.OfKind(graph.KindInput)), s.OfKind(graph.KindProduct)...)
 		r.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
-		firms := s.OfKind(graph.KindFirm)
 		for _, x := range items {
-			var holder graph.ID
-			switch r.IntN(3) {
-			case 0:
-				holder = s.Node(firms[r.IntN(len(firms))]).ID
-			case 1:
-				holder = "country:AAA"
-			}
+			holder := randomHolder(r, s)
 			th := []float64{10, 50}[r.IntN(2)] // two thresholds: two graphs of the day, both grown
 			opts := KnockoutOptions{Holder: holder, Threshold: &th, KeepInstalledBase: r.IntN(4) == 0}
 			got, err := shared.KnockoutsUncached(context.Background(), s.Node(x).ID, asOf, opts)
@@ -499,4 +485,17 @@ func TestKnockoutsSharedGraph(t *testing.T) {
 	if withKOs < questions/10 {
 		t.Fatalf("only %d of %d questions have knock-outs: the comparison says little", withKOs, questions)
 	}
+}
+
+// randomHolder returns a random firm, the country AAA or the default
+// holder (""), a third of the time each.
+func randomHolder(r *rand.Rand, s *graph.Snapshot) graph.ID {
+	switch r.IntN(3) {
+	case 0:
+		fs := s.OfKind(graph.KindFirm)
+		return s.Node(fs[r.IntN(len(fs))]).ID
+	case 1:
+		return "country:AAA"
+	}
+	return ""
 }

@@ -702,6 +702,13 @@ func union(dst, a, b []int32) []int32 {
 
 // intersect appends the intersection of sorted sets a and b to dst.
 func intersect(dst, a, b []int32) []int32 {
+	eachCommon(a, b, func(i, _ int) { dst = append(dst, a[i]) })
+	return dst
+}
+
+// eachCommon calls f(i, j) for each element common to sorted sets a and
+// b, at a[i] and b[j].
+func eachCommon(a, b []int32, f func(i, j int)) {
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		switch {
@@ -710,11 +717,10 @@ func intersect(dst, a, b []int32) []int32 {
 		case a[i] > b[j]:
 			j++
 		default:
-			dst = append(dst, a[i])
+			f(i, j)
 			i, j = i+1, j+1
 		}
 	}
-	return dst
 }
 
 func contains(s []int32, v int32) bool {
@@ -1266,20 +1272,11 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 		}
 		m := pool[:w:w]
 		pool = pool[w:]
-		i, j := 0, 0
-		for i < len(set) && j < len(kos) { // both sorted
-			switch {
-			case set[i] < kos[j]:
-				i++
-			case set[i] > kos[j]:
-				j++
-			default:
-				if !q.special[kos[j]] {
-					m[j>>6] |= 1 << (uint(j) & 63)
-				}
-				i, j = i+1, j+1
+		eachCommon(set, kos, func(_, j int) {
+			if !q.special[kos[j]] {
+				m[j>>6] |= 1 << (uint(j) & 63)
 			}
-		}
+		})
 		for j, c := range kos {
 			if q.special[c] && gone(c) {
 				m[j>>6] |= 1 << (uint(j) & 63)
@@ -1410,21 +1407,11 @@ func (q *question) failing(kos []int32) (nodes []int32, w int) {
 		}
 		n.masked[v] = true
 		touched = append(touched, v)
-		ks := n.ks[v]
-		i, j := 0, 0
-		for i < len(ks) && j < len(kos) { // both sorted
-			switch {
-			case ks[i] < kos[j]:
-				i++
-			case ks[i] > kos[j]:
-				j++
-			default:
-				if special[j] == nil || !special[j][v] {
-					m[j>>6] |= 1 << (uint(j) & 63)
-				}
-				i, j = i+1, j+1
+		eachCommon(n.ks[v], kos, func(_, j int) {
+			if special[j] == nil || !special[j][v] {
+				m[j>>6] |= 1 << (uint(j) & 63)
 			}
-		}
+		})
 		return m
 	}
 	seg := func(v int32) []uint64 { return rel[int(v)*w : int(v)*w+w] }
