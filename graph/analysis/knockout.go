@@ -255,10 +255,16 @@ func (e *Engine) legalWorld(asOf graph.Date, ignore bool) *world {
 
 // answerKnockouts answers q in the world legal with its baseline
 // evaluation base, by necessity sets over n (nil: by trying each
-// candidate's removal, the plain method).
+// candidate's removal, the plain method). Over a shared graph (its world
+// has no context) the baseline and the graph's growth run to their end
+// even when ctx is done (see sharedKnockouts); only the answer is dropped.
 func (e *Engine) answerKnockouts(ctx context.Context, q koQuestion, legal *world, base *eval, n *necessity) (KnockoutResult, error) {
 	op, opts := q.op, q.opts
+	shared := n != nil && n.w.ctx == nil
 	stopped := func() error {
+		if shared {
+			return nil // checked once the graph has grown
+		}
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("%s: stopped: %w", op, err)
 		}
@@ -307,6 +313,10 @@ func (e *Engine) answerKnockouts(ctx context.Context, q koQuestion, legal *world
 			}
 			return KnockoutResult{}, fmt.Errorf("%s: stopped", op)
 		}
+		if err := ctx.Err(); err != nil { // the graph's growth is kept; the answer is not wanted
+			return KnockoutResult{}, fmt.Errorf("%s: stopped: %w", op, err)
+		}
+		shared = false // the rest stops with ctx
 		res.Candidates, res.Firms, res.Countries = n.answer(k)
 	} else {
 		firms, countries := k.readCandidates()

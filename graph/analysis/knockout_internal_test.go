@@ -2,13 +2,16 @@ package analysis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/chipgraph/chipgraph/graph"
+	"github.com/chipgraph/chipgraph/synth"
 )
 
 // TestKnockoutsBruteForce checks Knockouts against brute force on random
@@ -498,4 +501,52 @@ func randomHolder(r *rand.Rand, s *graph.Snapshot) graph.ID {
 		return "country:AAA"
 	}
 	return ""
+}
+
+// TestKnockoutsGrowthOutlivesRequest: a question whose request gives up
+// while the day's necessity graph grows returns at once with its context's
+// error, and the growth runs to its end and is kept, so that a graph that
+// takes longer to build than a request may wait still gets built. The next
+// question finds it solved and answers as a fresh engine does.
+func TestKnockoutsGrowthOutlivesRequest(t *testing.T) {
+	ds := synth.Generate(5_000, 1)
+	s := graph.MustSnapshot(ds)
+	e := NewEngine(s)
+	asOf := graph.MustDate("2024-06-01")
+	var item graph.ID
+	for _, p := range s.OfKind(graph.KindProduct) {
+		item = s.Node(p).ID
+		break
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := e.Knockouts(ctx, item, asOf, KnockoutOptions{})
+	gaveUp := time.Since(start)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a 5 ms request: %v, want the deadline's error", err)
+	}
+	e.nec.token <- struct{}{} // the growth holds the token until its end
+	key := necKey{asOf, DefaultKnockoutThreshold, false, false}
+	n := e.nec.graphs[key]
+	<-e.nec.token
+	took := time.Since(start)
+	if n == nil || n.solved == 0 || n.solved != len(n.nodes) {
+		t.Fatalf("after the request gave up: graph %v, want it grown and solved", n != nil)
+	}
+	t.Logf("request returned after %v; the graph (%d nodes) was done after %v", gaveUp, len(n.nodes), took)
+	if took < 2*gaveUp {
+		t.Logf("the growth was quick on this machine: the test shows little")
+	}
+	got, err := e.Knockouts(context.Background(), item, asOf, KnockoutOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := NewEngine(s).Knockouts(context.Background(), item, asOf, KnockoutOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("after the kept growth: %+v, want a fresh engine's %+v", got, want)
+	}
 }
