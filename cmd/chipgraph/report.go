@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/api"
 	"github.com/chipgraph/chipgraph/graph/memstore"
 	"github.com/chipgraph/chipgraph/graph/neo4jstore"
@@ -152,8 +151,8 @@ func loadView(ctx context.Context, env *Env, data []loaders.Spec) (*api.View, er
 	if len(rep.Warnings) > 0 {
 		env.Logger.Warn("data loaded with warnings", "warnings", len(rep.Warnings), "first", rep.Warnings[0].String())
 	}
-	store := memstore.New()
-	if _, err := store.Write(ctx, ds, graph.WriteOptions{}); err != nil {
+	store, err := memstore.Of(ctx, ds)
+	if err != nil {
 		return nil, err
 	}
 	holder := api.NewHolder()

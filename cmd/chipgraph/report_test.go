@@ -27,8 +27,8 @@ func bundledHandler(t *testing.T) http.Handler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := memstore.New()
-	if _, err := store.Write(ctx, ds, graph.WriteOptions{}); err != nil {
+	store, err := memstore.Of(ctx, ds)
+	if err != nil {
 		t.Fatal(err)
 	}
 	h := api.NewHolder()

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/api"
 	"github.com/chipgraph/chipgraph/graph/memstore"
 	"github.com/chipgraph/chipgraph/loaders"
@@ -129,8 +128,8 @@ the network in front of it is yours.`)
 		if len(rep.Warnings) > 0 {
 			log.Warn("data loaded with warnings", "warnings", len(rep.Warnings), "first", rep.Warnings[0].String())
 		}
-		store := memstore.New()
-		if _, err := store.Write(ctx, ds, graph.WriteOptions{}); err != nil {
+		store, err := memstore.Of(ctx, ds)
+		if err != nil {
 			return err
 		}
 		if err := holder.Refresh(ctx, store); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/memstore"
 	"github.com/chipgraph/chipgraph/loaders"
 )
@@ -21,8 +20,8 @@ func bundledServer(tb testing.TB) *testServer {
 	if len(ds.Nodes) == 0 {
 		tb.Fatal("the bundled dataset (data/*.csv) is empty")
 	}
-	store := memstore.New()
-	if _, err := store.Write(ctx, ds, graph.WriteOptions{}); err != nil {
+	store, err := memstore.Of(ctx, ds)
+	if err != nil {
 		tb.Fatal(err)
 	}
 	srv := newTestServer(tb, nil, Options{})

@@ -23,6 +23,16 @@ func New() *Store {
 	return &Store{snap: graph.MustSnapshot(&graph.Dataset{})}
 }
 
+// Of returns a new store holding a copy of ds: the embedded store of
+// `chipgraph serve` without Neo4j.
+func Of(ctx context.Context, ds *graph.Dataset) (*Store, error) {
+	s := New()
+	if _, err := s.Write(ctx, ds, graph.WriteOptions{}); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // Write replaces the content with a copy of ds. The new snapshot is built
 // before the lock is taken, so readers are never blocked by a build and
 // never see a partial one.

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chipgraph/chipgraph/graph"
 	"github.com/chipgraph/chipgraph/graph/api"
 	"github.com/chipgraph/chipgraph/graph/memstore"
 	"github.com/chipgraph/chipgraph/loaders"
@@ -23,8 +22,8 @@ func TestMixAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := memstore.New()
-	if _, err := store.Write(ctx, ds, graph.WriteOptions{}); err != nil {
+	store, err := memstore.Of(ctx, ds)
+	if err != nil {
 		t.Fatal(err)
 	}
 	h := api.NewHolder()
