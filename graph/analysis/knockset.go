@@ -122,6 +122,7 @@ type necessity struct {
 	order   []int32
 	compEnd []int32
 	compOf  []int32 // node -> its component
+	cyclic  []bool  // component -> whether it has a cycle (more than one node, or a self-loop)
 
 	// Scratch of one question at a time (the caller holds the token or
 	// owns the graph): see question.failing.
@@ -597,7 +598,9 @@ func (n *necessity) solve() {
 			n.compOf[v] = int32(len(n.compEnd))
 		}
 		n.compEnd = append(n.compEnd, int32(len(n.order)))
-		if len(c) == 1 && !n.selfLoop(c[0]) {
+		cyclic := len(c) > 1 || n.selfLoop(c[0])
+		n.cyclic = append(n.cyclic, cyclic)
+		if !cyclic {
 			eval(c[0])
 			return
 		}
@@ -1243,23 +1246,15 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 		return nil, nil // no knock-outs
 	}
 	defer q.release()
-	down := map[int32]map[int32]bool{}
-	cut := map[int32]map[int32]bool{}
-	each := func(r []uint64, f func(c int32)) {
+	down := make([][]int32, len(kos)) // position -> what it takes down, with repeats
+	cut := make([][]int32, len(kos))  // position -> the required items whose every route it cuts
+	mark := func(m [][]int32, r []uint64, v int32) {
 		for wi, x := range r {
-			for x != 0 {
-				f(kos[wi<<6+bits.TrailingZeros64(x)])
-				x &= x - 1
+			for ; x != 0; x &= x - 1 {
+				j := wi<<6 + bits.TrailingZeros64(x)
+				m[j] = append(m[j], v)
 			}
 		}
-	}
-	mark := func(m map[int32]map[int32]bool, r []uint64, v int32) {
-		each(r, func(c int32) {
-			if m[c] == nil {
-				m[c] = map[int32]bool{}
-			}
-			m[c][v] = true
-		})
 	}
 	// Over the knock-outs, once per question: which take each atom away,
 	// which cut every route to each required item.
@@ -1342,18 +1337,27 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 			mark(down, gone, nd.x)
 		}
 	}
-	for _, c := range kos {
+	settle := func(s []int32) []int32 { // sorted, without repeats
+		slices.Sort(s)
+		return slices.Compact(s)
+	}
+	for j, c := range kos {
 		ko := Knockout{Removed: []graph.ID{e.s.Node(c).ID}, KnocksOut: true}
 		for gi, g := range k.goals {
 			if q.inK(q.goals[gi], c) {
 				ko.Fails = append(ko.Fails, e.s.Node(g).ID)
 			}
 		}
-		ds := sortedKeys(down[c])
+		ds := settle(down[j])
 		for _, v := range ds {
 			ko.TakesDown = append(ko.TakesDown, e.s.Node(v).ID)
 		}
-		ko.DominatedAlternatives = k.dominated(cut[c], sortedKeys(cut[c]))
+		cs := settle(cut[j])
+		hit := make(map[int32]bool, len(cs))
+		for _, x := range cs {
+			hit[x] = true
+		}
+		ko.DominatedAlternatives = k.dominated(hit, cs)
 		ko.AlternativeAlsoDominated = len(ko.DominatedAlternatives) > 0
 		k.explainShare(&ko, c, q.rm[c], ds)
 		if e.s.Node(c).Kind == graph.KindCountry {
@@ -1445,7 +1449,7 @@ func (q *question) failing(kos []int32) (nodes []int32, w int) {
 			from = n.compEnd[ci-1]
 		}
 		c := n.order[from:n.compEnd[ci]]
-		if len(c) == 1 && !n.selfLoop(c[0]) {
+		if !n.cyclic[ci] {
 			if anyBit(seg(c[0])) {
 				nodes = append(nodes, c[0])
 				pass(c[0], nil)
