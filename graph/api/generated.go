@@ -22177,6 +22177,9 @@ func (ec *executionContext) marshalNSuspension2ᚖgithubᚗcomᚋchipgraphᚋchi
 }
 
 func (ec *executionContext) marshalNUpstreamItem2ᚕᚖgithubᚗcomᚋchipgraphᚋchipgraphᚋgraphᚋapiᚋmodelᚐUpstreamItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UpstreamItem) graphql.Marshaler {
+	if m := fastUpstream(ctx, sel, v); m != nil {
+		return m
+	}
 	ret := marshalSequentially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
