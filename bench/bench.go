@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"runtime"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/chipgraph/chipgraph/graph"
@@ -177,6 +178,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	res.Snapshot = snap
 	cfg.Log("snapshot: %d nodes, %d edges in %.2fs, RSS %s", snap.Nodes, snap.Edges, snap.TotalSeconds, mib(snap.RSSAfterBytes))
+	if err := measureRefresh(ctx, store, holder, snap); err != nil {
+		return nil, err
+	}
+	cfg.Log("refresh: %.2fs with the old snapshot served, peak RSS %s", snap.RefreshSeconds, mib(snap.RefreshPeakBytes))
 
 	if !cfg.Skip[PartQueries] {
 		if err := runQueries(ctx, cfg, res, driver, holder); err != nil {
@@ -212,6 +217,12 @@ type Snapshot struct {
 	RSSEndBytes    int64 `json:"rssEndBytes,omitempty"`
 	HWMBytes       int64 `json:"hwmBytes,omitempty"`
 	HeapBytes      int64 `json:"heapBytes"`
+	// A refresh: the same build again while the first snapshot is still in
+	// service (as the server's poll rebuilds after a load), its time and the
+	// peak resident memory of the process while it ran (VmHWM reset at its
+	// start through /proc/self/clear_refs, else VmRSS sampled every 10 ms).
+	RefreshSeconds   float64 `json:"refreshSeconds"`
+	RefreshPeakBytes int64   `json:"refreshPeakBytes"`
 }
 
 func measureSnapshot(ctx context.Context, store *neo4jstore.Store, holder *api.Holder) (*Snapshot, error) {
@@ -237,6 +248,51 @@ func measureSnapshot(ctx context.Context, store *neo4jstore.Store, holder *api.H
 	return &Snapshot{Nodes: snap.NumNodes(), Edges: snap.NumEdges(),
 		ReadSeconds: t1.Sub(t0).Seconds(), IndexSeconds: t2.Sub(t1).Seconds(), TotalSeconds: t2.Sub(t0).Seconds(),
 		RSSBeforeBytes: before, RSSAfterBytes: after, HeapBytes: int64(ms.HeapAlloc)}, nil
+}
+
+// measureRefresh builds the snapshot again with the one measureSnapshot
+// built still served, and records the time and the peak memory in s.
+func measureRefresh(ctx context.Context, store *neo4jstore.Store, holder *api.Holder, s *Snapshot) error {
+	runtime.GC()
+	reset := resetPeak()
+	var sampled atomic.Int64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if rss, _ := procMemory(); rss > sampled.Load() {
+				sampled.Store(rss)
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	version, err := store.Version(ctx)
+	t0 := time.Now()
+	var snap *graph.Snapshot
+	if err == nil {
+		snap, err = store.Snapshot(ctx)
+	}
+	if err == nil {
+		holder.SwapVersion(snap, version)
+	}
+	s.RefreshSeconds = time.Since(t0).Seconds()
+	close(stop)
+	<-done
+	if err != nil {
+		return fmt.Errorf("refreshing the snapshot: %w", err)
+	}
+	s.RefreshPeakBytes = sampled.Load()
+	if _, hwm := procMemory(); reset && hwm > s.RefreshPeakBytes {
+		s.RefreshPeakBytes = hwm
+	}
+	return nil
 }
 
 // serveAPI starts the GraphQL server on a loopback port; stop shuts it down.

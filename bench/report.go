@@ -130,8 +130,8 @@ func targets(res *Result) []Target {
 	r := res.Ratios
 	if v, ok := r["ingest.nodesPerSec"]; ok {
 		w := r["ingest.relsPerSec"]
-		ts = append(ts, Target{Name: "loader vs LOAD CSV", Want: ">= 1.0x nodes/s and rels/s", Value: min(v, w),
-			Met: v >= 1 && w >= 1, Detail: fmt.Sprintf("nodes/s %.2fx, rels/s %.2fx", v, w)})
+		ts = append(ts, Target{Name: "loader vs LOAD CSV", Want: ">= 1.2x nodes/s and rels/s (issue 16: in the median of three runs)",
+			Tier: "M", Value: min(v, w), Met: v >= 1.2 && w >= 1.2, Detail: fmt.Sprintf("this run: nodes/s %.2fx, rels/s %.2fx", v, w)})
 	}
 	if in := res.Ingest; in != nil {
 		ts = append(ts, Target{Name: "loader rates", Want: ">= 20k nodes/s and >= 10k rels/s", Tier: "M",
@@ -162,13 +162,8 @@ func targets(res *Result) []Target {
 			parts = append(parts, fmt.Sprintf("%s %.1fx", q.name, v))
 		}
 		if !math.IsInf(worst, 1) {
-			ts = append(ts, Target{Name: "p50 vs raw Cypher, every query", Want: ">= 1x (chipgraph at least as fast)",
-				Value: worst, Met: all && worst >= 1, Detail: fmt.Sprintf("%d client(s): %s", low, strings.Join(parts, ", "))})
-		}
-		for _, q := range []string{"Q2", "Q4"} {
-			if v, ok := r[fmt.Sprintf("%s.c%d.p50.vsCypher", q, low)]; ok {
-				ts = append(ts, Target{Name: q + " p50 vs raw Cypher", Want: ">= 10x", Tier: "M", Value: v, Met: v >= 10})
-			}
+			ts = append(ts, Target{Name: "p50 vs raw Cypher, every query", Want: ">= 10x", Tier: "M",
+				Value: worst, Met: all && worst >= 10, Detail: fmt.Sprintf("%d client(s): %s", low, strings.Join(parts, ", "))})
 		}
 		if v, ok := r[fmt.Sprintf("median.c%d.throughput.vsPeer", high)]; ok {
 			ts = append(ts, Target{Name: fmt.Sprintf("throughput vs @neo4j/graphql at %d clients", high),
@@ -180,10 +175,15 @@ func targets(res *Result) []Target {
 		}
 	}
 	if s := res.Snapshot; s != nil {
-		ts = append(ts, Target{Name: "snapshot build", Want: "<= 60 s", Tier: "L", Value: round3(s.TotalSeconds), Met: s.TotalSeconds <= 60})
+		ts = append(ts, Target{Name: "snapshot build", Want: "<= 30 s", Tier: "L", Value: round3(s.TotalSeconds), Met: s.TotalSeconds <= 30})
 		ts = append(ts, Target{Name: "server resident memory", Want: "<= 2 GiB", Tier: "L",
 			Value: round3(float64(s.RSSAfterBytes) / (1 << 30)), Met: s.RSSAfterBytes <= 2<<30,
 			Detail: "GiB, VmRSS after the snapshot build"})
+		if s.RefreshPeakBytes > 0 {
+			ts = append(ts, Target{Name: "peak memory during a refresh", Want: "<= 2.5 GiB", Tier: "L",
+				Value: round3(float64(s.RefreshPeakBytes) / (1 << 30)), Met: s.RefreshPeakBytes <= 5<<29,
+				Detail: fmt.Sprintf("GiB, the old snapshot served while the new one is built (%.1f s)", s.RefreshSeconds)})
+		}
 	}
 	return ts
 }
@@ -243,7 +243,12 @@ func WriteText(w io.Writer, res *Result) error {
 		if s.RSSEndBytes > 0 {
 			fmt.Fprintf(w, ", %s at the end of the run (peak %s, ingest included)", mib(s.RSSEndBytes), mib(s.HWMBytes))
 		}
-		fmt.Fprint(w, ".\n\n")
+		fmt.Fprint(w, ".\n")
+		if s.RefreshSeconds > 0 {
+			fmt.Fprintf(w, "  a refresh (the same build with the first snapshot still served) took %.2f s, peak resident memory %s.\n",
+				s.RefreshSeconds, mib(s.RefreshPeakBytes))
+		}
+		fmt.Fprintln(w)
 	}
 	if len(res.Queries) > 0 {
 		fmt.Fprintln(w, "Queries over loopback HTTP (chipgraph, peer) and Bolt (cypher): p50 / p99 ms, requests/s:")
@@ -301,7 +306,7 @@ func WriteText(w io.Writer, res *Result) error {
 		fmt.Fprintln(w)
 	}
 	if len(res.Targets) > 0 {
-		fmt.Fprintln(w, "Targets (issue 7):")
+		fmt.Fprintln(w, "Targets (issues 7 and 16):")
 		for _, t := range res.Targets {
 			mark := "met"
 			if !t.Met {
