@@ -62,14 +62,15 @@ func TestFingerprintCoversEveryField(t *testing.T) {
 }
 
 // TestSortRows: sortRows agrees with a stable sort, whether its input is
-// shuffled, sorted or reversed, and with repeated keys.
+// shuffled, sorted or reversed, and with repeated keys, also from the size
+// at which it sorts on two goroutines and merges.
 func TestSortRows(t *testing.T) {
 	type row struct {
 		key string
 		pos int
 	}
 	r := rand.New(rand.NewPCG(1, 2))
-	for _, n := range []int{0, 1, 2, 10, 1000} {
+	for _, n := range []int{0, 1, 2, 10, 1000, parallelSort, parallelSort + 1, 3*parallelSort + 7} {
 		rows := make([]row, n)
 		for i := range rows {
 			rows[i] = row{fmt.Sprintf("k%03d", r.IntN(max(1, n/3))), i}
