@@ -1,10 +1,12 @@
 package neo4jstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/chipgraph/chipgraph/graph"
@@ -82,6 +84,7 @@ type reading struct {
 // bookkeeping (contentHash, load ranges) stays on the server; a property
 // that is absent comes back as null and leaves the field at its zero value.
 var nodeRead = `MATCH (x:%s) WHERE x.loadFirst <= $c AND x.loadLast >= $c
+WITH x ORDER BY x.id
 CALL (x) {
   MATCH (x)-[y:` + edgeTypes() + `]->(b) WHERE y.loadFirst <= $c AND y.loadLast >= $c
   RETURN collect([y.contentSince, type(y), b.id` + columns("y", edgeFields) + `]) AS out
@@ -92,6 +95,17 @@ const (
 	undoRead  = `MATCH (u:ChipgraphUndo {savedFor: $c}) RETURN u.key AS key, properties(u) AS props`
 	countRead = `MATCH (m:ChipgraphMeta {id: 'meta'}) RETURN m.nodeCount, m.edgeCount`
 )
+
+// canonicalKinds lists the labels in the order of their ID prefixes. Read
+// in that order, each label's nodes by ID (the read query orders them) and
+// each node's relationships as graph.Dataset.Canonicalize orders edges,
+// the dataset arrives in canonical order and NewSnapshot need not sort its
+// million rows (it checks, and sorts if not).
+var canonicalKinds = func() []graph.NodeKind {
+	ks := slices.Clone(graph.NodeKinds)
+	slices.SortFunc(ks, func(a, b graph.NodeKind) int { return strings.Compare(string(a)+":", string(b)+":") })
+	return ks
+}()
 
 // edgeColumns is the number of columns before the properties in a
 // relationship's list.
@@ -151,10 +165,15 @@ func readCommitted(ctx context.Context, tx neo4j.ManagedTransaction) (*reading, 
 		ds.Nodes = make([]graph.Node, 0, nodes)
 		ds.Edges = make([]graph.Edge, 0, edges)
 	}
-	in := newInterner()
+	in := newInterner(cap(ds.Nodes) + cap(ds.Nodes)/4)
+	type outEdge struct {
+		e     graph.Edge
+		stale bool
+	}
+	var outs []outEdge // one node's relationships, put in canonical order
 	var changed []stale
 	params := map[string]any{"c": c}
-	for _, k := range graph.NodeKinds {
+	for _, k := range canonicalKinds {
 		err := stream(ctx, tx, fmt.Sprintf(nodeRead, k.Label()), params, func(rec *neo4j.Record) error {
 			props, ok := rec.Values[0].(map[string]any)
 			if !ok {
@@ -176,6 +195,7 @@ func readCommitted(ctx context.Context, tx neo4j.ManagedTransaction) (*reading, 
 			}
 			ds.Nodes = append(ds.Nodes, n)
 			out, _ := rec.Values[1].([]any)
+			outs = outs[:0]
 			for _, v := range out {
 				cols, ok := v.([]any)
 				if !ok || len(cols) != edgeColumns+len(edgeFields) {
@@ -195,10 +215,16 @@ func readCommitted(ctx context.Context, tx neo4j.ManagedTransaction) (*reading, 
 				if err := in.edge(&e, cols[edgeColumns:]); err != nil {
 					return err
 				}
-				if since > c {
-					changed = append(changed, stale{edge: true, i: len(ds.Edges), key: e.Key()})
+				outs = append(outs, outEdge{e, since > c})
+			}
+			slices.SortFunc(outs, func(a, b outEdge) int {
+				return cmp.Or(cmp.Compare(a.e.Kind, b.e.Kind), cmp.Compare(a.e.To, b.e.To), cmp.Compare(a.e.Year, b.e.Year))
+			})
+			for _, o := range outs {
+				if o.stale {
+					changed = append(changed, stale{edge: true, i: len(ds.Edges), key: o.e.Key()})
 				}
-				ds.Edges = append(ds.Edges, e)
+				ds.Edges = append(ds.Edges, o.e)
 			}
 			return nil
 		})
@@ -312,8 +338,9 @@ type interner struct {
 	buf   []byte
 }
 
-func newInterner() *interner {
-	return &interner{strs: map[string]string{}, lists: map[string][]graph.ID{}}
+// newInterner returns an interner sized for about n strings.
+func newInterner(n int) *interner {
+	return &interner{strs: make(map[string]string, n), lists: map[string][]graph.ID{}}
 }
 
 func (in *interner) str(s string) string {
