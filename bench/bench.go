@@ -189,7 +189,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 	if rss, hwm := procMemory(); rss > 0 {
-		res.Snapshot.RSSEndBytes, res.Snapshot.HWMBytes = rss, hwm
+		res.Snapshot.RSSEndBytes, res.Snapshot.HWMBytes = rss, max(res.Snapshot.HWMBytes, hwm)
 	}
 	markBench(ctx, driver, cfg.Neo4j.Database)
 	computeRatios(res)
@@ -254,6 +254,7 @@ func measureSnapshot(ctx context.Context, store *neo4jstore.Store, holder *api.H
 // built still served, and records the time and the peak memory in s.
 func measureRefresh(ctx context.Context, store *neo4jstore.Store, holder *api.Holder, s *Snapshot) error {
 	runtime.GC()
+	_, s.HWMBytes = procMemory() // the peak so far (the ingest's), before it is reset
 	reset := resetPeak()
 	var sampled atomic.Int64
 	stop := make(chan struct{})

@@ -219,20 +219,23 @@ func nodeUpsert(label string) string {
 }
 
 // nodeCreate and edgeCreate write rows new to the store (see load.fresh):
-// each row's props already hold the load bookkeeping (createProps), so
-// one map assignment writes everything.
+// each row's props already hold its content hash (createProps), and the
+// load's own bookkeeping, the same for every row, comes from the statement's
+// parameter rather than with each row.
 func nodeCreate(label string) string {
-	return lockMeta + "UNWIND $rows AS row\nCREATE (x:" + label + ")\nSET x = row.props\nRETURN count(*) AS written"
+	return lockMeta + "UNWIND $rows AS row\nCREATE (x:" + label + ")\n" + createSet + "RETURN count(*) AS written"
 }
 
 func edgeCreate(kind graph.EdgeKind, fromLabel, toLabel string) string {
 	return lockMeta + "UNWIND $rows AS row\nMATCH (a:" + fromLabel + " {id: row.from})\nMATCH (b:" + toLabel +
-		" {id: row.to})\nCREATE (a)-[x:" + string(kind) + "]->(b)\nSET x = row.props\nRETURN count(*) AS written"
+		" {id: row.to})\nCREATE (a)-[x:" + string(kind) + "]->(b)\n" + createSet + "RETURN count(*) AS written"
 }
 
-// createProps adds the bookkeeping of a row first written by this load.
+const createSet = "SET x = row.props, x.contentSince = $load, x.loadFirst = $load, x.loadLast = $load\n"
+
+// createProps adds the content hash of a row first written by this load.
 func (l *load) createProps(props map[string]any, hash string) map[string]any {
-	props["contentHash"], props["contentSince"], props["loadFirst"], props["loadLast"] = hash, l.id, l.id, l.id
+	props["contentHash"] = hash
 	return props
 }
 
