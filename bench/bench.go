@@ -218,7 +218,8 @@ type Snapshot struct {
 	HWMBytes       int64 `json:"hwmBytes,omitempty"`
 	HeapBytes      int64 `json:"heapBytes"`
 	// A refresh: the same build again while the first snapshot is still in
-	// service (as the server's poll rebuilds after a load), its time and the
+	// service (api.Holder.Reload, as the server's poll rebuilds after a
+	// load, with the heap bounded as it does), its time and the
 	// peak resident memory of the process while it ran (VmHWM reset at its
 	// start through /proc/self/clear_refs, else VmRSS sampled every 10 ms).
 	RefreshSeconds   float64 `json:"refreshSeconds"`
@@ -274,15 +275,8 @@ func measureRefresh(ctx context.Context, store *neo4jstore.Store, holder *api.Ho
 			}
 		}
 	}()
-	version, err := store.Version(ctx)
 	t0 := time.Now()
-	var snap *graph.Snapshot
-	if err == nil {
-		snap, err = store.Snapshot(ctx)
-	}
-	if err == nil {
-		holder.SwapVersion(snap, version)
-	}
+	err := holder.Reload(ctx, store)
 	s.RefreshSeconds = time.Since(t0).Seconds()
 	close(stop)
 	<-done

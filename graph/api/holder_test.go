@@ -3,6 +3,9 @@ package api
 import (
 	"context"
 	"errors"
+	"math"
+	"runtime"
+	"runtime/debug"
 	"testing"
 
 	"github.com/chipgraph/chipgraph/graph"
@@ -83,5 +86,38 @@ func TestPollStops(t *testing.T) {
 	cancel()
 	if err := NewHolder().Poll(ctx, memstore.New(), 1, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("Poll returned %v", err)
+	}
+}
+
+// TestBoundHeap: while a snapshot is rebuilt beside a large one in service,
+// the Go heap is capped at 2.5 times what is live plus 256 MiB, and the cap
+// is lifted after; a limit the user set (GOMEMLIMIT) and a small live heap
+// are left alone.
+func TestBoundHeap(t *testing.T) {
+	if debug.SetMemoryLimit(-1) != math.MaxInt64 {
+		t.Skip("GOMEMLIMIT is set for this test run; boundHeap leaves it alone by design")
+	}
+	small := boundHeap()
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Fatalf("a small live heap was capped at %d", got)
+	}
+	small()
+	held := make([]byte, 400<<20) // a snapshot in service (live, though never written)
+	runtime.GC()
+	restore := boundHeap()
+	got := debug.SetMemoryLimit(-1)
+	restore()
+	runtime.KeepAlive(held)
+	if got < 1240<<20 || got > 1400<<20 {
+		t.Fatalf("cap %d MiB with about 400 MiB live, want about 1,256 MiB (2.5 x 400 + 256)", got>>20)
+	}
+	if after := debug.SetMemoryLimit(-1); after != math.MaxInt64 {
+		t.Fatalf("the cap stayed after the rebuild: %d", after)
+	}
+	debug.SetMemoryLimit(3 << 30) // the user's
+	defer debug.SetMemoryLimit(math.MaxInt64)
+	boundHeap()()
+	if got := debug.SetMemoryLimit(-1); got != 3<<30 {
+		t.Fatalf("the user's limit became %d", got)
 	}
 }
