@@ -46,7 +46,7 @@ func (d *Dataset) Canonicalize() {
 		d.Edges[i].Sources = nilIfEmpty(d.Edges[i].Sources)
 	}
 	sortRows(d.Nodes, func(a, b *Node) int { return cmp.Compare(a.ID, b.ID) })
-	sortRows(d.Edges, compareEdges)
+	sortRows(d.Edges, CompareEdges)
 }
 
 // sortRows sorts large structs stably without moving them while it
@@ -116,7 +116,9 @@ func sortRows[T any](rows []T, compare func(a, b *T) int) {
 // goroutines.
 const parallelSort = 1 << 16
 
-func compareEdges(a, b *Edge) int {
+// CompareEdges is the canonical order of edges (Canonicalize): by From,
+// Kind, To and Year.
+func CompareEdges(a, b *Edge) int {
 	return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.To, b.To),
 		cmp.Compare(a.Year, b.Year))
 }

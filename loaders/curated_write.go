@@ -158,7 +158,7 @@ func curatedRows(ds *graph.Dataset) (map[string][][]string, error) {
 	nodes := slices.Clone(ds.Nodes)
 	slices.SortFunc(nodes, func(a, b graph.Node) int { return cmp.Compare(a.ID, b.ID) })
 	edges := slices.Clone(ds.Edges)
-	slices.SortFunc(edges, compareEdgesForWrite)
+	slices.SortFunc(edges, func(a, b graph.Edge) int { return graph.CompareEdges(&a, &b) })
 
 	byID := make(map[graph.ID]*graph.Node, len(nodes))
 	for i := range nodes {
@@ -211,11 +211,6 @@ func curatedRows(ds *graph.Dataset) (map[string][][]string, error) {
 		return nil, errors.New("cannot write the dataset in the curated format:\n  " + strings.Join(msg, "\n  "))
 	}
 	return w.files, nil
-}
-
-func compareEdgesForWrite(a, b graph.Edge) int {
-	return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.To, b.To),
-		cmp.Compare(a.Year, b.Year))
 }
 
 // plainEdge reports whether e carries nothing but its ends, kind and

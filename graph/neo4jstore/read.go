@@ -1,7 +1,6 @@
 package neo4jstore
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -167,11 +166,11 @@ func readCommitted(ctx context.Context, tx neo4j.ManagedTransaction) (*reading, 
 		ds.Nodes = make([]graph.Node, 0, nodes)
 		ds.Edges = make([]graph.Edge, 0, edges)
 	}
-	in := newInterner(1 << 10)
+	in := newInterner()
 	at := make(map[int64]int32, cap(ds.Nodes))  // Neo4j's node ID -> index in ds.Nodes
 	ends := make([]int64, 0, cap(ds.Edges))     // ds.Edges[i] leads to the node ends[i]
 	starts := make([]int32, 0, cap(ds.Nodes)+1) // ds.Nodes[i]'s relationships from ds.Edges[starts[i]]
-	staleEdge := map[int]bool{}                 // ds.Edges indexes of rows a later load changed
+	var staleEdges []int                        // ds.Edges indexes of rows a later load changed
 	var changed []stale
 	params := map[string]any{"c": c}
 	for _, k := range canonicalKinds {
@@ -222,7 +221,7 @@ func readCommitted(ctx context.Context, tx neo4j.ManagedTransaction) (*reading, 
 					return err
 				}
 				if since > c {
-					staleEdge[len(ds.Edges)] = true
+					staleEdges = append(staleEdges, len(ds.Edges))
 				}
 				ds.Edges = append(ds.Edges, e)
 				ends = append(ends, end)
@@ -244,31 +243,22 @@ func readCommitted(ctx context.Context, tx neo4j.ManagedTransaction) (*reading, 
 		ds.Edges[i].To = ds.Nodes[j].ID
 	}
 	at, ends = nil, nil
-	type outEdge struct {
-		e     graph.Edge
-		stale bool
+	// Rows a later load changed are found again by key after the sort
+	// (rare: only while a load runs).
+	staleKeys := make(map[string]bool, len(staleEdges))
+	for _, i := range staleEdges {
+		staleKeys[ds.Edges[i].Key()] = true
 	}
-	var outs []outEdge
 	for ni := range ds.Nodes {
-		from, to := int(starts[ni]), int(starts[ni+1])
-		if to-from > 1 {
-			outs = outs[:0]
-			for i := from; i < to; i++ {
-				outs = append(outs, outEdge{ds.Edges[i], staleEdge[i]})
-			}
-			slices.SortFunc(outs, func(a, b outEdge) int {
-				return cmp.Or(cmp.Compare(a.e.Kind, b.e.Kind), cmp.Compare(a.e.To, b.e.To), cmp.Compare(a.e.Year, b.e.Year))
-			})
-			for k, o := range outs {
-				ds.Edges[from+k] = o.e
-				if o.stale {
-					changed = append(changed, stale{edge: true, i: from + k, key: o.e.Key()})
-				}
-			}
-			continue
+		if from, to := starts[ni], starts[ni+1]; to-from > 1 {
+			slices.SortFunc(ds.Edges[from:to], func(a, b graph.Edge) int { return graph.CompareEdges(&a, &b) })
 		}
-		if to-from == 1 && staleEdge[from] {
-			changed = append(changed, stale{edge: true, i: from, key: ds.Edges[from].Key()})
+	}
+	if len(staleKeys) > 0 {
+		for i := range ds.Edges {
+			if k := ds.Edges[i].Key(); staleKeys[k] {
+				changed = append(changed, stale{edge: true, i: i, key: k})
+			}
 		}
 	}
 	// Saved versions are read last: a content change seen above was saved
@@ -377,9 +367,8 @@ type interner struct {
 	buf   []byte
 }
 
-// newInterner returns an interner sized for about n strings.
-func newInterner(n int) *interner {
-	return &interner{strs: make(map[string]string, n), lists: map[string][]graph.ID{}}
+func newInterner() *interner {
+	return &interner{strs: map[string]string{}, lists: map[string][]graph.ID{}}
 }
 
 func (in *interner) str(s string) string {
