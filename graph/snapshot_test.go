@@ -6,6 +6,8 @@ func TestNewSnapshotRejects(t *testing.T) {
 	firm := func(id ID) Node { return Node{ID: id, Kind: KindFirm, Name: string(id)} }
 	country := Node{ID: "country:CHN", Kind: KindCountry, Name: "China"}
 	hq := Edge{From: "firm:a", To: "country:CHN", Kind: HeadquarteredIn, Share: NoShare}
+	noted, dated, barred := hq, hq, hq
+	noted.Note, dated.Year, barred.From = "again", 2024, "firm:a|b"
 	tests := []struct {
 		name string
 		ds   Dataset
@@ -14,6 +16,12 @@ func TestNewSnapshotRejects(t *testing.T) {
 		{"duplicate node", Dataset{Nodes: []Node{firm("firm:a"), firm("firm:a")}}, Conflict},
 		{"duplicate edge", Dataset{Nodes: []Node{firm("firm:a"), country}, Edges: []Edge{hq, hq}}, Conflict},
 		{"dangling edge", Dataset{Nodes: []Node{firm("firm:a")}, Edges: []Edge{hq}}, Invalid},
+		{"dangling start", Dataset{Nodes: []Node{country}, Edges: []Edge{hq}}, Invalid},
+		// The key is the ends, the kind and, for SUPPLIES only, the year:
+		// rows differing elsewhere are the same fact twice.
+		{"duplicate edge, other note", Dataset{Nodes: []Node{firm("firm:a"), country}, Edges: []Edge{hq, noted}}, Conflict},
+		{"duplicate edge, year outside its key", Dataset{Nodes: []Node{firm("firm:a"), country}, Edges: []Edge{hq, dated}}, Conflict},
+		{"duplicate edge, separator in an ID", Dataset{Nodes: []Node{firm("firm:a|b"), country}, Edges: []Edge{barred, barred}}, Conflict},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
