@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chipgraph/chipgraph/graph"
+	"github.com/chipgraph/chipgraph/synth"
 )
 
 // benchQuery runs one query b.N times through the handler and reports the
@@ -89,4 +90,16 @@ func syntheticFirms(n int) *graph.Dataset {
 			Share: graph.NoShare, Sources: []graph.ID{"source:test-a"}})
 	}
 	return ds
+}
+
+// BenchmarkSwap measures putting a snapshot of a synthetic graph of 10^5
+// nodes into service: the analysis engine and the search index built over
+// it, and the memory release after them (the part of a reload after the
+// store's read).
+func BenchmarkSwap(b *testing.B) {
+	snap := graph.MustSnapshot(synth.Generate(100_000, 1))
+	h := &Holder{}
+	for b.Loop() {
+		h.Swap(snap)
+	}
 }

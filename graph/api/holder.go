@@ -110,7 +110,11 @@ func (h *Holder) SwapVersion(snap *graph.Snapshot, storeVersion int64) {
 	if snap == nil {
 		return
 	}
-	v := &View{Snap: snap, Engine: analysis.NewEngine(snap), search: newSearchIndex(snap)}
+	// The two indexes only read the snapshot: build them side by side.
+	search := make(chan *searchIndex, 1)
+	go func() { search <- newSearchIndex(snap) }()
+	v := &View{Snap: snap, Engine: analysis.NewEngine(snap)}
+	v.search = <-search
 	v.LoadedAt = time.Now()
 	h.mu.Lock()
 	h.view.Store(v)
