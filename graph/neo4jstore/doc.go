@@ -59,8 +59,9 @@
 //
 // Snapshot reads meta.committed = C, then in one read transaction streams
 // the rows with loadFirst <= C <= loadLast (one query per label, each node
-// with its outgoing relationships collected beside it, decoded as they
-// stream so that no driver record is kept), takes the properties of rows with contentSince > C
+// with its outgoing relationships collected beside it, every record asked
+// for at once and decoded as it streams, the driver's unpacking of the next
+// records on a second goroutine, so that no driver record is kept), takes the properties of rows with contentSince > C
 // from the undo nodes saved for C, and reads meta again. Rows written by a
 // load in progress are either outside the range or carry saved versions,
 // so any interleaving of that load's committed batches reads as C. Only a
