@@ -1086,7 +1086,12 @@ func (q *question) exemptAtoms() []int32 {
 // few nodes above what the holder's group makes are met, not the graph.
 func (q *question) deadUnder(c int32, atoms []int32) map[int32]bool {
 	n := q.n
-	holds := map[int32]bool{}
+	// holds marks the nodes found to hold whose parents have been told
+	// (taken from ready); queued, those found to hold, told or not. A
+	// parent counts a child as not holding until the child is told, so
+	// each child is subtracted from each parent's count exactly once: by
+	// init if it was told before, by the loop below if after.
+	holds, queued := map[int32]bool{}, map[int32]bool{}
 	left := map[int32][]int32{} // node -> per alternative: children not holding yet; -1: its atom is gone
 	var ready []int32
 	init := func(v int32) []int32 {
@@ -1105,8 +1110,8 @@ func (q *question) deadUnder(c int32, atoms []int32) map[int32]bool {
 					l[ai]++
 				}
 			}
-			if l[ai] == 0 && !holds[v] {
-				holds[v] = true
+			if l[ai] == 0 && !queued[v] {
+				queued[v] = true
 				ready = append(ready, v)
 			}
 		}
@@ -1126,15 +1131,16 @@ func (q *question) deadUnder(c int32, atoms []int32) map[int32]bool {
 	for len(ready) > 0 {
 		v := ready[len(ready)-1]
 		ready = ready[:len(ready)-1]
+		holds[v] = true
 		for _, p := range n.par[v] {
-			if holds[p.node] || !contains(n.ks[p.node], c) {
+			if queued[p.node] || !contains(n.ks[p.node], c) {
 				continue
 			}
 			_, known := left[p.node]
 			l := init(p.node)
-			if known && l[p.alt] > 0 { // counted v as not holding
-				if l[p.alt]--; l[p.alt] == 0 && !holds[p.node] {
-					holds[p.node] = true
+			if known && l[p.alt] > 0 { // initialised before v was told: counted v as not holding
+				if l[p.alt]--; l[p.alt] == 0 && !queued[p.node] {
+					queued[p.node] = true
 					ready = append(ready, p.node)
 				}
 			}
