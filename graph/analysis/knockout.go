@@ -291,11 +291,7 @@ func (e *Engine) answerKnockouts(ctx context.Context, q koQuestion, legal *world
 			res.Feasible = false
 		}
 	}
-	k := &knocker{e: e, ctx: ctx, legal: legal, base: base, holder: holder, goals: live, root: q.x, threshold: q.th,
-		keep: opts.KeepInstalledBase, exempt: map[int32]bool{}}
-	for _, f := range legal.house(holder) {
-		k.exempt[f] = true
-	}
+	k := e.newKnocker(ctx, legal, base, q.x, holder, live, q.th, opts.KeepInstalledBase)
 	if len(q.set) > 0 {
 		ko := k.try(q.set)
 		res.Set = &ko
@@ -340,6 +336,18 @@ func (e *Engine) answerKnockouts(ctx context.Context, q koQuestion, legal *world
 	sortKnockouts(res.Firms)
 	sortKnockouts(res.Countries)
 	return res, nil
+}
+
+// newKnocker returns the knocker of a question about root for holder, whose
+// goals obtainable at baseline (in legal, evaluated by base) are live: the
+// holder's own group is exempt from every removal.
+func (e *Engine) newKnocker(ctx context.Context, legal *world, base *eval, root, holder int32, live []int32, th float64, keep bool) *knocker {
+	k := &knocker{e: e, ctx: ctx, legal: legal, base: base, holder: holder, goals: live, root: root, threshold: th,
+		keep: keep, exempt: map[int32]bool{}}
+	for _, f := range legal.house(holder) {
+		k.exempt[f] = true
+	}
+	return k
 }
 
 // goals returns what holder must obtain for item x to be available, and the

@@ -1149,15 +1149,22 @@ func (q *question) deadUnder(c int32, atoms []int32) map[int32]bool {
 	return holds
 }
 
-// answer returns the question's candidates count and its single-firm and
-// single-country knock-outs, explained.
-func (n *necessity) answer(k *knocker) (int, []Knockout, []Knockout) {
+// question returns k's question over n (grown for k's goals), with its
+// special candidates found.
+func (n *necessity) question(k *knocker) *question {
 	q := &question{n: n, k: k, holds: map[int32]map[int32]bool{}, rm: map[int32]*removal{},
 		gone: map[int32]map[[2]int32]bool{}}
 	for _, g := range k.goals {
 		q.goals = append(q.goals, n.node(modeObtain, g, k.holder))
 	}
 	q.computeSpecial()
+	return q
+}
+
+// answer returns the question's candidates count and its single-firm and
+// single-country knock-outs, explained.
+func (n *necessity) answer(k *knocker) (int, []Knockout, []Knockout) {
+	q := n.question(k)
 	var shared []int32
 	for _, g := range q.goals {
 		shared = union(nil, shared, n.ks[g])

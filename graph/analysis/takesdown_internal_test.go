@@ -76,20 +76,12 @@ func TestTakesDownByEvaluation(t *testing.T) {
 				live = append(live, g)
 			}
 		}
-		k := &knocker{e: e, ctx: context.Background(), legal: legal, base: base, holder: holder, goals: live, root: x,
-			threshold: DefaultKnockoutThreshold, exempt: map[int32]bool{}}
-		for _, f := range legal.house(holder) {
-			k.exempt[f] = true
-		}
+		k := e.newKnocker(context.Background(), legal, base, x, holder, live, DefaultKnockoutThreshold, false)
 		n := e.newNecessity(legal, base, DefaultKnockoutThreshold, false)
 		if !n.grow(live, holder) {
 			t.Fatal("necessity graph not grown")
 		}
-		q := &question{n: n, k: k, holds: map[int32]map[int32]bool{}, rm: map[int32]*removal{}, gone: map[int32]map[[2]int32]bool{}}
-		for _, g := range live {
-			q.goals = append(q.goals, n.node(modeObtain, g, holder))
-		}
-		q.computeSpecial()
+		q := n.question(k)
 		for _, ko := range append(r.Firms, r.Countries...) {
 			c, _ := e.s.Index(ko.Removed[0])
 			rm := k.removalOf([]int32{c})

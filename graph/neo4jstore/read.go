@@ -30,7 +30,7 @@ func (s *Store) Snapshot(ctx context.Context) (*graph.Snapshot, error) {
 	// with batches, Neo4j waits for the next request after each one, which
 	// the driver sends only once the batch has been consumed. The records
 	// still come as the connection delivers them (see ahead).
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead, FetchSize: neo4j.FetchAll})
+	sess := s.session(ctx, neo4j.AccessModeRead, neo4j.FetchAll)
 	defer sess.Close(context.WithoutCancel(ctx))
 	for attempt := 1; ; attempt++ {
 		r, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {

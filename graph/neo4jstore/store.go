@@ -105,8 +105,10 @@ func (s *Store) Close(ctx context.Context) error {
 	return nil
 }
 
-func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
-	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode, FetchSize: 10000})
+// session opens a session on the store's database; fetch is the number of
+// records asked for at a time (neo4j.FetchAll: all at once).
+func (s *Store) session(ctx context.Context, mode neo4j.AccessMode, fetch int) neo4j.SessionWithContext {
+	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode, FetchSize: fetch})
 }
 
 // Version returns the number of completed loads (0 for a database that was

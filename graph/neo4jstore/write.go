@@ -30,7 +30,7 @@ func (s *Store) Write(ctx context.Context, ds *graph.Dataset, opt graph.WriteOpt
 	if err := s.applySchema(ctx); err != nil {
 		return graph.WriteStats{}, wrap(ctx, op, fmt.Errorf("applying schema: %w", err))
 	}
-	sess := s.session(ctx, neo4j.AccessModeWrite)
+	sess := s.session(ctx, neo4j.AccessModeWrite, 10000)
 	defer sess.Close(context.WithoutCancel(ctx))
 
 	l := &load{sess: sess, batch: batch, progress: opt.Progress}
