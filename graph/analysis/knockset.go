@@ -126,8 +126,13 @@ type necessity struct {
 
 	// Scratch of one question at a time (the caller holds the token or
 	// owns the graph): see question.failing.
-	relBuf, maskBuf []uint64
-	masked, queued  []bool
+	relBuf, maskBuf, stopBuf []uint64
+	masked, queued           []bool
+
+	hubs      map[int32]*hub    // candidate -> its hub, nil if it has none; absent: not tried (see hub)
+	hubHits   int               // knock-outs answered through a hub (tests count them)
+	clausesOf map[int32][]int32 // item -> the clause nodes requiring it, nodes [0, clausesAt) (see indexClauses)
+	clausesAt int
 
 	kids arena[int32]
 	alts arena[necAlt]
@@ -1254,13 +1259,72 @@ func (q *question) candidates() int {
 // the graph serves every knock-out.
 func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 	n, k, e := q.n, q.k, q.n.e
-	nodes, w := q.failing(kos)
+	hubs := q.hubsFor(kos)
+	nodes, w, hit, resume := q.failing(kos, nil, hubs)
 	if w == 0 {
 		return nil, nil // no knock-outs
 	}
+	if resume {
+		// A hubbed knock-out met its hub's closure but not its core: walk
+		// again, those without their hub.
+		q.release()
+		for j, h := range hubs {
+			if h != nil && !hit[j] {
+				hubs[j] = nil
+			}
+		}
+		nodes, w, hit, _ = q.failing(kos, nil, hubs)
+	}
 	defer q.release()
-	down := make([][]int32, len(kos)) // position -> what it takes down, with repeats
-	cut := make([][]int32, len(kos))  // position -> the required items whose every route it cuts
+	down, cut := q.marks(kos, nodes, func(v int32) []uint64 { return n.relBuf[int(v)*w : int(v)*w+w] })
+	for j, h := range hubs {
+		if h != nil && hit[j] { // the walk reached the core: the whole closure fails
+			n.hubHits++
+			ds, cs := h.down.items, h.cut.items
+			if q.special[kos[j]] {
+				ds, cs = q.hubMarks(h, kos[j])
+			}
+			down[j] = append(down[j], ds...)
+			cut[j] = append(cut[j], cs...)
+		}
+	}
+	for j, c := range kos {
+		ko := Knockout{Removed: []graph.ID{e.s.Node(c).ID}, KnocksOut: true}
+		for gi, g := range k.goals {
+			if q.inK(q.goals[gi], c) {
+				ko.Fails = append(ko.Fails, e.s.Node(g).ID)
+			}
+		}
+		ds := settled(down[j])
+		for _, v := range ds {
+			ko.TakesDown = append(ko.TakesDown, e.s.Node(v).ID)
+		}
+		cs := settled(cut[j])
+		hit := make(map[int32]bool, len(cs))
+		for _, x := range cs {
+			hit[x] = true
+		}
+		ko.DominatedAlternatives = k.dominated(hit, cs)
+		ko.AlternativeAlsoDominated = len(ko.DominatedAlternatives) > 0
+		k.explainShare(&ko, c, q.rm[c], ds)
+		if e.s.Node(c).Kind == graph.KindCountry {
+			countries = append(countries, ko)
+		} else {
+			firms = append(firms, ko)
+		}
+	}
+	return firms, countries
+}
+
+// marks returns, for each knock-out kos[j], what it takes down (down[j])
+// and the required items whose every route it cuts (cut[j]) at the
+// failing nodes given (rel gives their sets, see failing), with repeats:
+// an item counts once per node and alternative marking it.
+func (q *question) marks(kos, nodes []int32, rel func(int32) []uint64) (down, cut [][]int32) {
+	n := q.n
+	w := (len(kos) + 63) / 64
+	down = make([][]int32, len(kos)) // position -> what it takes down, with repeats
+	cut = make([][]int32, len(kos))  // position -> the required items whose every route it cuts
 	mark := func(m [][]int32, r []uint64, v int32) {
 		for wi, x := range r {
 			for ; x != 0; x &= x - 1 {
@@ -1318,7 +1382,7 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 		return any
 	}
 	for _, i := range nodes {
-		r := n.relBuf[int(i)*w : int(i)*w+w]
+		r := rel(i)
 		nd := &n.nodes[i]
 		switch nd.kind {
 		case nodeClause:
@@ -1350,36 +1414,7 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 			mark(down, gone, nd.x)
 		}
 	}
-	settle := func(s []int32) []int32 { // sorted, without repeats
-		slices.Sort(s)
-		return slices.Compact(s)
-	}
-	for j, c := range kos {
-		ko := Knockout{Removed: []graph.ID{e.s.Node(c).ID}, KnocksOut: true}
-		for gi, g := range k.goals {
-			if q.inK(q.goals[gi], c) {
-				ko.Fails = append(ko.Fails, e.s.Node(g).ID)
-			}
-		}
-		ds := settle(down[j])
-		for _, v := range ds {
-			ko.TakesDown = append(ko.TakesDown, e.s.Node(v).ID)
-		}
-		cs := settle(cut[j])
-		hit := make(map[int32]bool, len(cs))
-		for _, x := range cs {
-			hit[x] = true
-		}
-		ko.DominatedAlternatives = k.dominated(hit, cs)
-		ko.AlternativeAlsoDominated = len(ko.DominatedAlternatives) > 0
-		k.explainShare(&ko, c, q.rm[c], ds)
-		if e.s.Node(c).Kind == graph.KindCountry {
-			countries = append(countries, ko)
-		} else {
-			firms = append(firms, ko)
-		}
-	}
-	return firms, countries
+	return down, cut
 }
 
 // failing returns, for each node that fails on the way down from a goal,
@@ -1394,12 +1429,26 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 // within a cycle, what a member gains is passed on until nothing changes.
 //
 // The result is the failing nodes, in that order, and the sets of every
-// node in n.relBuf (w words per node), valid until the next question.
-func (q *question) failing(kos []int32) (nodes []int32, w int) {
+// node in n.relBuf (w words per node), valid until release.
+//
+// roots, if given, replaces the goals: the walk for kos[j] starts at
+// roots[j] alone (see buildHubs). hubs[j], if not nil, is the hub of
+// kos[j], and the walk stops that knock-out at its closure: a node of the
+// closure is marked failing but passes nothing on for it. hit[j] reports
+// whether the walk met the hub's core, and so whether the whole closure
+// fails (see hub); resume whether some hubbed knock-out met the closure
+// but not the core, which the walk cannot answer for it.
+func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w int, hit []bool, resume bool) {
 	n := q.n
 	w = (len(kos) + 63) / 64
 	if w == 0 {
-		return nil, 0
+		return nil, 0, nil, false
+	}
+	var hubbed []int // positions with a hub
+	for j, h := range hubs {
+		if h != nil {
+			hubbed = append(hubbed, j)
+		}
 	}
 	special := make([]map[int32]bool, len(kos)) // position -> the nodes holding under its exempted removal, for a special knock-out
 	for j, c := range kos {
@@ -1412,10 +1461,10 @@ func (q *question) failing(kos []int32) (nodes []int32, w int) {
 	}
 	size := len(n.nodes) * w
 	if len(n.relBuf) < size {
-		n.relBuf, n.maskBuf = make([]uint64, size), make([]uint64, size)
+		n.relBuf, n.maskBuf, n.stopBuf = make([]uint64, size), make([]uint64, size), make([]uint64, size)
 		n.masked, n.queued = make([]bool, len(n.nodes)), make([]bool, len(n.nodes))
 	}
-	rel, masks := n.relBuf[:size], n.maskBuf[:size]
+	rel, masks, stops := n.relBuf[:size], n.maskBuf[:size], n.stopBuf[:size]
 	var touched []int32              // nodes whose mask or set was written
 	mask := func(v int32) []uint64 { // K(v) over the knock-outs
 		m := masks[int(v)*w : int(v)*w+w]
@@ -1429,14 +1478,34 @@ func (q *question) failing(kos []int32) (nodes []int32, w int) {
 				m[j>>6] |= 1 << (uint(j) & 63)
 			}
 		})
+		if len(hubbed) > 0 {
+			st := stops[int(v)*w : int(v)*w+w]
+			for _, j := range hubbed {
+				if hubs[j].has(v) {
+					st[j>>6] |= 1 << (uint(j) & 63)
+				}
+			}
+		}
 		return m
 	}
 	seg := func(v int32) []uint64 { return rel[int(v)*w : int(v)*w+w] }
-	// pass ORs what v fails under, restricted to each child's K, into the
-	// child; it reports the children of component comp that gained.
+	// pass ORs what v fails under (but the knock-outs it stops),
+	// restricted to each child's K, into the child; it reports the
+	// children of component comp that gained.
 	var gained []int32
+	var fwd []uint64
+	if len(hubbed) > 0 {
+		fwd = make([]uint64, w)
+	}
 	pass := func(v int32, inComp func(int32) bool) {
 		rv := seg(v)
+		if fwd != nil {
+			st := stops[int(v)*w : int(v)*w+w]
+			for i := range rv {
+				fwd[i] = rv[i] &^ st[i]
+			}
+			rv = fwd
+		}
 		for _, a := range n.nodes[v].alts {
 			for _, u := range a.kids {
 				mu, ru := mask(u), seg(u)
@@ -1453,8 +1522,14 @@ func (q *question) failing(kos []int32) (nodes []int32, w int) {
 			}
 		}
 	}
-	for _, g := range q.goals {
-		copy(seg(g), mask(g))
+	if roots != nil {
+		for j, r := range roots {
+			seg(r)[j>>6] |= mask(r)[j>>6] & (1 << (uint(j) & 63))
+		}
+	} else {
+		for _, g := range q.goals {
+			copy(seg(g), mask(g))
+		}
 	}
 	for ci := len(n.compEnd) - 1; ci >= 0; ci-- {
 		from := int32(0)
@@ -1498,17 +1573,38 @@ func (q *question) failing(kos []int32) (nodes []int32, w int) {
 			}
 		}
 	}
+	if len(hubbed) > 0 {
+		hit = make([]bool, len(kos))
+		met := make([]bool, len(kos))
+		for _, v := range nodes {
+			st, rv := stops[int(v)*w:int(v)*w+w], seg(v)
+			for wi := range st {
+				for x := st[wi] & rv[wi]; x != 0; x &= x - 1 {
+					j := wi<<6 + bits.TrailingZeros64(x)
+					met[j] = true
+					hit[j] = hit[j] || hubs[j].inCore(v)
+				}
+			}
+		}
+		for j := range kos {
+			resume = resume || (met[j] && !hit[j])
+		}
+	}
 	q.release = func() {
 		for _, v := range touched {
 			n.masked[v] = false
 			clear(masks[int(v)*w : int(v)*w+w])
 			clear(rel[int(v)*w : int(v)*w+w])
+			clear(stops[int(v)*w : int(v)*w+w])
 		}
 		for _, g := range q.goals {
 			clear(seg(g))
 		}
+		for _, r := range roots {
+			clear(seg(r))
+		}
 	}
-	return nodes, w
+	return nodes, w, hit, resume
 }
 
 // anyBit reports whether a word of s is not zero.

@@ -1,0 +1,321 @@
+package analysis
+
+import (
+	"math"
+	"slices"
+)
+
+// Hubs: what a knock-out takes down inside the graph's big cycle, walked
+// once per day instead of once per question.
+//
+// On a large graph most of a question's failing walk (see failing) is the
+// same for every question: the candidates that take down most of the graph
+// (a monopolist, the United States) fail a strongly connected region of a
+// few hundred thousand nodes, and whatever goal reaches it fails all of it
+// and all it reaches. A hub records that once for a candidate c, over G_c
+// (the nodes whose K holds c, with the edges between them):
+//
+//   - its root r, a node of the necessity graph's largest cycle in G_c;
+//   - its closure, the nodes r reaches in G_c: downward closed, so a walk
+//     that enters it stays in it;
+//   - its core, the members of the closure that reach r: a walk that meets
+//     one reaches r, and so the whole closure;
+//   - the marks of the closure's nodes (see marks): what c takes down and
+//     cuts there.
+//
+// A question's walk then stops c at the closure (see failing). If it met
+// the core, what c takes down is what it marked on its way plus the hub's
+// marks: the nodes it reaches are those it walked (the ones outside the
+// closure are reached by paths that never enter it) and the closure. If it
+// met the closure but not the core, the closure is not all reached and the
+// walk is done again without the hub.
+//
+// The closure and the marks hold for as long as the necessity graph: old
+// nodes keep their sets and never point to new ones. They are G_c's
+// without the holder's exemption, so a hub serves a question only where
+// the exemption does not change c's removal (c not special); a special
+// knock-out is walked as before.
+type hub struct {
+	root      int32
+	in, core  []uint64 // bit sets over the nodes when built
+	size      int      // the closure's nodes
+	down, cut counted  // the closure's marks
+}
+
+// counted is a multiset of items: each item once, sorted, and how often.
+type counted struct{ items, times []int32 }
+
+func countOf(s []int32) counted {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	var c counted
+	for i, x := range s {
+		if i > 0 && x == s[i-1] {
+			c.times[len(c.times)-1]++
+			continue
+		}
+		c.items, c.times = append(c.items, x), append(c.times, 1)
+	}
+	return c
+}
+
+// corrected returns c's items once less (minus) and more (plus) are
+// counted: those left with a count.
+func (c counted) corrected(minus, plus []int32) []int32 {
+	times := slices.Clone(c.times)
+	at := func(x int32) int {
+		i, ok := slices.BinarySearch(c.items, x)
+		if !ok {
+			return -1
+		}
+		return i
+	}
+	var extra []int32
+	for _, x := range minus {
+		if i := at(x); i >= 0 {
+			times[i]--
+		}
+	}
+	for _, x := range plus {
+		if i := at(x); i >= 0 {
+			times[i]++
+		} else {
+			extra = append(extra, x) // marked only with the exemption: cannot happen, an exemption takes less away
+		}
+	}
+	var out []int32
+	for i, x := range c.items {
+		if times[i] > 0 {
+			out = append(out, x)
+		}
+	}
+	return append(out, extra...)
+}
+
+// hubMin is the smallest closure (and core) kept as a hub: below it the
+// walk it saves costs less than the hub. Hubs are off (math.MaxInt) until
+// they are faster: at tier M they answered what the walk answers but the
+// median question took longer (p50 1.26 s against 0.93 s without them),
+// because a knock-out that meets a closure but not its core has the walk
+// done twice, and a special knock-out with nodes holding again in the
+// closure still walks it. Tests lower it to exercise hubs on small graphs.
+var hubMin = math.MaxInt
+
+func bitHas(s []uint64, v int32) bool {
+	i := int(v) >> 6
+	return i < len(s) && s[i]>>(uint(v)&63)&1 != 0
+}
+
+func (h *hub) has(v int32) bool    { return bitHas(h.in, v) }
+func (h *hub) inCore(v int32) bool { return bitHas(h.core, v) }
+
+// hubsFor returns the hubs serving the knock-outs kos in this question
+// (nil where none does), building those not tried yet.
+func (q *question) hubsFor(kos []int32) []*hub {
+	n := q.n
+	if len(n.nodes) < hubMin {
+		return nil // none can be kept (hubs off, or a small graph)
+	}
+	if n.hubs == nil {
+		n.hubs = map[int32]*hub{}
+	}
+	var todo []int32
+	for _, c := range kos {
+		if _, tried := n.hubs[c]; !tried {
+			todo = append(todo, c)
+		}
+	}
+	if len(todo) > 0 {
+		if big := n.bigCycle(); len(big) >= hubMin {
+			n.buildHubs(todo, big)
+		}
+	}
+	out := make([]*hub, len(kos))
+	for j, c := range kos {
+		h := n.hubs[c]
+		if h == nil || !q.special[c] {
+			out[j] = h
+			continue
+		}
+		// A special knock-out's nodes that hold again leave its G_c; with
+		// none of them in the closure, the closure is all r reaches in
+		// what is left, and the core still reaches r.
+		clear := true
+		for v := range q.holds[c] {
+			if h.has(v) {
+				clear = false
+				break
+			}
+		}
+		if clear {
+			out[j] = h
+		}
+	}
+	return out
+}
+
+// hubMarks returns the marks of special knock-out c over hub h's closure,
+// with the exemption: the hub's, less those of the closure's nodes where
+// the exemption may change them (the users of the atoms it can give back,
+// the clauses requiring what it can leave routes to) as marked without it,
+// plus theirs as marked with it.
+func (q *question) hubMarks(h *hub, c int32) (down, cut []int32) {
+	n := q.n
+	q.exempted()
+	seen := map[int32]bool{}
+	var at []int32
+	add := func(v int32) {
+		if h.has(v) && !seen[v] {
+			seen[v] = true
+			at = append(at, v)
+		}
+	}
+	for ai, ex := range q.exAtom {
+		if ex {
+			for _, u := range n.atomUse[ai] {
+				add(u.node)
+			}
+		}
+	}
+	n.indexClauses()
+	for y := range q.exItem {
+		for _, v := range n.clausesOf[y] {
+			add(v)
+		}
+	}
+	one := func(int32) []uint64 { return []uint64{1} }
+	hq := &question{n: n, k: n.kn, special: map[int32]bool{}, holds: map[int32]map[int32]bool{}}
+	d0, c0 := hq.marks([]int32{c}, at, one)
+	d1, c1 := q.marks([]int32{c}, at, one)
+	return h.down.corrected(d0[0], d1[0]), h.cut.corrected(c0[0], c1[0])
+}
+
+// indexClauses brings clausesOf up to date: item -> the clause nodes
+// requiring it.
+func (n *necessity) indexClauses() {
+	if n.clausesOf == nil {
+		n.clausesOf = map[int32][]int32{}
+	}
+	for ; n.clausesAt < len(n.nodes); n.clausesAt++ {
+		if nd := &n.nodes[n.clausesAt]; nd.kind == nodeClause {
+			for _, a := range nd.cl.alts {
+				n.clausesOf[a.node] = append(n.clausesOf[a.node], int32(n.clausesAt))
+			}
+		}
+	}
+}
+
+// bigCycle returns the largest cyclic component's members (nil if none).
+func (n *necessity) bigCycle() []int32 {
+	var best []int32
+	for ci, end := range n.compEnd {
+		if !n.cyclic[ci] {
+			continue
+		}
+		from := int32(0)
+		if ci > 0 {
+			from = n.compEnd[ci-1]
+		}
+		if int(end-from) > len(best) {
+			best = n.order[from:end]
+		}
+	}
+	return best
+}
+
+// buildHubs tries a hub for each candidate of cs (sorted), rooted in big
+// (the largest cycle, at least hubMin nodes: until it is, candidates are
+// not tried, since the graph may grow one), recording nil where it has
+// none: one walk from every root at once, without exemption. A hub whose
+// core is smaller than hubMin is not kept: a walk would seldom meet it and
+// would then be done again.
+func (n *necessity) buildHubs(cs, big []int32) {
+	for _, c := range cs {
+		n.hubs[c] = nil
+	}
+	roots := make([]int32, len(cs))
+	for j := range roots {
+		roots[j] = -1
+	}
+	left := len(cs)
+	for _, v := range big {
+		eachCommon(n.ks[v], cs, func(_, j int) {
+			if roots[j] < 0 {
+				roots[j], left = v, left-1
+			}
+		})
+		if left == 0 {
+			break
+		}
+	}
+	var with []int32 // the candidates with a root, and theirs
+	var rs []int32
+	for j, r := range roots {
+		if r >= 0 {
+			with, rs = append(with, cs[j]), append(rs, r)
+		}
+	}
+	if len(with) == 0 {
+		return
+	}
+	hq := &question{n: n, k: n.kn, special: map[int32]bool{}, holds: map[int32]map[int32]bool{}}
+	nodes, w, _, _ := hq.failing(with, rs, nil)
+	defer hq.release()
+	words := (len(n.nodes) + 63) / 64
+	closures := make([][]uint64, len(with))
+	sizes := make([]int, len(with))
+	for j := range with {
+		closures[j] = make([]uint64, words)
+	}
+	for _, v := range nodes {
+		r := n.relBuf[int(v)*w : int(v)*w+w]
+		for j := range with {
+			if r[j>>6]>>(uint(j)&63)&1 != 0 {
+				closures[j][v>>6] |= 1 << (uint(v) & 63)
+				sizes[j]++
+			}
+		}
+	}
+	down, cut := hq.marks(with, nodes, func(v int32) []uint64 { return n.relBuf[int(v)*w : int(v)*w+w] })
+	for j, c := range with {
+		if sizes[j] < hubMin {
+			continue
+		}
+		core, cs := n.coreOf(rs[j], closures[j])
+		if cs < hubMin {
+			continue
+		}
+		n.hubs[c] = &hub{root: rs[j], in: closures[j], core: core, size: sizes[j],
+			down: countOf(down[j]), cut: countOf(cut[j])}
+	}
+}
+
+// coreOf returns the members of closure (r's in G_c) that reach r: a walk
+// up from r through parents in the closure (a parent of a closure member
+// that is in G_c is in the closure if r reaches it, and only such reach r
+// within G_c, since the closure is all r reaches).
+func (n *necessity) coreOf(r int32, closure []uint64) (core []uint64, size int) {
+	core = make([]uint64, len(closure))
+	core[r>>6] |= 1 << (uint(r) & 63)
+	stack := []int32{r}
+	size = 1
+	for len(stack) > 0 {
+		v := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, p := range n.par[v] {
+			if bitHas(closure, p.node) && !bitHas(core, p.node) {
+				core[p.node>>6] |= 1 << (uint(p.node) & 63)
+				stack = append(stack, p.node)
+				size++
+			}
+		}
+	}
+	return core, size
+}
+
+// settled returns s sorted, without repeats.
+func settled(s []int32) []int32 {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return slices.Compact(s)
+}

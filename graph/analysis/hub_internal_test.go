@@ -1,0 +1,87 @@
+package analysis
+
+import (
+	"context"
+	"math"
+	"reflect"
+	"testing"
+
+	"github.com/chipgraph/chipgraph/graph"
+	"github.com/chipgraph/chipgraph/loaders"
+	"github.com/chipgraph/chipgraph/synth"
+)
+
+// TestHubsAnswerAsWalked checks that the hubs change no answer: every
+// knock-out question over synthetic graphs and the bundled data is
+// answered by an Engine whose hubs serve anything with a closure (hubMin
+// 1) and by one without hubs, and the answers must be the same. The test
+// fails if no knock-out was answered through a hub.
+func TestHubsAnswerAsWalked(t *testing.T) {
+	defer func(m int) { hubMin = m }(hubMin)
+	type asked struct {
+		item, holder graph.ID
+		ignore, keep bool
+	}
+	type graphQs struct {
+		s   *graph.Snapshot
+		day graph.Date
+		qs  []asked
+	}
+	var all []graphQs
+	for _, seed := range []int64{1, 2, 4} {
+		s := graph.MustSnapshot(synth.Generate(3000, seed))
+		g := graphQs{s: s, day: graph.MustDate("2024-06-01")}
+		prods := s.OfKind(graph.KindProduct)
+		for i := 0; i < len(prods); i += max(1, len(prods)/30) {
+			g.qs = append(g.qs, asked{item: s.Node(prods[i]).ID}, asked{item: s.Node(prods[i]).ID, keep: true})
+		}
+		ins := s.OfKind(graph.KindInput)
+		for i := 0; i < len(ins); i += max(1, len(ins)/10) {
+			g.qs = append(g.qs, asked{item: s.Node(ins[i]).ID, holder: "country:USA"})
+		}
+		all = append(all, g)
+	}
+	ds, _, err := loaders.Load(context.Background(), nil, loaders.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundled := graphQs{s: graph.MustSnapshot(ds), day: graph.MustDate("2025-06-01")}
+	for _, it := range []graph.ID{"product:h100", "product:ascend-910c", "input:7nm-class-logic-process", "input:hbm"} {
+		for _, h := range []graph.ID{"", "firm:smic", "country:CHN", "firm:tsmc"} {
+			bundled.qs = append(bundled.qs, asked{item: it, holder: h}, asked{item: it, holder: h, ignore: true})
+		}
+	}
+	all = append(all, bundled)
+	hits, asks := 0, 0
+	for _, g := range all {
+		answers := func(min int) ([]KnockoutResult, *Engine) {
+			hubMin = min
+			e := NewEngine(g.s)
+			var out []KnockoutResult
+			for _, qu := range g.qs {
+				r, err := e.knockouts(context.Background(), qu.item, g.day, KnockoutOptions{Holder: qu.holder,
+					IgnoreControls: qu.ignore, KeepInstalledBase: qu.keep}, true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, r)
+			}
+			return out, e
+		}
+		walked, _ := answers(math.MaxInt)
+		hubbed, e := answers(1)
+		for i := range walked {
+			asks++
+			if !reflect.DeepEqual(walked[i], hubbed[i]) {
+				t.Errorf("%s for %q: with hubs\n%+v\nwalked\n%+v", g.qs[i].item, g.qs[i].holder, hubbed[i], walked[i])
+			}
+		}
+		for _, n := range e.nec.graphs {
+			hits += n.hubHits
+		}
+	}
+	t.Logf("%d questions, %d knock-outs answered through a hub", asks, hits)
+	if hits == 0 {
+		t.Fatal("no knock-out was answered through a hub")
+	}
+}
