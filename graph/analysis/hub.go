@@ -36,9 +36,7 @@ import (
 // the exemption does not change c's removal (c not special); a special
 // knock-out is walked as before.
 type hub struct {
-	root      int32
 	in, core  []uint64 // bit sets over the nodes when built
-	size      int      // the closure's nodes
 	down, cut counted  // the closure's marks
 }
 
@@ -70,17 +68,14 @@ func (c counted) corrected(minus, plus []int32) []int32 {
 		}
 		return i
 	}
-	var extra []int32
 	for _, x := range minus {
 		if i := at(x); i >= 0 {
 			times[i]--
 		}
 	}
-	for _, x := range plus {
+	for _, x := range plus { // among c's items: an exemption only takes less away
 		if i := at(x); i >= 0 {
 			times[i]++
-		} else {
-			extra = append(extra, x) // marked only with the exemption: cannot happen, an exemption takes less away
 		}
 	}
 	var out []int32
@@ -89,7 +84,7 @@ func (c counted) corrected(minus, plus []int32) []int32 {
 			out = append(out, x)
 		}
 	}
-	return append(out, extra...)
+	return out
 }
 
 // hubMin is the smallest closure (and core) kept as a hub: below it the
@@ -140,14 +135,14 @@ func (q *question) hubsFor(kos []int32) []*hub {
 		// A special knock-out's nodes that hold again leave its G_c; with
 		// none of them in the closure, the closure is all r reaches in
 		// what is left, and the core still reaches r.
-		clear := true
+		inside := false
 		for v := range q.holds[c] {
 			if h.has(v) {
-				clear = false
+				inside = true
 				break
 			}
 		}
-		if clear {
+		if !inside {
 			out[j] = h
 		}
 	}
@@ -184,8 +179,7 @@ func (q *question) hubMarks(h *hub, c int32) (down, cut []int32) {
 		}
 	}
 	one := func(int32) []uint64 { return []uint64{1} }
-	hq := &question{n: n, k: n.kn, special: map[int32]bool{}, holds: map[int32]map[int32]bool{}}
-	d0, c0 := hq.marks([]int32{c}, at, one)
+	d0, c0 := n.unexempted().marks([]int32{c}, at, one)
 	d1, c1 := q.marks([]int32{c}, at, one)
 	return h.down.corrected(d0[0], d1[0]), h.cut.corrected(c0[0], c1[0])
 }
@@ -258,7 +252,7 @@ func (n *necessity) buildHubs(cs, big []int32) {
 	if len(with) == 0 {
 		return
 	}
-	hq := &question{n: n, k: n.kn, special: map[int32]bool{}, holds: map[int32]map[int32]bool{}}
+	hq := n.unexempted()
 	nodes, w, _, _ := hq.failing(with, rs, nil)
 	defer hq.release()
 	words := (len(n.nodes) + 63) / 64
@@ -285,8 +279,7 @@ func (n *necessity) buildHubs(cs, big []int32) {
 		if cs < hubMin {
 			continue
 		}
-		n.hubs[c] = &hub{root: rs[j], in: closures[j], core: core, size: sizes[j],
-			down: countOf(down[j]), cut: countOf(cut[j])}
+		n.hubs[c] = &hub{in: closures[j], core: core, down: countOf(down[j]), cut: countOf(cut[j])}
 	}
 }
 
@@ -311,6 +304,12 @@ func (n *necessity) coreOf(r int32, closure []uint64) (core []uint64, size int) 
 		}
 	}
 	return core, size
+}
+
+// unexempted returns a question over n with nobody exempt: its sets are
+// the shared ones.
+func (n *necessity) unexempted() *question {
+	return &question{n: n, k: n.kn, special: map[int32]bool{}, holds: map[int32]map[int32]bool{}}
 }
 
 // settled returns s sorted, without repeats.
