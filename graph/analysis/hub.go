@@ -1,40 +1,42 @@
 package analysis
 
 import (
-	"math"
 	"slices"
 )
 
-// Hubs: what a knock-out takes down inside the graph's big cycle, walked
-// once per day instead of once per question.
+// Hubs: what a knock-out takes down in the large regions every question
+// meets, walked once per necessity graph instead of once per question.
 //
 // On a large graph most of a question's failing walk (see failing) is the
 // same for every question: the candidates that take down most of the graph
-// (a monopolist, the United States) fail a strongly connected region of a
-// few hundred thousand nodes, and whatever goal reaches it fails all of it
-// and all it reaches. A hub records that once for a candidate c, over G_c
-// (the nodes whose K holds c, with the edges between them):
+// (a monopolist, the United States) fail a region of a few hundred
+// thousand nodes, and whatever goal reaches it fails all of it. A hub
+// records that once for a candidate c, over G_c (the nodes whose K holds
+// c, with the edges between them):
 //
-//   - its root r, a node of the necessity graph's largest cycle in G_c;
+//   - its root r (see rootsOf);
 //   - its closure, the nodes r reaches in G_c: downward closed, so a walk
 //     that enters it stays in it;
-//   - its core, the members of the closure that reach r: a walk that meets
-//     one reaches r, and so the whole closure;
+//   - its core, the members of the closure that reach r (r alone where G_c
+//     has no cycle through r): a walk that meets one reaches r, and so the
+//     whole closure;
 //   - the marks of the closure's nodes (see marks): what c takes down and
-//     cuts there.
+//     cuts there, with how often.
 //
-// A question's walk then stops c at the closure (see failing). If it met
-// the core, what c takes down is what it marked on its way plus the hub's
-// marks: the nodes it reaches are those it walked (the ones outside the
-// closure are reached by paths that never enter it) and the closure. If it
-// met the closure but not the core, the closure is not all reached and the
-// walk is done again without the hub.
+// A question's walk stops c at the core, and once it met the core, at the
+// closure too (see failing). What c takes down is then what the walk
+// marked plus the hub's marks: the nodes it reaches are those it walked
+// and the closure. A closure node met before the core is walked as any
+// other, so nothing is walked twice. The marks of a node are c's alone (the
+// question only chooses which nodes are reached), so the two sets of marks
+// are joined as sets.
 //
 // The closure and the marks hold for as long as the necessity graph: old
 // nodes keep their sets and never point to new ones. They are G_c's
-// without the holder's exemption, so a hub serves a question only where
-// the exemption does not change c's removal (c not special); a special
-// knock-out is walked as before.
+// without the holder's exemption, so a special knock-out (one the
+// exemption changes) uses its hub only when no node holding again under
+// the exemption is in the closure, and its marks are corrected where the
+// exemption can change them (see hubMarks); otherwise it is walked.
 type hub struct {
 	in, core  []uint64 // bit sets over the nodes when built
 	down, cut counted  // the closure's marks
@@ -87,14 +89,10 @@ func (c counted) corrected(minus, plus []int32) []int32 {
 	return out
 }
 
-// hubMin is the smallest closure (and core) kept as a hub: below it the
-// walk it saves costs less than the hub. Hubs are off (math.MaxInt) until
-// they are faster: at tier M they answered what the walk answers but the
-// median question took longer (p50 1.26 s against 0.93 s without them),
-// because a knock-out that meets a closure but not its core has the walk
-// done twice, and a special knock-out with nodes holding again in the
-// closure still walks it. Tests lower it to exercise hubs on small graphs.
-var hubMin = math.MaxInt
+// hubMin is the smallest closure kept as a hub (and the smallest graph
+// that has hubs): below it the walk a hub saves costs less than the hub.
+// Tests lower it to exercise hubs on small graphs.
+var hubMin = 4096
 
 func bitHas(s []uint64, v int32) bool {
 	i := int(v) >> 6
@@ -105,25 +103,25 @@ func (h *hub) has(v int32) bool    { return bitHas(h.in, v) }
 func (h *hub) inCore(v int32) bool { return bitHas(h.core, v) }
 
 // hubsFor returns the hubs serving the knock-outs kos in this question
-// (nil where none does), building those not tried yet.
+// (nil where none does), building those not tried yet, and trying again
+// those last tried on a graph half the size or less: the graph grows with
+// the items asked about, and a hub built early covers only what it had.
 func (q *question) hubsFor(kos []int32) []*hub {
 	n := q.n
 	if len(n.nodes) < hubMin {
 		return nil // none can be kept (hubs off, or a small graph)
 	}
 	if n.hubs == nil {
-		n.hubs = map[int32]*hub{}
+		n.hubs, n.hubAt = map[int32]*hub{}, map[int32]int{}
 	}
 	var todo []int32
 	for _, c := range kos {
-		if _, tried := n.hubs[c]; !tried {
+		if at, tried := n.hubAt[c]; !tried || len(n.nodes) >= 2*at {
 			todo = append(todo, c)
 		}
 	}
 	if len(todo) > 0 {
-		if big := n.bigCycle(); len(big) >= hubMin {
-			n.buildHubs(todo, big)
-		}
+		n.buildHubs(todo)
 	}
 	out := make([]*hub, len(kos))
 	for j, c := range kos {
@@ -199,49 +197,17 @@ func (n *necessity) indexClauses() {
 	}
 }
 
-// bigCycle returns the largest cyclic component's members (nil if none).
-func (n *necessity) bigCycle() []int32 {
-	var best []int32
-	for ci, end := range n.compEnd {
-		if !n.cyclic[ci] {
-			continue
-		}
-		from := int32(0)
-		if ci > 0 {
-			from = n.compEnd[ci-1]
-		}
-		if int(end-from) > len(best) {
-			best = n.order[from:end]
-		}
-	}
-	return best
-}
-
-// buildHubs tries a hub for each candidate of cs (sorted), rooted in big
-// (the largest cycle, at least hubMin nodes: until it is, candidates are
-// not tried, since the graph may grow one), recording nil where it has
-// none: one walk from every root at once, without exemption. A hub whose
-// core is smaller than hubMin is not kept: a walk would seldom meet it and
-// would then be done again.
-func (n *necessity) buildHubs(cs, big []int32) {
+// buildHubs tries a hub for each candidate of cs (sorted), recording nil
+// where it has none (an older hub stays, still true, if the new one is not
+// kept): one walk from every root at once, without exemption.
+// A candidate's root is a node of the cyclic component holding most of its
+// G_c (see rootsOf). A hub whose closure or core is smaller than hubMin is
+// not kept: a walk would seldom meet it.
+func (n *necessity) buildHubs(cs []int32) {
 	for _, c := range cs {
-		n.hubs[c] = nil
+		n.hubAt[c] = len(n.nodes)
 	}
-	roots := make([]int32, len(cs))
-	for j := range roots {
-		roots[j] = -1
-	}
-	left := len(cs)
-	for _, v := range big {
-		eachCommon(n.ks[v], cs, func(_, j int) {
-			if roots[j] < 0 {
-				roots[j], left = v, left-1
-			}
-		})
-		if left == 0 {
-			break
-		}
-	}
+	roots := n.rootsOf(cs)
 	var with []int32 // the candidates with a root, and theirs
 	var rs []int32
 	for j, r := range roots {
@@ -253,7 +219,7 @@ func (n *necessity) buildHubs(cs, big []int32) {
 		return
 	}
 	hq := n.unexempted()
-	nodes, w, _, _ := hq.failing(with, rs, nil)
+	nodes, w, _ := hq.failing(with, rs, nil)
 	defer hq.release()
 	words := (len(n.nodes) + 63) / 64
 	closures := make([][]uint64, len(with))
@@ -275,10 +241,7 @@ func (n *necessity) buildHubs(cs, big []int32) {
 		if sizes[j] < hubMin {
 			continue
 		}
-		core, cs := n.coreOf(rs[j], closures[j])
-		if cs < hubMin {
-			continue
-		}
+		core := n.coreOf(rs[j], closures[j])
 		n.hubs[c] = &hub{in: closures[j], core: core, down: countOf(down[j]), cut: countOf(cut[j])}
 	}
 }
@@ -287,11 +250,10 @@ func (n *necessity) buildHubs(cs, big []int32) {
 // up from r through parents in the closure (a parent of a closure member
 // that is in G_c is in the closure if r reaches it, and only such reach r
 // within G_c, since the closure is all r reaches).
-func (n *necessity) coreOf(r int32, closure []uint64) (core []uint64, size int) {
-	core = make([]uint64, len(closure))
+func (n *necessity) coreOf(r int32, closure []uint64) []uint64 {
+	core := make([]uint64, len(closure))
 	core[r>>6] |= 1 << (uint(r) & 63)
 	stack := []int32{r}
-	size = 1
 	for len(stack) > 0 {
 		v := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -299,11 +261,10 @@ func (n *necessity) coreOf(r int32, closure []uint64) (core []uint64, size int) 
 			if bitHas(closure, p.node) && !bitHas(core, p.node) {
 				core[p.node>>6] |= 1 << (uint(p.node) & 63)
 				stack = append(stack, p.node)
-				size++
 			}
 		}
 	}
-	return core, size
+	return core
 }
 
 // unexempted returns a question over n with nobody exempt: its sets are
@@ -317,4 +278,72 @@ func settled(s []int32) []int32 {
 	s = slices.Clone(s)
 	slices.Sort(s)
 	return slices.Compact(s)
+}
+
+// rootsOf returns, for each candidate of cs (sorted), a node of the cyclic
+// component with the most nodes of its G_c, at least hubMin of them; -1 if
+// none has as many. G_c's largest strongly connected component lies in one
+// such component, and a core is one of them.
+func (n *necessity) rootsOf(cs []int32) []int32 {
+	roots := make([]int32, len(cs))
+	best := make([]int, len(cs))
+	for j := range roots {
+		roots[j] = -1
+	}
+	count := make([]int, len(cs))
+	first := make([]int32, len(cs))
+	for ci, end := range n.compEnd {
+		from := int32(0)
+		if ci > 0 {
+			from = n.compEnd[ci-1]
+		}
+		if !n.cyclic[ci] || int(end-from) < hubMin {
+			continue
+		}
+		clear(count)
+		for _, v := range n.order[from:end] {
+			eachCommon(n.ks[v], cs, func(_, j int) {
+				if count[j] == 0 {
+					first[j] = v
+				}
+				count[j]++
+			})
+		}
+		for j, k := range count {
+			if k >= hubMin && k > best[j] {
+				best[j], roots[j] = k, first[j]
+			}
+		}
+	}
+	for j, r := range roots {
+		if r >= 0 {
+			roots[j] = n.descend(r, cs[j])
+		}
+	}
+	return roots
+}
+
+// descend returns the node below r (in G_c, c's) that r's walk must pass:
+// down from r as long as the node has one child in G_c. Nodes for several
+// holders share what is below them (obtaining an item by buying it, for
+// example), and a walk from another holder meets only the shared part.
+func (n *necessity) descend(r, c int32) int32 {
+	for steps := 0; steps < len(n.nodes); steps++ {
+		next := int32(-1)
+		for _, a := range n.nodes[r].alts {
+			for _, u := range a.kids {
+				if u != next && contains(n.ks[u], c) {
+					if next >= 0 {
+						return r
+					}
+					next = u
+				}
+			}
+		}
+		if next < 0 || next == r {
+			return r
+		}
+		r = next
+	}
+	return r
 }

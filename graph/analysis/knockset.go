@@ -126,10 +126,11 @@ type necessity struct {
 
 	// Scratch of one question at a time (the caller holds the token or
 	// owns the graph): see question.failing.
-	relBuf, maskBuf, stopBuf []uint64
-	masked, queued           []bool
+	relBuf, maskBuf []uint64
+	masked, queued  []bool
 
-	hubs      map[int32]*hub    // candidate -> its hub, nil if it has none; absent: not tried (see hub)
+	hubs      map[int32]*hub    // candidate -> its hub, nil or absent if it has none (see hub)
+	hubAt     map[int32]int     // candidate -> the graph's size when a hub was last tried; absent: never
 	hubHits   int               // knock-outs answered through a hub (tests count them)
 	clausesOf map[int32][]int32 // item -> the clause nodes requiring it, nodes [0, clausesAt) (see indexClauses)
 	clausesAt int
@@ -1260,20 +1261,9 @@ func (q *question) candidates() int {
 func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 	n, k, e := q.n, q.k, q.n.e
 	hubs := q.hubsFor(kos)
-	nodes, w, hit, resume := q.failing(kos, nil, hubs)
+	nodes, w, hit := q.failing(kos, nil, hubs)
 	if w == 0 {
 		return nil, nil // no knock-outs
-	}
-	if resume {
-		// A hubbed knock-out met its hub's closure but not its core: walk
-		// again, those without their hub.
-		q.release()
-		for j, h := range hubs {
-			if h != nil && !hit[j] {
-				hubs[j] = nil
-			}
-		}
-		nodes, w, hit, _ = q.failing(kos, nil, hubs)
 	}
 	defer q.release()
 	down, cut := q.marks(kos, nodes, func(v int32) []uint64 { return n.relBuf[int(v)*w : int(v)*w+w] })
@@ -1433,21 +1423,24 @@ func (q *question) marks(kos, nodes []int32, rel func(int32) []uint64) (down, cu
 //
 // roots, if given, replaces the goals: the walk for kos[j] starts at
 // roots[j] alone (see buildHubs). hubs[j], if not nil, is the hub of
-// kos[j], and the walk stops that knock-out at its closure: a node of the
-// closure is marked failing but passes nothing on for it. hit[j] reports
-// whether the walk met the hub's core, and so whether the whole closure
-// fails (see hub); resume whether some hubbed knock-out met the closure
-// but not the core, which the walk cannot answer for it.
-func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w int, hit []bool, resume bool) {
+// kos[j]: the walk stops that knock-out at the hub's core, and once it met
+// the core, at the closure too (the whole closure fails then, and the
+// hub's marks say what it takes down there). hit[j] reports whether the
+// walk met the core. A node of the closure met before the core is walked
+// as any other: the walk never has to be done again.
+func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w int, hit []bool) {
 	n := q.n
 	w = (len(kos) + 63) / 64
 	if w == 0 {
-		return nil, 0, nil, false
+		return nil, 0, nil
 	}
-	var hubbed []int // positions with a hub
+	var hubbed, met []uint64 // the positions with a hub; those that met its core
 	for j, h := range hubs {
 		if h != nil {
-			hubbed = append(hubbed, j)
+			if hubbed == nil {
+				hubbed, met = make([]uint64, w), make([]uint64, w)
+			}
+			hubbed[j>>6] |= 1 << (uint(j) & 63)
 		}
 	}
 	special := make([]map[int32]bool, len(kos)) // position -> the nodes holding under its exempted removal, for a special knock-out
@@ -1461,10 +1454,10 @@ func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w in
 	}
 	size := len(n.nodes) * w
 	if len(n.relBuf) < size {
-		n.relBuf, n.maskBuf, n.stopBuf = make([]uint64, size), make([]uint64, size), make([]uint64, size)
+		n.relBuf, n.maskBuf = make([]uint64, size), make([]uint64, size)
 		n.masked, n.queued = make([]bool, len(n.nodes)), make([]bool, len(n.nodes))
 	}
-	rel, masks, stops := n.relBuf[:size], n.maskBuf[:size], n.stopBuf[:size]
+	rel, masks := n.relBuf[:size], n.maskBuf[:size]
 	var touched []int32              // nodes whose mask or set was written
 	mask := func(v int32) []uint64 { // K(v) over the knock-outs
 		m := masks[int(v)*w : int(v)*w+w]
@@ -1478,31 +1471,33 @@ func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w in
 				m[j>>6] |= 1 << (uint(j) & 63)
 			}
 		})
-		if len(hubbed) > 0 {
-			st := stops[int(v)*w : int(v)*w+w]
-			for _, j := range hubbed {
-				if hubs[j].has(v) {
-					st[j>>6] |= 1 << (uint(j) & 63)
-				}
-			}
-		}
 		return m
 	}
 	seg := func(v int32) []uint64 { return rel[int(v)*w : int(v)*w+w] }
-	// pass ORs what v fails under (but the knock-outs it stops),
-	// restricted to each child's K, into the child; it reports the
+	// pass ORs what v fails under (but the knock-outs stopped at v, see
+	// hubs), restricted to each child's K, into the child; it reports the
 	// children of component comp that gained.
 	var gained []int32
 	var fwd []uint64
-	if len(hubbed) > 0 {
+	if hubbed != nil {
 		fwd = make([]uint64, w)
 	}
 	pass := func(v int32, inComp func(int32) bool) {
 		rv := seg(v)
-		if fwd != nil {
-			st := stops[int(v)*w : int(v)*w+w]
-			for i := range rv {
-				fwd[i] = rv[i] &^ st[i]
+		if hubbed != nil {
+			copy(fwd, rv)
+			for wi := range rv {
+				for x := rv[wi] & hubbed[wi]; x != 0; x &= x - 1 {
+					j := wi<<6 + bits.TrailingZeros64(x)
+					b := uint64(1) << (uint(j) & 63)
+					switch h := hubs[j]; {
+					case h.inCore(v):
+						met[wi] |= b
+						fwd[wi] &^= b
+					case met[wi]&b != 0 && h.has(v):
+						fwd[wi] &^= b
+					}
+				}
 			}
 			rv = fwd
 		}
@@ -1573,21 +1568,10 @@ func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w in
 			}
 		}
 	}
-	if len(hubbed) > 0 {
+	if hubbed != nil {
 		hit = make([]bool, len(kos))
-		met := make([]bool, len(kos))
-		for _, v := range nodes {
-			st, rv := stops[int(v)*w:int(v)*w+w], seg(v)
-			for wi := range st {
-				for x := st[wi] & rv[wi]; x != 0; x &= x - 1 {
-					j := wi<<6 + bits.TrailingZeros64(x)
-					met[j] = true
-					hit[j] = hit[j] || hubs[j].inCore(v)
-				}
-			}
-		}
 		for j := range kos {
-			resume = resume || (met[j] && !hit[j])
+			hit[j] = met[j>>6]>>(uint(j)&63)&1 != 0
 		}
 	}
 	q.release = func() {
@@ -1595,7 +1579,6 @@ func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w in
 			n.masked[v] = false
 			clear(masks[int(v)*w : int(v)*w+w])
 			clear(rel[int(v)*w : int(v)*w+w])
-			clear(stops[int(v)*w : int(v)*w+w])
 		}
 		for _, g := range q.goals {
 			clear(seg(g))
@@ -1604,7 +1587,7 @@ func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w in
 			clear(seg(r))
 		}
 	}
-	return nodes, w, hit, resume
+	return nodes, w, hit
 }
 
 // anyBit reports whether a word of s is not zero.
