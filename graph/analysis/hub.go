@@ -109,7 +109,7 @@ func (h *hub) inCore(v int32) bool { return bitHas(h.core, v) }
 func (q *question) hubsFor(kos []int32) []*hub {
 	n := q.n
 	if len(n.nodes) < hubMin {
-		return nil // none can be kept (hubs off, or a small graph)
+		return nil // a small graph: none can be kept
 	}
 	if n.hubs == nil {
 		n.hubs, n.hubAt = map[int32]*hub{}, map[int32]int{}
@@ -197,12 +197,10 @@ func (n *necessity) indexClauses() {
 	}
 }
 
-// buildHubs tries a hub for each candidate of cs (sorted), recording nil
-// where it has none (an older hub stays, still true, if the new one is not
-// kept): one walk from every root at once, without exemption.
-// A candidate's root is a node of the cyclic component holding most of its
-// G_c (see rootsOf). A hub whose closure or core is smaller than hubMin is
-// not kept: a walk would seldom meet it.
+// buildHubs tries a hub for each candidate of cs (sorted), recording when
+// it tried (hubAt): one walk from every root at once, without exemption. A
+// candidate's root is found by rootsOf. A hub whose closure is smaller
+// than hubMin is not kept, and an older hub (still true) then stays.
 func (n *necessity) buildHubs(cs []int32) {
 	for _, c := range cs {
 		n.hubAt[c] = len(n.nodes)
