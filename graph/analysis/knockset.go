@@ -128,6 +128,8 @@ type necessity struct {
 	// owns the graph): see question.failing.
 	relBuf, maskBuf []uint64
 	masked, queued  []bool
+	due             []uint64   // bit set over the components a walk reached and has not passed yet
+	atomMasks       [][]uint64 // atom -> its mask in marks, nil until met
 
 	hubs      map[int32]*hub    // candidate -> its hub, nil or absent if it has none (see hub)
 	hubAt     map[int32]int     // candidate -> the graph's size when a hub was last tried; absent: never
@@ -1325,7 +1327,16 @@ func (q *question) marks(kos, nodes []int32, rel func(int32) []uint64) (down, cu
 	}
 	// Over the knock-outs, once per question: which take each atom away,
 	// which cut every route to each required item.
-	atomMasks := make([][]uint64, len(n.atoms)) // atom -> its mask, nil until met
+	if len(n.atomMasks) < len(n.atoms) {
+		n.atomMasks = make([][]uint64, len(n.atoms))
+	}
+	atomMasks := n.atomMasks // atom -> its mask, nil until met
+	var metAtoms []int32
+	defer func() {
+		for _, ai := range metAtoms {
+			atomMasks[ai] = nil
+		}
+	}()
 	cutMasks := map[int32][]uint64{}
 	var pool []uint64
 	overKos := func(set []int32, gone func(c int32) bool) []uint64 {
@@ -1352,6 +1363,7 @@ func (q *question) marks(kos, nodes []int32, rel func(int32) []uint64) (down, cu
 		}
 		m := overKos(n.abits[ai], func(c int32) bool { return q.atomGone(ai, c) })
 		atomMasks[ai] = m
+		metAtoms = append(metAtoms, ai)
 		return m
 	}
 	cutMask := func(x int32) []uint64 {
@@ -1482,7 +1494,7 @@ func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w in
 	if hubbed != nil {
 		fwd = make([]uint64, w)
 	}
-	pass := func(v int32, inComp func(int32) bool) {
+	pass := func(v, comp int32) {
 		rv := seg(v)
 		if hubbed != nil {
 			copy(fwd, rv)
@@ -1511,22 +1523,32 @@ func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w in
 						grew = true
 					}
 				}
-				if grew && inComp != nil && inComp(u) {
+				if !grew {
+					continue
+				}
+				if cu := n.compOf[u]; cu == comp {
 					gained = append(gained, u)
+				} else {
+					n.reach(cu)
 				}
 			}
 		}
 	}
+	if words := (len(n.compEnd) + 63) / 64; len(n.due) < words {
+		n.due = make([]uint64, words)
+	}
 	if roots != nil {
 		for j, r := range roots {
 			seg(r)[j>>6] |= mask(r)[j>>6] & (1 << (uint(j) & 63))
+			n.reach(n.compOf[r])
 		}
 	} else {
 		for _, g := range q.goals {
 			copy(seg(g), mask(g))
+			n.reach(n.compOf[g])
 		}
 	}
-	for ci := len(n.compEnd) - 1; ci >= 0; ci-- {
+	walkComp := func(ci int32) {
 		from := int32(0)
 		if ci > 0 {
 			from = n.compEnd[ci-1]
@@ -1535,12 +1557,10 @@ func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w in
 		if !n.cyclic[ci] {
 			if anyBit(seg(c[0])) {
 				nodes = append(nodes, c[0])
-				pass(c[0], nil)
+				pass(c[0], -1)
 			}
-			continue
+			return
 		}
-		id := int32(ci)
-		in := func(u int32) bool { return n.compOf[u] == id }
 		// First in, first out, each member queued once however often it
 		// gains before its turn: it then passes on all it gained at once.
 		var work []int32
@@ -1554,7 +1574,7 @@ func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w in
 			v := work[head]
 			n.queued[v] = false
 			gained = gained[:0]
-			pass(v, in)
+			pass(v, ci)
 			for _, u := range gained {
 				if !n.queued[u] {
 					n.queued[u] = true
@@ -1566,6 +1586,16 @@ func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w in
 			if anyBit(seg(v)) {
 				nodes = append(nodes, v)
 			}
+		}
+	}
+	// The components in the reverse of the order solve found them (parents
+	// first), only those the walk reaches: a child's component comes before
+	// its parent's, so it is reached before it is taken.
+	for wi := len(n.due) - 1; wi >= 0; wi-- {
+		for n.due[wi] != 0 {
+			b := 63 - bits.LeadingZeros64(n.due[wi])
+			n.due[wi] &^= 1 << uint(b)
+			walkComp(int32(wi<<6 + b))
 		}
 	}
 	if hubbed != nil {
@@ -1588,6 +1618,13 @@ func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w in
 		}
 	}
 	return nodes, w, hit
+}
+
+// reach marks component ci as reached by the walk (see failing).
+func (n *necessity) reach(ci int32) {
+	if ci >= 0 { // not solved: not walked
+		n.due[ci>>6] |= 1 << (uint(ci) & 63)
+	}
 }
 
 // anyBit reports whether a word of s is not zero.
