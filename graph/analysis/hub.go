@@ -38,8 +38,161 @@ import (
 // the exemption is in the closure, and its marks are corrected where the
 // exemption can change them (see hubMarks); otherwise it is walked.
 type hub struct {
+	root      int32
 	in, core  []uint64 // bit sets over the nodes when built
 	down, cut counted  // the closure's marks
+
+	// For special knock-outs whose holding nodes lie in the closure (see
+	// lessened): the levels of the closure from the root, along the walk's
+	// edges, and of the core, along them backwards; nil until needed.
+	fwd, back *levels
+	lost      []int32 // a lessened hub's: the nodes of the full closure it lost
+}
+
+// levels holds each node's distance from a root in a set, along an
+// edge relation: the breadth-first levels of the set's nodes.
+type levels struct {
+	root  int32
+	level []int32 // node -> its level; -1: not in the set (nodes past its end neither)
+	size  int     // the set's size
+}
+
+func (l *levels) of(v int32) int32 {
+	if int(v) >= len(l.level) {
+		return -1
+	}
+	return l.level[v]
+}
+
+// newLevels finds the levels of the nodes r reaches through next (which
+// calls f on v's successors in the set).
+func newLevels(r int32, nodes int, next func(v int32, f func(u int32))) *levels {
+	l := &levels{root: r, level: make([]int32, nodes)}
+	for i := range l.level {
+		l.level[i] = -1
+	}
+	l.level[r] = 0
+	queue := []int32{r}
+	for head := 0; head < len(queue); head++ {
+		v := queue[head]
+		next(v, func(u int32) {
+			if l.level[u] < 0 {
+				l.level[u] = l.level[v] + 1
+				queue = append(queue, u)
+			}
+		})
+	}
+	l.size = len(queue)
+	return l
+}
+
+// cutOff returns the nodes of the set the root no longer reaches once the
+// nodes gone are taken out (gone ones of the set included); prev calls f
+// on v's predecessors in the set, next on its successors. all reports
+// whether the root itself is gone.
+//
+// A node keeps a path from the root if a predecessor one level up keeps
+// one: so only the nodes whose every such predecessor is gone or suspect
+// are suspect, found level by level down from the gone nodes. A suspect
+// may still be reached sideways, from a node that kept its path: those
+// reached so are searched from there, and the other suspects are lost.
+func (l *levels) cutOff(gone map[int32]bool, prev, next func(v int32, f func(u int32))) (lost []int32, all bool) {
+	if gone[l.root] {
+		return nil, true
+	}
+	suspect := map[int32]bool{}
+	var heap []int64 // level<<32 | node, the nodes to check, least level first
+	push := func(u int32) { heap = heapPush(heap, int64(l.level[u])<<32|int64(u)) }
+	below := func(v int32) {
+		next(v, func(u int32) {
+			if l.of(u) == l.level[v]+1 && !gone[u] && !suspect[u] {
+				push(u)
+			}
+		})
+	}
+	for v := range gone {
+		if l.of(v) >= 0 {
+			lost = append(lost, v)
+			below(v)
+		}
+	}
+	checked := map[int32]bool{}
+	for len(heap) > 0 {
+		var x int64
+		x, heap = heapPop(heap)
+		u := int32(x)
+		if checked[u] {
+			continue
+		}
+		checked[u] = true
+		kept := false
+		prev(u, func(p int32) {
+			if !kept && l.of(p) == l.level[u]-1 && !gone[p] && !suspect[p] {
+				kept = true
+			}
+		})
+		if !kept {
+			suspect[u] = true
+			below(u)
+		}
+	}
+	var stack []int32
+	for u := range suspect {
+		prev(u, func(p int32) {
+			if suspect[u] && l.of(p) >= 0 && !gone[p] && !suspect[p] {
+				delete(suspect, u) // reached sideways
+				stack = append(stack, u)
+			}
+		})
+	}
+	for len(stack) > 0 {
+		v := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		next(v, func(u int32) {
+			if suspect[u] {
+				delete(suspect, u)
+				stack = append(stack, u)
+			}
+		})
+	}
+	for u := range suspect {
+		lost = append(lost, u)
+	}
+	return lost, false
+}
+
+// heapPush and heapPop keep h a min-heap.
+func heapPush(h []int64, x int64) []int64 {
+	h = append(h, x)
+	for i := len(h) - 1; i > 0; {
+		p := (i - 1) / 2
+		if h[p] <= h[i] {
+			break
+		}
+		h[p], h[i] = h[i], h[p]
+		i = p
+	}
+	return h
+}
+
+func heapPop(h []int64) (int64, []int64) {
+	top, last := h[0], len(h)-1
+	h[0] = h[last]
+	h = h[:last]
+	for i := 0; ; {
+		small, l := i, 2*i+1
+		if l < len(h) && h[l] < h[small] {
+			small = l
+		}
+		if r := l + 1; r < len(h) && h[r] < h[small] {
+			small = r
+		}
+		if small == i {
+			return top, h
+		}
+		h[i], h[small] = h[small], h[i]
+		i = small
+	}
 }
 
 // counted is a multiset of items: each item once, sorted, and how often.
@@ -142,9 +295,61 @@ func (q *question) hubsFor(kos []int32) []*hub {
 		}
 		if !inside {
 			out[j] = h
+			continue
 		}
+		out[j] = q.lessened(h, c)
 	}
 	return out
+}
+
+// lessened returns hub h of special knock-out c without the nodes that
+// hold again under the question's exemption: its closure is what the root
+// still reaches without them, its core what still reaches the root, and
+// lost lists the nodes the closure lost (hubMarks takes their marks away).
+// Nil if the root itself holds. Both are found from the levels of the
+// closure and the core (found once per hub): only the nodes below the
+// holding ones that may have lost their path are searched (see cutOff).
+func (q *question) lessened(h *hub, c int32) *hub {
+	n := q.n
+	kidsIn := func(set []uint64) func(int32, func(int32)) {
+		return func(v int32, f func(int32)) {
+			for _, a := range n.nodes[v].alts {
+				for _, u := range a.kids {
+					if bitHas(set, u) {
+						f(u)
+					}
+				}
+			}
+		}
+	}
+	parentsIn := func(set []uint64) func(int32, func(int32)) {
+		return func(v int32, f func(int32)) {
+			for _, p := range n.par[v] {
+				if bitHas(set, p.node) {
+					f(p.node)
+				}
+			}
+		}
+	}
+	if h.fwd == nil {
+		h.fwd = newLevels(h.root, len(n.nodes), kidsIn(h.in))
+		h.back = newLevels(h.root, len(n.nodes), parentsIn(h.core))
+	}
+	gone := q.holds[c]
+	lost, all := h.fwd.cutOff(gone, parentsIn(h.in), kidsIn(h.in))
+	if all {
+		return nil
+	}
+	unreaching, _ := h.back.cutOff(gone, kidsIn(h.core), parentsIn(h.core))
+	l := &hub{root: h.root, in: slices.Clone(h.in), core: slices.Clone(h.core), down: h.down, cut: h.cut, lost: lost}
+	for _, v := range lost {
+		l.in[v>>6] &^= 1 << (uint(v) & 63)
+		l.core[v>>6] &^= 1 << (uint(v) & 63)
+	}
+	for _, v := range unreaching {
+		l.core[v>>6] &^= 1 << (uint(v) & 63)
+	}
+	return l
 }
 
 // hubMarks returns the marks of special knock-out c over hub h's closure,
@@ -177,7 +382,7 @@ func (q *question) hubMarks(h *hub, c int32) (down, cut []int32) {
 		}
 	}
 	one := func(int32) []uint64 { return []uint64{1} }
-	d0, c0 := n.unexempted().marks([]int32{c}, at, one)
+	d0, c0 := n.unexempted().marks([]int32{c}, append(at, h.lost...), one)
 	d1, c1 := q.marks([]int32{c}, at, one)
 	return h.down.corrected(d0[0], d1[0]), h.cut.corrected(c0[0], c1[0])
 }
@@ -240,7 +445,7 @@ func (n *necessity) buildHubs(cs []int32) {
 			continue
 		}
 		core := n.coreOf(rs[j], closures[j])
-		n.hubs[c] = &hub{in: closures[j], core: core, down: countOf(down[j]), cut: countOf(cut[j])}
+		n.hubs[c] = &hub{root: rs[j], in: closures[j], core: core, down: countOf(down[j]), cut: countOf(cut[j])}
 	}
 }
 

@@ -131,11 +131,12 @@ type necessity struct {
 	due             []uint64   // bit set over the components a walk reached and has not passed yet
 	atomMasks       [][]uint64 // atom -> its mask in marks, nil until met
 
-	hubs      map[int32]*hub    // candidate -> its hub, nil or absent if it has none (see hub)
-	hubAt     map[int32]int     // candidate -> the graph's size when a hub was last tried; absent: never
-	hubHits   int               // knock-outs answered through a hub (tests count them)
-	clausesOf map[int32][]int32 // item -> the clause nodes requiring it, nodes [0, clausesAt) (see indexClauses)
-	clausesAt int
+	hubs        map[int32]*hub    // candidate -> its hub, nil or absent if it has none (see hub)
+	hubAt       map[int32]int     // candidate -> the graph's size when a hub was last tried; absent: never
+	hubHits     int               // knock-outs answered through a hub (tests count them)
+	hubLessened int               // of those, through a hub lessened by the holder's exemption (see lessened)
+	clausesOf   map[int32][]int32 // item -> the clause nodes requiring it, nodes [0, clausesAt) (see indexClauses)
+	clausesAt   int
 
 	kids arena[int32]
 	alts arena[necAlt]
@@ -1272,6 +1273,9 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 	for j, h := range hubs {
 		if h != nil && hit[j] { // the walk reached the core: the whole closure fails
 			n.hubHits++
+			if h.lost != nil {
+				n.hubLessened++
+			}
 			ds, cs := h.down.items, h.cut.items
 			if q.special[kos[j]] {
 				ds, cs = q.hubMarks(h, kos[j])
