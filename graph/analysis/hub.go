@@ -353,10 +353,11 @@ func (q *question) lessened(h *hub, c int32) *hub {
 }
 
 // hubMarks returns the marks of special knock-out c over hub h's closure,
-// with the exemption: the hub's, less those of the closure's nodes where
-// the exemption may change them (the users of the atoms it can give back,
-// the clauses requiring what it can leave routes to) as marked without it,
-// plus theirs as marked with it.
+// with the exemption: the hub's, less those of the nodes the closure lost
+// (see lessened) and of the closure's nodes where the exemption changes
+// them (the users of the atoms c takes away only without it, the clauses
+// requiring an item whose every route c cuts only without it) as marked
+// without it, plus the latter's as marked with it.
 func (q *question) hubMarks(h *hub, c int32) (down, cut []int32) {
 	n := q.n
 	q.exempted()
@@ -369,7 +370,7 @@ func (q *question) hubMarks(h *hub, c int32) (down, cut []int32) {
 		}
 	}
 	for ai, ex := range q.exAtom {
-		if ex {
+		if ex && contains(n.abits[ai], c) && !q.atomGone(int32(ai), c) {
 			for _, u := range n.atomUse[ai] {
 				add(u.node)
 			}
@@ -377,8 +378,10 @@ func (q *question) hubMarks(h *hub, c int32) (down, cut []int32) {
 	}
 	n.indexClauses()
 	for y := range q.exItem {
-		for _, v := range n.clausesOf[y] {
-			add(v)
+		if contains(n.cutAll(y), c) && !q.cutAllGone(y, c) {
+			for _, v := range n.clausesOf[y] {
+				add(v)
+			}
 		}
 	}
 	one := func(int32) []uint64 { return []uint64{1} }
