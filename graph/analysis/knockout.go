@@ -644,6 +644,13 @@ func (k *knocker) explainShare(ko *Knockout, r int32, rm *removal, down []int32)
 	e, w := k.e, k.legal
 	country := e.s.Node(r).Kind == graph.KindCountry
 	best, bestOf, via := -1.0, int32(-1), r
+	var group []int32 // a firm's group, sorted (the sum's order)
+	if !country {
+		for g := range e.firmGroup(r, w.asOf) {
+			group = append(group, g)
+		}
+		slices.Sort(group)
+	}
 	for _, x := range down {
 		var sh float64
 		var known bool
@@ -658,7 +665,7 @@ func (k *knocker) explainShare(ko *Knockout, r int32, rm *removal, down []int32)
 				}
 			}
 		} else {
-			for g := range e.firmGroup(r, w.asOf) {
+			for _, g := range group {
 				if s, ok := w.countedShare(g, x, false); ok {
 					sh, known = sh+s, true
 				}

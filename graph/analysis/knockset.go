@@ -130,6 +130,10 @@ type necessity struct {
 	masked, queued  []bool
 	due             []uint64   // bit set over the components a walk reached and has not passed yet
 	atomMasks       [][]uint64 // atom -> its mask in marks, nil until met
+	// deadUnder's, stamped with the epoch of its call.
+	duInit, duQueued, duTold []uint32
+	duAt, duLeft             []int32
+	duEpoch                  uint32
 
 	hubs        map[int32]*hub    // candidate -> its hub, nil or absent if it has none (see hub)
 	hubAt       map[int32]int     // candidate -> the graph's size when a hub was last tried; absent: never
@@ -1095,37 +1099,56 @@ func (q *question) exemptAtoms() []int32 {
 // few nodes above what the holder's group makes are met, not the graph.
 func (q *question) deadUnder(c int32, atoms []int32) map[int32]bool {
 	n := q.n
-	// holds marks the nodes found to hold whose parents have been told
-	// (taken from ready); queued, those found to hold, told or not. A
-	// parent counts a child as not holding until the child is told, so
-	// each child is subtracted from each parent's count exactly once: by
-	// init if it was told before, by the loop below if after.
-	holds, queued := map[int32]bool{}, map[int32]bool{}
-	left := map[int32][]int32{} // node -> per alternative: children not holding yet; -1: its atom is gone
+	// Per node, stamped with this call's epoch (the graph's scratch, one
+	// question at a time): whether found to hold (queued), whether its
+	// parents were told (told), and where its alternatives' counts start
+	// in left. A parent counts a child as not holding until the child is
+	// told, so each child is subtracted from each parent's count exactly
+	// once: by init if it was told before, by the loop below if after.
+	if len(n.duInit) < len(n.nodes) { // with room: the graph grows with each new question
+		size := len(n.nodes) + len(n.nodes)/2
+		n.duInit, n.duQueued, n.duTold = make([]uint32, size), make([]uint32, size), make([]uint32, size)
+		n.duAt, n.duEpoch = make([]int32, size), 0
+	}
+	if n.duEpoch++; n.duEpoch == 0 { // wrapped: no stamp may be taken for this call's
+		clear(n.duInit)
+		clear(n.duQueued)
+		clear(n.duTold)
+		n.duEpoch = 1
+	}
+	ep := n.duEpoch
+	left := n.duLeft[:0] // per alternative of an initialised node: children not holding yet; -1: its atom is gone
+	holds := map[int32]bool{}
 	var ready []int32
-	init := func(v int32) []int32 {
-		if l, ok := left[v]; ok {
-			return l
+	queue := func(v int32) {
+		if n.duQueued[v] != ep {
+			n.duQueued[v] = ep
+			ready = append(ready, v)
 		}
-		alts := n.nodes[v].alts
-		l := make([]int32, len(alts))
-		for ai, a := range alts {
+	}
+	init := func(v int32) (at int32, known bool) {
+		if n.duInit[v] == ep {
+			return n.duAt[v], true
+		}
+		n.duInit[v], n.duAt[v] = ep, int32(len(left))
+		at = int32(len(left))
+		for _, a := range n.nodes[v].alts {
+			l := int32(0)
 			if a.atom >= 0 && q.atomGone(a.atom, c) {
-				l[ai] = -1
-				continue
-			}
-			for _, u := range a.kids {
-				if contains(n.ks[u], c) && !holds[u] {
-					l[ai]++
+				l = -1
+			} else {
+				for _, u := range a.kids {
+					if n.duTold[u] != ep && contains(n.ks[u], c) {
+						l++
+					}
+				}
+				if l == 0 {
+					queue(v)
 				}
 			}
-			if l[ai] == 0 && !queued[v] {
-				queued[v] = true
-				ready = append(ready, v)
-			}
+			left = append(left, l)
 		}
-		left[v] = l
-		return l
+		return at, false
 	}
 	for _, ai := range atoms {
 		if !contains(n.abits[ai], c) || q.atomGone(ai, c) {
@@ -1140,21 +1163,21 @@ func (q *question) deadUnder(c int32, atoms []int32) map[int32]bool {
 	for len(ready) > 0 {
 		v := ready[len(ready)-1]
 		ready = ready[:len(ready)-1]
+		n.duTold[v] = ep
 		holds[v] = true
 		for _, p := range n.par[v] {
-			if queued[p.node] || !contains(n.ks[p.node], c) {
+			if n.duQueued[p.node] == ep || !contains(n.ks[p.node], c) {
 				continue
 			}
-			_, known := left[p.node]
-			l := init(p.node)
-			if known && l[p.alt] > 0 { // initialised before v was told: counted v as not holding
-				if l[p.alt]--; l[p.alt] == 0 && !queued[p.node] {
-					queued[p.node] = true
-					ready = append(ready, p.node)
+			at, known := init(p.node)
+			if i := at + p.alt; known && left[i] > 0 { // initialised before v was told: counted v as not holding
+				if left[i]--; left[i] == 0 {
+					queue(p.node)
 				}
 			}
 		}
 	}
+	n.duLeft = left
 	return holds
 }
 
@@ -1469,9 +1492,13 @@ func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w in
 		}
 	}
 	size := len(n.nodes) * w
+	// With room, as the graph grows with each new question. The scratch is
+	// left clear by release.
 	if len(n.relBuf) < size {
-		n.relBuf, n.maskBuf = make([]uint64, size), make([]uint64, size)
-		n.masked, n.queued = make([]bool, len(n.nodes)), make([]bool, len(n.nodes))
+		n.relBuf, n.maskBuf = make([]uint64, size+size/2), make([]uint64, size+size/2)
+	}
+	if len(n.masked) < len(n.nodes) {
+		n.masked, n.queued = make([]bool, len(n.nodes)+len(n.nodes)/2), make([]bool, len(n.nodes)+len(n.nodes)/2)
 	}
 	rel, masks := n.relBuf[:size], n.maskBuf[:size]
 	var touched []int32              // nodes whose mask or set was written
