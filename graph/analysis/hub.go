@@ -96,51 +96,57 @@ func newLevels(r int32, nodes int, next func(v int32, f func(u int32))) *levels 
 // are suspect, found level by level down from the gone nodes. A suspect
 // may still be reached sideways, from a node that kept its path: those
 // reached so are searched from there, and the other suspects are lost.
-func (l *levels) cutOff(gone map[int32]bool, prev, next func(v int32, f func(u int32))) (lost []int32, all bool) {
-	if gone[l.root] {
+func (l *levels) cutOff(gone *nodeSet, suspect, checked *stampSet, prev, next func(v int32, f func(u int32))) (lost []int32, all bool) {
+	if gone.has(l.root) {
 		return nil, true
 	}
-	suspect := map[int32]bool{}
+	suspect.reset(len(l.level))
+	checked.reset(len(l.level))
 	var heap []int64 // level<<32 | node, the nodes to check, least level first
 	push := func(u int32) { heap = heapPush(heap, int64(l.level[u])<<32|int64(u)) }
 	below := func(v int32) {
 		next(v, func(u int32) {
-			if l.of(u) == l.level[v]+1 && !gone[u] && !suspect[u] {
+			if l.of(u) == l.level[v]+1 && !gone.has(u) && !suspect.has(u) {
 				push(u)
 			}
 		})
 	}
-	for v := range gone {
+	for _, v := range gone.list {
 		if l.of(v) >= 0 {
 			lost = append(lost, v)
 			below(v)
 		}
 	}
-	checked := map[int32]bool{}
+	var suspects []int32
 	for len(heap) > 0 {
 		var x int64
 		x, heap = heapPop(heap)
 		u := int32(x)
-		if checked[u] {
+		if checked.has(u) {
 			continue
 		}
-		checked[u] = true
+		checked.add(u)
 		kept := false
 		prev(u, func(p int32) {
-			if !kept && l.of(p) == l.level[u]-1 && !gone[p] && !suspect[p] {
+			if !kept && l.of(p) == l.level[u]-1 && !gone.has(p) && !suspect.has(p) {
 				kept = true
 			}
 		})
 		if !kept {
-			suspect[u] = true
+			suspect.add(u)
+			suspects = append(suspects, u)
 			below(u)
 		}
 	}
+	// reached marks the suspects found to be reached sideways (checked is
+	// free again: every suspect was checked).
+	reached := checked
+	reached.reset(len(l.level))
 	var stack []int32
-	for u := range suspect {
+	for _, u := range suspects {
 		prev(u, func(p int32) {
-			if suspect[u] && l.of(p) >= 0 && !gone[p] && !suspect[p] {
-				delete(suspect, u) // reached sideways
+			if !reached.has(u) && l.of(p) >= 0 && !gone.has(p) && !suspect.has(p) {
+				reached.add(u)
 				stack = append(stack, u)
 			}
 		})
@@ -149,14 +155,16 @@ func (l *levels) cutOff(gone map[int32]bool, prev, next func(v int32, f func(u i
 		v := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		next(v, func(u int32) {
-			if suspect[u] {
-				delete(suspect, u)
+			if suspect.has(u) && !reached.has(u) {
+				reached.add(u)
 				stack = append(stack, u)
 			}
 		})
 	}
-	for u := range suspect {
-		lost = append(lost, u)
+	for _, u := range suspects {
+		if !reached.has(u) {
+			lost = append(lost, u)
+		}
 	}
 	return lost, false
 }
@@ -287,7 +295,7 @@ func (q *question) hubsFor(kos []int32) []*hub {
 		// none of them in the closure, the closure is all r reaches in
 		// what is left, and the core still reaches r.
 		inside := false
-		for v := range q.holds[c] {
+		for _, v := range q.holds[c].list {
 			if h.has(v) {
 				inside = true
 				break
@@ -336,11 +344,11 @@ func (q *question) lessened(h *hub, c int32) *hub {
 		h.back = newLevels(h.root, len(n.nodes), parentsIn(h.core))
 	}
 	gone := q.holds[c]
-	lost, all := h.fwd.cutOff(gone, parentsIn(h.in), kidsIn(h.in))
+	lost, all := h.fwd.cutOff(gone, &n.coSuspect, &n.coChecked, parentsIn(h.in), kidsIn(h.in))
 	if all {
 		return nil
 	}
-	unreaching, _ := h.back.cutOff(gone, kidsIn(h.core), parentsIn(h.core))
+	unreaching, _ := h.back.cutOff(gone, &n.coSuspect, &n.coChecked, kidsIn(h.core), parentsIn(h.core))
 	l := &hub{root: h.root, in: slices.Clone(h.in), core: slices.Clone(h.core), down: h.down, cut: h.cut, lost: lost}
 	for _, v := range lost {
 		l.in[v>>6] &^= 1 << (uint(v) & 63)
@@ -476,7 +484,7 @@ func (n *necessity) coreOf(r int32, closure []uint64) []uint64 {
 // unexempted returns a question over n with nobody exempt: its sets are
 // the shared ones.
 func (n *necessity) unexempted() *question {
-	return &question{n: n, k: n.kn, special: map[int32]bool{}, holds: map[int32]map[int32]bool{}}
+	return &question{n: n, k: n.kn, special: map[int32]bool{}, holds: map[int32]*nodeSet{}}
 }
 
 // settled returns s sorted, without repeats.

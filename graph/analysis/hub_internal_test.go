@@ -96,6 +96,7 @@ func TestHubsAnswerAsWalked(t *testing.T) {
 func TestCutOffAsSearched(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 12))
 	cases, cut := 0, 0
+	var suspect, checked stampSet // shared by the cases, as by a graph's questions
 	for range 400 {
 		nodes := 2 + rng.IntN(60)
 		out := make([][]int32, nodes)
@@ -116,13 +117,13 @@ func TestCutOffAsSearched(t *testing.T) {
 		}
 		root := int32(rng.IntN(nodes))
 		tr := newLevels(root, nodes, next)
-		gone := map[int32]bool{}
+		gone := newNodeSet(nodes)
 		for range rng.IntN(4) {
-			gone[int32(rng.IntN(nodes))] = true
+			gone.add(int32(rng.IntN(nodes)))
 		}
-		lost, all := tr.cutOff(gone, prev, next)
-		if all != gone[root] {
-			t.Fatalf("all = %v with root gone %v", all, gone[root])
+		lost, all := tr.cutOff(gone, &suspect, &checked, prev, next)
+		if all != gone.has(root) {
+			t.Fatalf("all = %v with root gone %v", all, gone.has(root))
 		}
 		if all {
 			continue
@@ -133,7 +134,7 @@ func TestCutOffAsSearched(t *testing.T) {
 			v := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			for _, u := range out[v] {
-				if !reached[u] && !gone[u] {
+				if !reached[u] && !gone.has(u) {
 					reached[u] = true
 					stack = append(stack, u)
 				}
@@ -149,10 +150,10 @@ func TestCutOffAsSearched(t *testing.T) {
 		got := slices.Clone(lost)
 		slices.Sort(got)
 		if !slices.Equal(got, want) {
-			t.Fatalf("graph %v, root %d, gone %v: lost %v, want %v", out, root, gone, got, want)
+			t.Fatalf("graph %v, root %d, gone %v: lost %v, want %v", out, root, gone.list, got, want)
 		}
 		cases++
-		if len(want) > len(gone) {
+		if len(want) > len(gone.list) {
 			cut++ // some node lost that was not itself gone
 		}
 	}

@@ -130,10 +130,11 @@ type necessity struct {
 	masked, queued  []bool
 	due             []uint64   // bit set over the components a walk reached and has not passed yet
 	atomMasks       [][]uint64 // atom -> its mask in marks, nil until met
-	// deadUnder's, stamped with the epoch of its call.
-	duInit, duQueued, duTold []uint32
+	// deadUnder's and levels.cutOff's sets (see stampSet), and where a
+	// node's counts start in duLeft.
+	duInit, duQueued, duTold stampSet
+	coSuspect, coChecked     stampSet
 	duAt, duLeft             []int32
-	duEpoch                  uint32
 
 	hubs        map[int32]*hub    // candidate -> its hub, nil or absent if it has none (see hub)
 	hubAt       map[int32]int     // candidate -> the graph's size when a hub was last tried; absent: never
@@ -922,7 +923,7 @@ type question struct {
 	special map[int32]bool
 	items   map[int32]bool // what the exempt group makes or supplies
 	fabs    map[int32]bool // the fabs it operates
-	holds   map[int32]map[int32]bool
+	holds   map[int32]*nodeSet
 	rm      map[int32]*removal
 	gone    map[int32]map[[2]int32]bool // c -> (y, sp) -> makerGone memo
 	// exAtom marks the atoms, exItem the required items, whose loss to a
@@ -970,7 +971,7 @@ func (q *question) computeSpecial() {
 
 // inK reports whether candidate c's removal (exempted) makes node v false.
 func (q *question) inK(v, c int32) bool {
-	return contains(q.n.ks[v], c) && !(q.special[c] && q.holds[c][v])
+	return contains(q.n.ks[v], c) && !(q.special[c] && q.holds[c].has(v))
 }
 
 // makerGone reports whether removal rm (candidate c's, exempted) takes sp
@@ -1097,7 +1098,7 @@ func (q *question) exemptAtoms() []int32 {
 // exemption gives back (atoms), through the parents: the least fixed
 // point, counting each alternative's children that do not hold yet. The
 // few nodes above what the holder's group makes are met, not the graph.
-func (q *question) deadUnder(c int32, atoms []int32) map[int32]bool {
+func (q *question) deadUnder(c int32, atoms []int32) *nodeSet {
 	n := q.n
 	// Per node, stamped with this call's epoch (the graph's scratch, one
 	// question at a time): whether found to hold (queued), whether its
@@ -1105,40 +1106,36 @@ func (q *question) deadUnder(c int32, atoms []int32) map[int32]bool {
 	// in left. A parent counts a child as not holding until the child is
 	// told, so each child is subtracted from each parent's count exactly
 	// once: by init if it was told before, by the loop below if after.
-	if len(n.duInit) < len(n.nodes) { // with room: the graph grows with each new question
-		size := len(n.nodes) + len(n.nodes)/2
-		n.duInit, n.duQueued, n.duTold = make([]uint32, size), make([]uint32, size), make([]uint32, size)
-		n.duAt, n.duEpoch = make([]int32, size), 0
+	inited, queued, told := &n.duInit, &n.duQueued, &n.duTold
+	inited.reset(len(n.nodes))
+	queued.reset(len(n.nodes))
+	told.reset(len(n.nodes))
+	if len(n.duAt) < len(n.nodes) {
+		n.duAt = make([]int32, len(inited.at))
 	}
-	if n.duEpoch++; n.duEpoch == 0 { // wrapped: no stamp may be taken for this call's
-		clear(n.duInit)
-		clear(n.duQueued)
-		clear(n.duTold)
-		n.duEpoch = 1
-	}
-	ep := n.duEpoch
 	left := n.duLeft[:0] // per alternative of an initialised node: children not holding yet; -1: its atom is gone
-	holds := map[int32]bool{}
+	holds := newNodeSet(len(n.nodes))
 	var ready []int32
 	queue := func(v int32) {
-		if n.duQueued[v] != ep {
-			n.duQueued[v] = ep
+		if !queued.has(v) {
+			queued.add(v)
 			ready = append(ready, v)
 		}
 	}
 	init := func(v int32) (at int32, known bool) {
-		if n.duInit[v] == ep {
+		if inited.has(v) {
 			return n.duAt[v], true
 		}
-		n.duInit[v], n.duAt[v] = ep, int32(len(left))
+		inited.add(v)
 		at = int32(len(left))
+		n.duAt[v] = at
 		for _, a := range n.nodes[v].alts {
 			l := int32(0)
 			if a.atom >= 0 && q.atomGone(a.atom, c) {
 				l = -1
 			} else {
 				for _, u := range a.kids {
-					if n.duTold[u] != ep && contains(n.ks[u], c) {
+					if !told.has(u) && contains(n.ks[u], c) {
 						l++
 					}
 				}
@@ -1163,10 +1160,10 @@ func (q *question) deadUnder(c int32, atoms []int32) map[int32]bool {
 	for len(ready) > 0 {
 		v := ready[len(ready)-1]
 		ready = ready[:len(ready)-1]
-		n.duTold[v] = ep
-		holds[v] = true
+		told.add(v)
+		holds.add(v)
 		for _, p := range n.par[v] {
-			if n.duQueued[p.node] == ep || !contains(n.ks[p.node], c) {
+			if queued.has(p.node) || !contains(n.ks[p.node], c) {
 				continue
 			}
 			at, known := init(p.node)
@@ -1184,7 +1181,7 @@ func (q *question) deadUnder(c int32, atoms []int32) map[int32]bool {
 // question returns k's question over n (grown for k's goals), with its
 // special candidates found.
 func (n *necessity) question(k *knocker) *question {
-	q := &question{n: n, k: k, holds: map[int32]map[int32]bool{}, rm: map[int32]*removal{},
+	q := &question{n: n, k: k, holds: map[int32]*nodeSet{}, rm: map[int32]*removal{},
 		gone: map[int32]map[[2]int32]bool{}}
 	for _, g := range k.goals {
 		q.goals = append(q.goals, n.node(modeObtain, g, k.holder))
@@ -1482,13 +1479,10 @@ func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w in
 			hubbed[j>>6] |= 1 << (uint(j) & 63)
 		}
 	}
-	special := make([]map[int32]bool, len(kos)) // position -> the nodes holding under its exempted removal, for a special knock-out
+	special := make([]*nodeSet, len(kos)) // position -> the nodes holding under its exempted removal, for a special knock-out
 	for j, c := range kos {
 		if q.special[c] {
 			special[j] = q.holds[c]
-			if special[j] == nil {
-				special[j] = map[int32]bool{}
-			}
 		}
 	}
 	size := len(n.nodes) * w
@@ -1510,7 +1504,7 @@ func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w in
 		n.masked[v] = true
 		touched = append(touched, v)
 		eachCommon(n.ks[v], kos, func(_, j int) {
-			if special[j] == nil || !special[j][v] {
+			if !special[j].has(v) {
 				m[j>>6] |= 1 << (uint(j) & 63)
 			}
 		})
@@ -1657,6 +1651,46 @@ func (n *necessity) reach(ci int32) {
 		n.due[ci>>6] |= 1 << (uint(ci) & 63)
 	}
 }
+
+// nodeSet is a set of nodes: a bit set over the graph's nodes and the list
+// of its members, in the order added. The nil set is empty.
+type nodeSet struct {
+	bits []uint64
+	list []int32
+}
+
+func newNodeSet(nodes int) *nodeSet { return &nodeSet{bits: make([]uint64, (nodes+63)/64)} }
+
+func (s *nodeSet) has(v int32) bool { return s != nil && bitHas(s.bits, v) }
+
+func (s *nodeSet) add(v int32) {
+	if !bitHas(s.bits, v) {
+		s.bits[v>>6] |= 1 << (uint(v) & 63)
+		s.list = append(s.list, v)
+	}
+}
+
+// stampSet is a set of nodes in scratch that is emptied in constant time:
+// a node is in it when stamped with the current epoch.
+type stampSet struct {
+	at    []uint32
+	epoch uint32
+}
+
+// reset empties the set, making room for nodes 0..size-1 (with more, as
+// graphs grow).
+func (s *stampSet) reset(size int) {
+	if len(s.at) < size {
+		s.at, s.epoch = make([]uint32, size+size/2), 0
+	}
+	if s.epoch++; s.epoch == 0 { // wrapped: no stamp may be taken for the new epoch's
+		clear(s.at)
+		s.epoch = 1
+	}
+}
+
+func (s *stampSet) has(v int32) bool { return s.at[v] == s.epoch }
+func (s *stampSet) add(v int32)      { s.at[v] = s.epoch }
 
 // anyBit reports whether a word of s is not zero.
 func anyBit(s []uint64) bool {
