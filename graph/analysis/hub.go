@@ -46,7 +46,14 @@ type hub struct {
 	// lessened): the levels of the closure from the root, along the walk's
 	// edges, and of the core, along them backwards; nil until needed.
 	fwd, back *levels
-	lost      []int32 // a lessened hub's: the nodes of the full closure it lost
+	lost      []int32    // a lessened hub's: the nodes of the full closure it lost
+	best      *heldShare // the candidate's largest share among what it takes down in the closure, once known
+}
+
+// heldShare is a share and the item where it is held (-1: none known).
+type heldShare struct {
+	share float64
+	of    int32
 }
 
 // levels holds each node's distance from a root in a set, along an

@@ -639,11 +639,19 @@ func (k *knocker) dominated(hit map[int32]bool, down []int32) []graph.ID {
 }
 
 // explainShare fills in the share of the single supplier r and the path to
-// it.
+// it, from what rm takes down.
 func (k *knocker) explainShare(ko *Knockout, r int32, rm *removal, down []int32) {
+	best, bestOf := k.bestShare(r, rm, down)
+	k.explainBest(ko, r, best, bestOf, down)
+}
+
+// bestShare returns the largest known share of the single supplier r (as
+// removal rm counts its firms) among the items of look, and the first item
+// where it holds it; (-1, -1) if none is known.
+func (k *knocker) bestShare(r int32, rm *removal, look []int32) (float64, int32) {
 	e, w := k.e, k.legal
 	country := e.s.Node(r).Kind == graph.KindCountry
-	best, bestOf, via := -1.0, int32(-1), r
+	best, bestOf := -1.0, int32(-1)
 	var group []int32 // a firm's group, sorted (the sum's order)
 	if !country {
 		for g := range e.firmGroup(r, w.asOf) {
@@ -651,9 +659,7 @@ func (k *knocker) explainShare(ko *Knockout, r int32, rm *removal, down []int32)
 		}
 		slices.Sort(group)
 	}
-	for _, x := range down {
-		var sh float64
-		var known bool
+	shareAt := func(x int32) (sh float64, known bool) {
 		if country {
 			if sh, known = w.countedShare(r, x, true); !known {
 				for _, sp := range w.makersOf(x) {
@@ -664,17 +670,29 @@ func (k *knocker) explainShare(ko *Knockout, r int32, rm *removal, down []int32)
 					}
 				}
 			}
-		} else {
-			for _, g := range group {
-				if s, ok := w.countedShare(g, x, false); ok {
-					sh, known = sh+s, true
-				}
+			return sh, known
+		}
+		for _, g := range group {
+			if s, ok := w.countedShare(g, x, false); ok {
+				sh, known = sh+s, true
 			}
 		}
-		if known && sh > best {
+		return sh, known
+	}
+	for _, x := range look {
+		if sh, known := shareAt(x); known && sh > best {
 			best, bestOf = sh, x
 		}
 	}
+	return best, bestOf
+}
+
+// explainBest fills in r's share (best, of item bestOf; none if bestOf is
+// -1) and the path to r through what it takes down.
+func (k *knocker) explainBest(ko *Knockout, r int32, best float64, bestOf int32, down []int32) {
+	e, w := k.e, k.legal
+	country := e.s.Node(r).Kind == graph.KindCountry
+	via := r
 	if bestOf >= 0 {
 		ko.Share, ko.ShareOf = ptr(best), e.s.Node(bestOf).ID
 	}
@@ -693,6 +711,36 @@ func (k *knocker) explainShare(ko *Knockout, r int32, rm *removal, down []int32)
 	if len(ps) > 0 {
 		ko.Path = &ps[0]
 	}
+}
+
+// shareItems returns, sorted, the items where supplier r may have a known
+// share as explainShare counts it: those r, or for a firm a member of its
+// group, or for a country a firm headquartered there, has a supply row to.
+func (k *knocker) shareItems(r int32) []int32 {
+	e, w := k.e, k.legal
+	sups := []int32{r}
+	switch e.s.Node(r).Kind {
+	case graph.KindCountry:
+		for _, ed := range e.in(r, graph.HeadquarteredIn) {
+			if f, _ := e.s.Ends(ed); w.hq(f) == r {
+				sups = append(sups, f)
+			}
+		}
+	case graph.KindFirm:
+		sups = sups[:0]
+		for g := range e.firmGroup(r, w.asOf) {
+			sups = append(sups, g)
+		}
+	}
+	items := []int32{}
+	for _, s := range sups {
+		for _, ed := range e.out(s, graph.Supplies) {
+			_, x := e.s.Ends(ed)
+			items = append(items, x)
+		}
+	}
+	slices.Sort(items)
+	return slices.Compact(items)
 }
 
 // pathVia returns a dependency path from the item to node to through an

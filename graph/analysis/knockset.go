@@ -139,6 +139,7 @@ type necessity struct {
 	hubs        map[int32]*hub    // candidate -> its hub, nil or absent if it has none (see hub)
 	hubAt       map[int32]int     // candidate -> the graph's size when a hub was last tried; absent: never
 	hubHits     int               // knock-outs answered through a hub (tests count them)
+	shareItems  map[int32][]int32 // candidate -> where it may have a known share (see knocker.shareItems)
 	hubLessened int               // of those, through a hub lessened by the holder's exemption (see lessened)
 	clausesOf   map[int32][]int32 // item -> the clause nodes requiring it, nodes [0, clausesAt) (see indexClauses)
 	clausesAt   int
@@ -1290,6 +1291,7 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 	}
 	defer q.release()
 	down, cut := q.marks(kos, nodes, func(v int32) []uint64 { return n.relBuf[int(v)*w : int(v)*w+w] })
+	hubDown := make([][]int32, len(kos)) // position -> what it takes down in its hub's closure, sorted
 	for j, h := range hubs {
 		if h != nil && hit[j] { // the walk reached the core: the whole closure fails
 			n.hubHits++
@@ -1300,7 +1302,7 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 			if q.special[kos[j]] {
 				ds, cs = q.hubMarks(h, kos[j])
 			}
-			down[j] = append(down[j], ds...)
+			hubDown[j] = ds
 			cut[j] = append(cut[j], cs...)
 		}
 	}
@@ -1311,7 +1313,8 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 				ko.Fails = append(ko.Fails, e.s.Node(g).ID)
 			}
 		}
-		ds := settled(down[j])
+		walked := settled(down[j])
+		ds := mergeSorted(walked, hubDown[j])
 		for _, v := range ds {
 			ko.TakesDown = append(ko.TakesDown, e.s.Node(v).ID)
 		}
@@ -1322,7 +1325,27 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 		}
 		ko.DominatedAlternatives = k.dominated(hit, cs)
 		ko.AlternativeAlsoDominated = len(ko.DominatedAlternatives) > 0
-		k.explainShare(&ko, c, q.rm[c], ds)
+		// The share: over what was walked, and over the hub's closure, once
+		// per hub where the exemption changes neither the removal nor the
+		// closure.
+		best, bestOf := k.bestShare(c, q.rm[c], n.withShare(k, c, walked))
+		if hd := hubDown[j]; hd != nil {
+			var hb float64
+			var hbOf int32
+			if h := hubs[j]; q.special[c] {
+				hb, hbOf = k.bestShare(c, q.rm[c], n.withShare(k, c, hd))
+			} else {
+				if h.best == nil {
+					s, of := k.bestShare(c, q.rm[c], n.withShare(k, c, hd))
+					h.best = &heldShare{s, of}
+				}
+				hb, hbOf = h.best.share, h.best.of
+			}
+			if hbOf >= 0 && (hb > best || hb == best && hbOf < bestOf) {
+				best, bestOf = hb, hbOf
+			}
+		}
+		k.explainBest(&ko, c, best, bestOf, ds)
 		if e.s.Node(c).Kind == graph.KindCountry {
 			countries = append(countries, ko)
 		} else {
@@ -1650,6 +1673,57 @@ func (n *necessity) reach(ci int32) {
 	if ci >= 0 { // not solved: not walked
 		n.due[ci>>6] |= 1 << (uint(ci) & 63)
 	}
+}
+
+// mergeSorted returns the union of a and b, each sorted without repeats.
+func mergeSorted(a, b []int32) []int32 {
+	if len(b) == 0 {
+		return a
+	}
+	if len(a) == 0 {
+		return b
+	}
+	out := make([]int32, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			out = append(out, a[i])
+			i++
+		case a[i] > b[j]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
+}
+
+// withShare returns the items of s (sorted) where candidate c may have a
+// known share (see knocker.shareItems, kept per graph), in order.
+func (n *necessity) withShare(k *knocker, c int32, s []int32) []int32 {
+	items, ok := n.shareItems[c]
+	if !ok {
+		if n.shareItems == nil {
+			n.shareItems = map[int32][]int32{}
+		}
+		items = k.shareItems(c)
+		n.shareItems[c] = items
+	}
+	small, large := items, s
+	if len(s) < len(items) {
+		small, large = s, items
+	}
+	var out []int32
+	for _, x := range small {
+		if _, ok := slices.BinarySearch(large, x); ok {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // nodeSet is a set of nodes: a bit set over the graph's nodes and the list
