@@ -384,8 +384,8 @@ func (q *question) hubMarks(h *hub, c int32) (down, cut []int32) {
 			at = append(at, v)
 		}
 	}
-	for ai, ex := range q.exAtom {
-		if ex && contains(n.abits[ai], c) && !q.atomGone(int32(ai), c) {
+	for _, ai := range q.exemptAtoms() {
+		if contains(n.abits[ai], c) && !q.atomGone(ai, c) {
 			for _, u := range n.atomUse[ai] {
 				add(u.node)
 			}

@@ -931,6 +931,7 @@ type question struct {
 	// special candidate the exemption can change (see exemptAtoms); for
 	// the others the shared sets answer. Built on first use.
 	exAtom  []bool
+	exList  []int32 // the atoms exAtom marks, in order; nil until found (see exemptAtoms)
 	exItem  map[int32]bool
 	release func() // clears what failing wrote in the graph's scratch
 }
@@ -1070,8 +1071,11 @@ func (q *question) exempted() []bool {
 // makes or supplies, its fabs, and installed bases at its fabs or of tools
 // bought through what it makes.
 func (q *question) exemptAtoms() []int32 {
+	if q.exList != nil {
+		return q.exList
+	}
 	n := q.n
-	var out []int32
+	out := []int32{}
 	for ai, a := range n.atoms {
 		var hit bool
 		switch a.kind {
@@ -1088,6 +1092,7 @@ func (q *question) exemptAtoms() []int32 {
 			out = append(out, int32(ai))
 		}
 	}
+	q.exList = out
 	return out
 }
 
