@@ -507,32 +507,26 @@ func settled(s []int32) []int32 {
 // such component, and a core is one of them.
 func (n *necessity) rootsOf(cs []int32) []int32 {
 	roots := make([]int32, len(cs))
-	best := make([]int, len(cs))
+	best := make([]int32, len(cs))
 	for j := range roots {
 		roots[j] = -1
 	}
-	count := make([]int, len(cs))
-	first := make([]int32, len(cs))
-	for ci, end := range n.compEnd {
+	for ; n.compsSeen < len(n.compEnd); n.compsSeen++ {
+		ci := n.compsSeen
 		from := int32(0)
 		if ci > 0 {
 			from = n.compEnd[ci-1]
 		}
-		if !n.cyclic[ci] || int(end-from) < hubMin {
-			continue
+		if n.cyclic[ci] && int(n.compEnd[ci]-from) >= hubMin {
+			n.bigComps = append(n.bigComps, n.candsOf(n.order[from:n.compEnd[ci]]))
 		}
-		clear(count)
-		for _, v := range n.order[from:end] {
-			eachCommon(n.ks[v], cs, func(_, j int) {
-				if count[j] == 0 {
-					first[j] = v
+	}
+	for _, bc := range n.bigComps {
+		for j, c := range cs {
+			if i, ok := slices.BinarySearch(bc.cands, c); ok {
+				if k := bc.counts[i]; int(k) >= hubMin && k > best[j] {
+					best[j], roots[j] = k, bc.first[i]
 				}
-				count[j]++
-			})
-		}
-		for j, k := range count {
-			if k >= hubMin && k > best[j] {
-				best[j], roots[j] = k, first[j]
 			}
 		}
 	}
@@ -542,6 +536,35 @@ func (n *necessity) rootsOf(cs []int32) []int32 {
 		}
 	}
 	return roots
+}
+
+// compCands lists the candidates in the K of a large cyclic component's
+// nodes (sorted), how many of its nodes hold each in their K, and the first
+// of them: a component's sets never change, so this is found once.
+type compCands struct{ cands, counts, first []int32 }
+
+// candsOf counts the candidates over the nodes of one component.
+func (n *necessity) candsOf(comp []int32) compCands {
+	if len(n.candCount) < n.e.s.NumNodes() {
+		n.candCount, n.candFirst = make([]int32, n.e.s.NumNodes()), make([]int32, n.e.s.NumNodes())
+	}
+	var seen []int32
+	for _, v := range comp {
+		for _, c := range n.ks[v] {
+			if n.candCount[c] == 0 {
+				n.candFirst[c] = v
+				seen = append(seen, c)
+			}
+			n.candCount[c]++
+		}
+	}
+	slices.Sort(seen)
+	cc := compCands{cands: seen, counts: make([]int32, len(seen)), first: make([]int32, len(seen))}
+	for i, c := range seen {
+		cc.counts[i], cc.first[i] = n.candCount[c], n.candFirst[c]
+		n.candCount[c] = 0
+	}
+	return cc
 }
 
 // descend returns the node below r (in G_c, c's) that r's walk must pass:

@@ -140,6 +140,10 @@ type necessity struct {
 	hubAt       map[int32]int     // candidate -> the graph's size when a hub was last tried; absent: never
 	hubHits     int               // knock-outs answered through a hub (tests count them)
 	shareItems  map[int32][]int32 // candidate -> where it may have a known share (see knocker.shareItems)
+	bigComps    []compCands       // the large cyclic components among the first compsSeen, in order (see rootsOf)
+	compsSeen   int
+	candCount   []int32 // candsOf's scratch, over the snapshot's nodes
+	candFirst   []int32
 	hubLessened int               // of those, through a hub lessened by the holder's exemption (see lessened)
 	clausesOf   map[int32][]int32 // item -> the clause nodes requiring it, nodes [0, clausesAt) (see indexClauses)
 	clausesAt   int
