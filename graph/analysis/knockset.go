@@ -130,11 +130,9 @@ type necessity struct {
 	masked, queued  []bool
 	due             []uint64   // bit set over the components a walk reached and has not passed yet
 	atomMasks       [][]uint64 // atom -> its mask in marks, nil until met
-	// deadUnder's and levels.cutOff's sets (see stampSet), and where a
-	// node's counts start in duLeft.
-	duInit, duQueued, duTold stampSet
-	coSuspect, coChecked     stampSet
-	duAt, duLeft             []int32
+	// deadUnder's and levels.cutOff's sets (see stampSet).
+	duQueued, duTold     stampSet
+	coSuspect, coChecked stampSet
 
 	hubs        map[int32]*hub    // candidate -> its hub, nil or absent if it has none (see hub)
 	hubAt       map[int32]int     // candidate -> the graph's size when a hub was last tried; absent: never
@@ -1100,62 +1098,41 @@ func (q *question) exemptAtoms() []int32 {
 	return out
 }
 
-// deadUnder returns the nodes that fail under c's exempted removal. An
-// exemption only takes less away, so they are among those failing under
-// its removal without exemption (c in K); of those, a node holds again
-// when an alternative does: its atom stays and every child holds. So what
-// holds again is found bottom up, from the alternatives whose atom the
+// deadUnder returns the nodes of c's K (false under its removal without
+// exemption) that hold again under its exempted removal. An exemption only
+// takes less away, so these are all that change; a node holds again when
+// an alternative does: its atom stays and every child in c's K holds
+// again. So they are found bottom up, from the alternatives whose atom the
 // exemption gives back (atoms), through the parents: the least fixed
-// point, counting each alternative's children that do not hold yet. The
-// few nodes above what the holder's group makes are met, not the graph.
+// point. An alternative is looked at when it may have come to hold (its
+// atom came back, or a child was found to hold), so a node with many
+// alternatives costs only those its children lie in. The few nodes above
+// what the holder's group makes are met, not the graph.
 func (q *question) deadUnder(c int32, atoms []int32) *nodeSet {
 	n := q.n
-	// Per node, stamped with this call's epoch (the graph's scratch, one
-	// question at a time): whether found to hold (queued), whether its
-	// parents were told (told), and where its alternatives' counts start
-	// in left. A parent counts a child as not holding until the child is
-	// told, so each child is subtracted from each parent's count exactly
-	// once: by init if it was told before, by the loop below if after.
-	inited, queued, told := &n.duInit, &n.duQueued, &n.duTold
-	inited.reset(len(n.nodes))
+	// queued: found to hold; told: found to hold, its parents looked at.
+	// Both in the graph's scratch, emptied per call.
+	queued, told := &n.duQueued, &n.duTold
 	queued.reset(len(n.nodes))
 	told.reset(len(n.nodes))
-	if len(n.duAt) < len(n.nodes) {
-		n.duAt = make([]int32, len(inited.at))
-	}
-	left := n.duLeft[:0] // per alternative of an initialised node: children not holding yet; -1: its atom is gone
 	holds := newNodeSet(len(n.nodes))
 	var ready []int32
-	queue := func(v int32) {
-		if !queued.has(v) {
-			queued.add(v)
-			ready = append(ready, v)
+	// try queues node v if its alternative alt holds.
+	try := func(v, alt int32) {
+		if queued.has(v) {
+			return
 		}
-	}
-	init := func(v int32) (at int32, known bool) {
-		if inited.has(v) {
-			return n.duAt[v], true
-		}
-		inited.add(v)
-		at = int32(len(left))
-		n.duAt[v] = at
-		for _, a := range n.nodes[v].alts {
-			l := int32(0)
-			if a.atom >= 0 && q.atomGone(a.atom, c) {
-				l = -1
-			} else {
-				for _, u := range a.kids {
-					if !told.has(u) && contains(n.ks[u], c) {
-						l++
-					}
-				}
-				if l == 0 {
-					queue(v)
-				}
+		a := n.nodes[v].alts[alt]
+		for _, u := range a.kids {
+			if !told.has(u) && contains(n.ks[u], c) {
+				return
 			}
-			left = append(left, l)
 		}
-		return at, false
+		if a.atom >= 0 && q.atomGone(a.atom, c) {
+			return
+		}
+		queued.add(v)
+		ready = append(ready, v)
 	}
 	for _, ai := range atoms {
 		if !contains(n.abits[ai], c) || q.atomGone(ai, c) {
@@ -1163,7 +1140,7 @@ func (q *question) deadUnder(c int32, atoms []int32) *nodeSet {
 		}
 		for _, u := range n.atomUse[ai] {
 			if contains(n.ks[u.node], c) {
-				init(u.node)
+				try(u.node, u.alt)
 			}
 		}
 	}
@@ -1173,18 +1150,11 @@ func (q *question) deadUnder(c int32, atoms []int32) *nodeSet {
 		told.add(v)
 		holds.add(v)
 		for _, p := range n.par[v] {
-			if queued.has(p.node) || !contains(n.ks[p.node], c) {
-				continue
-			}
-			at, known := init(p.node)
-			if i := at + p.alt; known && left[i] > 0 { // initialised before v was told: counted v as not holding
-				if left[i]--; left[i] == 0 {
-					queue(p.node)
-				}
+			if !queued.has(p.node) && contains(n.ks[p.node], c) {
+				try(p.node, p.alt)
 			}
 		}
 	}
-	n.duLeft = left
 	return holds
 }
 
