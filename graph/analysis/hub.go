@@ -376,16 +376,17 @@ func (q *question) lessened(h *hub, c int32) *hub {
 func (q *question) hubMarks(h *hub, c int32) (down, cut []int32) {
 	n := q.n
 	q.exempted()
-	seen := map[int32]bool{}
+	seen := &n.seen
+	seen.reset(len(n.nodes))
 	var at []int32
 	add := func(v int32) {
-		if h.has(v) && !seen[v] {
-			seen[v] = true
+		if h.has(v) && !seen.has(v) {
+			seen.add(v)
 			at = append(at, v)
 		}
 	}
 	for _, ai := range q.exemptAtoms() {
-		if contains(n.abits[ai], c) && !q.atomGone(ai, c) {
+		if len(n.atomUse[ai]) > 0 && contains(n.abits[ai], c) && !q.atomGone(ai, c) {
 			for _, u := range n.atomUse[ai] {
 				add(u.node)
 			}
@@ -393,13 +394,14 @@ func (q *question) hubMarks(h *hub, c int32) (down, cut []int32) {
 	}
 	n.indexClauses()
 	for y := range q.exItem {
-		if contains(n.cutAll(y), c) && !q.cutAllGone(y, c) {
+		if len(n.clausesOf[y]) > 0 && contains(n.cutAll(y), c) && !q.cutAllGone(y, c) {
 			for _, v := range n.clausesOf[y] {
 				add(v)
 			}
 		}
 	}
-	one := func(int32) []uint64 { return []uint64{1} }
+	bit := []uint64{1}
+	one := func(int32) []uint64 { return bit } // marks only reads it
 	d0, c0 := n.unexempted().marks([]int32{c}, append(at, h.lost...), one)
 	d1, c1 := q.marks([]int32{c}, at, one)
 	return h.down.corrected(d0[0], d1[0]), h.cut.corrected(c0[0], c1[0])

@@ -133,6 +133,8 @@ type necessity struct {
 	// deadUnder's and levels.cutOff's sets (see stampSet).
 	duQueued, duTold     stampSet
 	coSuspect, coChecked stampSet
+	seen                 stampSet  // a scratch set for one loop at a time (hubMarks, candidates)
+	removers             [][]int32 // atom -> removersOf it, nil until asked
 
 	hubs        map[int32]*hub    // candidate -> its hub, nil or absent if it has none (see hub)
 	hubAt       map[int32]int     // candidate -> the graph's size when a hub was last tried; absent: never
@@ -1216,15 +1218,16 @@ func (n *necessity) answer(k *knocker) (int, []Knockout, []Knockout) {
 func (q *question) candidates() int {
 	n := q.n
 	var atoms []int32
-	seen := map[int32]bool{}
+	seen := &n.seen
+	seen.reset(len(n.nodes))
 	stack := slices.Clone(q.goals)
 	for len(stack) > 0 {
 		i := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if seen[i] {
+		if seen.has(i) {
 			continue
 		}
-		seen[i] = true
+		seen.add(i)
 		if n.support[i] < 0 {
 			// Not derivable in the replay (it should be): every atom then
 			// stands in for the derivation, which keeps the count a bound.
@@ -1240,19 +1243,42 @@ func (q *question) candidates() int {
 		}
 		stack = append(stack, a.kids...)
 	}
-	cands := map[int32]bool{}
-	walked := map[int32]bool{}
+	cands := &n.seen // free again: the derivation's nodes are walked
+	cands.reset(n.e.s.NumNodes())
+	count := 0
 	for _, ai := range atoms {
-		n.walk(n.atoms[ai], walked, func(c int32) {
-			if c < 0 || q.k.exempt[c] {
-				return
+		for _, c := range n.removersOf(ai) {
+			if !q.k.exempt[c] && !cands.has(c) {
+				cands.add(c)
+				count++
 			}
-			if kind := n.w.s.Node(c).Kind; kind == graph.KindFirm || kind == graph.KindCountry {
-				cands[c] = true
-			}
-		})
+		}
 	}
-	return len(cands)
+	return count
+}
+
+// removersOf returns the firms and countries that may take atom ai away
+// (see walk), sorted; kept per graph, since they depend on the day alone.
+func (n *necessity) removersOf(ai int32) []int32 {
+	if len(n.removers) < len(n.atoms) {
+		n.removers = append(n.removers, make([][]int32, len(n.atoms)-len(n.removers))...)
+	}
+	if rs := n.removers[ai]; rs != nil {
+		return rs
+	}
+	rs := []int32{}
+	n.walk(n.atoms[ai], map[int32]bool{}, func(c int32) {
+		if c < 0 {
+			return
+		}
+		if kind := n.w.s.Node(c).Kind; kind == graph.KindFirm || kind == graph.KindCountry {
+			rs = append(rs, c)
+		}
+	})
+	slices.Sort(rs)
+	rs = slices.Compact(rs)
+	n.removers[ai] = rs
+	return rs
 }
 
 // explain describes the knock-outs kos (candidates, sorted): the goals
