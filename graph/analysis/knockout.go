@@ -406,7 +406,8 @@ type knocker struct {
 	cone      []bool            // node -> its evaluation can be read by the goals' (see readCone)
 	rev       map[int32][]int32 // the reverse cone, built on first use (see reverseCone)
 	pathMemo  map[pathKey][]Path
-	tree      *pathTree // the paths from root, when it is not a firm (see paths)
+	tree      *pathTree         // the paths from root, when it is not a firm (see paths)
+	adj       map[int32][]int32 // node -> the nodes an edge joins it to, sorted (see pathVia)
 }
 
 // readCone marks the items whose evaluation the goals' evaluation can read,
@@ -713,6 +714,31 @@ func (k *knocker) explainBest(ko *Knockout, r int32, best float64, bestOf int32,
 	}
 }
 
+// adjacent returns the nodes an edge (of any kind, either way) joins v to,
+// sorted: a one-step path from v reaches no other.
+func (k *knocker) adjacent(v int32) []int32 {
+	if ns, ok := k.adj[v]; ok {
+		return ns
+	}
+	s := k.e.s
+	ns := []int32{}
+	for _, ed := range s.Out(v) {
+		_, to := s.Ends(ed)
+		ns = append(ns, to)
+	}
+	for _, ed := range s.In(v) {
+		from, _ := s.Ends(ed)
+		ns = append(ns, from)
+	}
+	slices.Sort(ns)
+	ns = slices.Compact(ns)
+	if k.adj == nil {
+		k.adj = map[int32][]int32{}
+	}
+	k.adj[v] = ns
+	return ns
+}
+
 // shareItems returns, sorted, the items where supplier r may have a known
 // share as explainShare counts it: those r, or for a firm a member of its
 // group, or for a country a firm headquartered there, has a supply row to.
@@ -750,16 +776,23 @@ func (k *knocker) shareItems(r int32) []int32 {
 func (k *knocker) pathVia(to int32, via graph.ID, down []int32) []Path {
 	e := k.e
 	from, target := e.s.Node(k.root).ID, e.s.Node(to).ID
-	var mids []graph.ID
-	if via != "" {
-		mids = append(mids, via)
-	}
-	for _, x := range down {
-		mids = append(mids, e.s.Node(x).ID)
-	}
-	for _, m := range mids {
-		if m == from {
+	near := k.adjacent(to)
+	for i := -1; i < len(down); i++ { // via first, then what is taken down
+		var mi int32
+		switch {
+		case i >= 0:
+			mi = down[i]
+		case via != "":
+			var ok bool
+			if mi, ok = e.s.Index(via); !ok {
+				continue
+			}
+		default:
 			continue
+		}
+		m := e.s.Node(mi).ID
+		if _, ok := slices.BinarySearch(near, mi); !ok || m == from {
+			continue // no edge joins m to the supplier: no one-step tail
 		}
 		head := k.paths(from, m, MaxDepth)
 		tail := k.paths(m, target, 1)
