@@ -1045,7 +1045,10 @@ func (q *question) atomGone(ai, c int32) bool {
 // cutAllGone reports whether c's removal (exempted) takes every route to x
 // away.
 func (q *question) cutAllGone(x, c int32) bool {
-	if q.exempted(); !q.special[c] || !q.exItem[x] {
+	if !q.special[c] {
+		return contains(q.n.cutAll(x), c)
+	}
+	if q.exempted(); !q.exItem[x] {
 		return contains(q.n.cutAll(x), c)
 	}
 	return q.everyRouteGone(c, q.n.w.sources(x))
