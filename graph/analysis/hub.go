@@ -34,9 +34,10 @@ import (
 // The closure and the marks hold for as long as the necessity graph: old
 // nodes keep their sets and never point to new ones. They are G_c's
 // without the holder's exemption, so a special knock-out (one the
-// exemption changes) uses its hub only when no node holding again under
-// the exemption is in the closure, and its marks are corrected where the
-// exemption can change them (see hubMarks); otherwise it is walked.
+// exemption changes) uses its hub as it is only when no node holding again
+// under the exemption is in the closure, and otherwise the hub lessened by
+// those nodes (see lessened); its marks are corrected where the exemption
+// changes them (see hubMarks).
 type hub struct {
 	root      int32
 	in, core  []uint64 // bit sets over the nodes when built

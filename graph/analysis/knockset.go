@@ -1322,7 +1322,7 @@ func (q *question) explain(kos []int32) (firms, countries []Knockout) {
 			}
 		}
 		walked := settled(down[j])
-		ds := mergeSorted(walked, hubDown[j])
+		ds := union(nil, walked, hubDown[j])
 		for _, v := range ds {
 			ko.TakesDown = append(ko.TakesDown, e.s.Node(v).ID)
 		}
@@ -1681,33 +1681,6 @@ func (n *necessity) reach(ci int32) {
 	if ci >= 0 { // not solved: not walked
 		n.due[ci>>6] |= 1 << (uint(ci) & 63)
 	}
-}
-
-// mergeSorted returns the union of a and b, each sorted without repeats.
-func mergeSorted(a, b []int32) []int32 {
-	if len(b) == 0 {
-		return a
-	}
-	if len(a) == 0 {
-		return b
-	}
-	out := make([]int32, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			out = append(out, a[i])
-			i++
-		case a[i] > b[j]:
-			out = append(out, b[j])
-			j++
-		default:
-			out = append(out, a[i])
-			i, j = i+1, j+1
-		}
-	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
 }
 
 // withShare returns the items of s (sorted) where candidate c may have a
