@@ -62,7 +62,6 @@ type heldShare struct {
 type levels struct {
 	root  int32
 	level []int32 // node -> its level; -1: not in the set (nodes past its end neither)
-	size  int     // the set's size
 }
 
 func (l *levels) of(v int32) int32 {
@@ -90,7 +89,6 @@ func newLevels(r int32, nodes int, next func(v int32, f func(u int32))) *levels 
 			}
 		})
 	}
-	l.size = len(queue)
 	return l
 }
 
