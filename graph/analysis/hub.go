@@ -71,38 +71,42 @@ func (l *levels) of(v int32) int32 {
 	return l.level[v]
 }
 
-// newLevels finds the levels of the nodes r reaches through next (which
-// calls f on v's successors in the set).
-func newLevels(r int32, nodes int, next func(v int32, f func(u int32))) *levels {
+// adjacency appends a node's successors (or predecessors) in a set to buf.
+type adjacency func(v int32, buf []int32) []int32
+
+// newLevels finds the levels of the nodes r reaches through next.
+func newLevels(r int32, nodes int, next adjacency) *levels {
 	l := &levels{root: r, level: make([]int32, nodes)}
 	for i := range l.level {
 		l.level[i] = -1
 	}
 	l.level[r] = 0
 	queue := []int32{r}
+	var buf []int32
 	for head := 0; head < len(queue); head++ {
 		v := queue[head]
-		next(v, func(u int32) {
+		buf = next(v, buf[:0])
+		for _, u := range buf {
 			if l.level[u] < 0 {
 				l.level[u] = l.level[v] + 1
 				queue = append(queue, u)
 			}
-		})
+		}
 	}
 	return l
 }
 
 // cutOff returns the nodes of the set the root no longer reaches once the
-// nodes gone are taken out (gone ones of the set included); prev calls f
-// on v's predecessors in the set, next on its successors. all reports
-// whether the root itself is gone.
+// nodes gone are taken out (gone ones of the set included); prev gives a
+// node's predecessors in the set, next its successors. all reports whether
+// the root itself is gone.
 //
 // A node keeps a path from the root if a predecessor one level up keeps
 // one: so only the nodes whose every such predecessor is gone or suspect
 // are suspect, found level by level down from the gone nodes. A suspect
 // may still be reached sideways, from a node that kept its path: those
 // reached so are searched from there, and the other suspects are lost.
-func (l *levels) cutOff(gone *nodeSet, suspect, checked *stampSet, prev, next func(v int32, f func(u int32))) (lost []int32, all bool) {
+func (l *levels) cutOff(gone *nodeSet, suspect, checked *stampSet, prev, next adjacency) (lost []int32, all bool) {
 	if gone.has(l.root) {
 		return nil, true
 	}
@@ -110,12 +114,14 @@ func (l *levels) cutOff(gone *nodeSet, suspect, checked *stampSet, prev, next fu
 	checked.reset(len(l.level))
 	var heap []int64 // level<<32 | node, the nodes to check, least level first
 	push := func(u int32) { heap = heapPush(heap, int64(l.level[u])<<32|int64(u)) }
+	var buf []int32
 	below := func(v int32) {
-		next(v, func(u int32) {
+		buf = next(v, buf[:0])
+		for _, u := range buf {
 			if l.of(u) == l.level[v]+1 && !gone.has(u) && !suspect.has(u) {
 				push(u)
 			}
-		})
+		}
 	}
 	for _, v := range gone.list {
 		if l.of(v) >= 0 {
@@ -133,11 +139,13 @@ func (l *levels) cutOff(gone *nodeSet, suspect, checked *stampSet, prev, next fu
 		}
 		checked.add(u)
 		kept := false
-		prev(u, func(p int32) {
-			if !kept && l.of(p) == l.level[u]-1 && !gone.has(p) && !suspect.has(p) {
+		buf = prev(u, buf[:0])
+		for _, p := range buf {
+			if l.of(p) == l.level[u]-1 && !gone.has(p) && !suspect.has(p) {
 				kept = true
+				break
 			}
-		})
+		}
 		if !kept {
 			suspect.add(u)
 			suspects = append(suspects, u)
@@ -150,22 +158,25 @@ func (l *levels) cutOff(gone *nodeSet, suspect, checked *stampSet, prev, next fu
 	reached.reset(len(l.level))
 	var stack []int32
 	for _, u := range suspects {
-		prev(u, func(p int32) {
-			if !reached.has(u) && l.of(p) >= 0 && !gone.has(p) && !suspect.has(p) {
+		buf = prev(u, buf[:0])
+		for _, p := range buf {
+			if l.of(p) >= 0 && !gone.has(p) && !suspect.has(p) {
 				reached.add(u)
 				stack = append(stack, u)
+				break
 			}
-		})
+		}
 	}
 	for len(stack) > 0 {
 		v := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		next(v, func(u int32) {
+		buf = next(v, buf[:0])
+		for _, u := range buf {
 			if suspect.has(u) && !reached.has(u) {
 				reached.add(u)
 				stack = append(stack, u)
 			}
-		})
+		}
 	}
 	for _, u := range suspects {
 		if !reached.has(u) {
@@ -325,24 +336,26 @@ func (q *question) hubsFor(kos []int32) []*hub {
 // holding ones that may have lost their path are searched (see cutOff).
 func (q *question) lessened(h *hub, c int32) *hub {
 	n := q.n
-	kidsIn := func(set []uint64) func(int32, func(int32)) {
-		return func(v int32, f func(int32)) {
+	kidsIn := func(set []uint64) adjacency {
+		return func(v int32, buf []int32) []int32 {
 			for _, a := range n.nodes[v].alts {
 				for _, u := range a.kids {
 					if bitHas(set, u) {
-						f(u)
+						buf = append(buf, u)
 					}
 				}
 			}
+			return buf
 		}
 	}
-	parentsIn := func(set []uint64) func(int32, func(int32)) {
-		return func(v int32, f func(int32)) {
+	parentsIn := func(set []uint64) adjacency {
+		return func(v int32, buf []int32) []int32 {
 			for _, p := range n.par[v] {
 				if bitHas(set, p.node) {
-					f(p.node)
+					buf = append(buf, p.node)
 				}
 			}
+			return buf
 		}
 	}
 	if h.fwd == nil {

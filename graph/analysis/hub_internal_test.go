@@ -105,16 +105,8 @@ func TestCutOffAsSearched(t *testing.T) {
 			a, b := int32(rng.IntN(nodes)), int32(rng.IntN(nodes))
 			out[a], in[b] = append(out[a], b), append(in[b], a)
 		}
-		next := func(v int32, f func(int32)) {
-			for _, u := range out[v] {
-				f(u)
-			}
-		}
-		prev := func(v int32, f func(int32)) {
-			for _, u := range in[v] {
-				f(u)
-			}
-		}
+		next := func(v int32, buf []int32) []int32 { return append(buf, out[v]...) }
+		prev := func(v int32, buf []int32) []int32 { return append(buf, in[v]...) }
 		root := int32(rng.IntN(nodes))
 		tr := newLevels(root, nodes, next)
 		gone := newNodeSet(nodes)
