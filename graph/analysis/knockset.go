@@ -133,8 +133,11 @@ type necessity struct {
 	// deadUnder's and levels.cutOff's sets (see stampSet).
 	duQueued, duTold     stampSet
 	coSuspect, coChecked stampSet
-	seen                 stampSet  // a scratch set for one loop at a time (hubMarks, candidates)
-	removers             [][]int32 // atom -> removersOf it, nil until asked
+	seen                 stampSet          // a scratch set for one loop at a time (hubMarks, candidates)
+	removers             [][]int32         // atom -> removersOf it, nil until asked
+	atomsOfItem          map[int32][]int32 // item -> the atoms indexAtoms files under it, and
+	atomsOfFab           map[int32][]int32 // fab -> those filed under it, for atoms [0, atomsIndexed)
+	atomsIndexed         int
 
 	hubs        map[int32]*hub    // candidate -> its hub, nil or absent if it has none (see hub)
 	hubAt       map[int32]int     // candidate -> the graph's size when a hub was last tried; absent: never
@@ -1082,25 +1085,48 @@ func (q *question) exemptAtoms() []int32 {
 		return q.exList
 	}
 	n := q.n
+	n.indexAtoms()
 	out := []int32{}
-	for ai, a := range n.atoms {
-		var hit bool
+	for y := range q.items {
+		out = append(out, n.atomsOfItem[y]...)
+	}
+	for f := range q.fabs {
+		out = append(out, n.atomsOfFab[f]...)
+	}
+	slices.Sort(out)
+	q.exList = slices.Compact(out)
+	return q.exList
+}
+
+// indexAtoms brings atomsOfItem and atomsOfFab up to date: the atoms an
+// item or a fab can give back when its maker or operator is exempt (see
+// exemptAtoms): routes to and in-house makers of the item, installed bases
+// of tools bought through it; the fab, installed bases at it.
+func (n *necessity) indexAtoms() {
+	if n.atomsOfItem == nil {
+		n.atomsOfItem, n.atomsOfFab = map[int32][]int32{}, map[int32][]int32{}
+	}
+	for ; n.atomsIndexed < len(n.atoms); n.atomsIndexed++ {
+		ai, a := int32(n.atomsIndexed), n.atoms[n.atomsIndexed]
+		item := func(y int32) {
+			if l := n.atomsOfItem[y]; len(l) == 0 || l[len(l)-1] != ai {
+				n.atomsOfItem[y] = append(l, ai)
+			}
+		}
 		switch a.kind {
 		case atomRoute:
-			hit = q.items[a.a]
+			item(a.a)
 		case atomInHouse:
-			hit = q.items[a.b]
+			item(a.b)
 		case atomFab:
-			hit = q.fabs[a.a]
+			n.atomsOfFab[a.a] = append(n.atomsOfFab[a.a], ai)
 		case atomHeld:
-			hit = q.fabs[a.a] || slices.ContainsFunc(n.w.sources(a.b), func(r route) bool { return q.items[r.y] })
-		}
-		if hit {
-			out = append(out, int32(ai))
+			n.atomsOfFab[a.a] = append(n.atomsOfFab[a.a], ai)
+			for _, r := range n.w.sources(a.b) {
+				item(r.y)
+			}
 		}
 	}
-	q.exList = out
-	return out
 }
 
 // deadUnder returns the nodes of c's K (false under its removal without
