@@ -412,47 +412,11 @@ func (q *question) hubMarks(h *hub, c int32) (down, cut []int32) {
 			}
 		}
 	}
-	d0, c0 := n.unexempted().marksOf(c, append(at, h.lost...))
-	d1, c1 := q.marksOf(c, at)
-	return h.down.corrected(d0, d1), h.cut.corrected(c0, c1)
-}
-
-// marksOf is marks for the one knock-out c failing at every node given:
-// the same items, as often.
-func (q *question) marksOf(c int32, nodes []int32) (down, cut []int32) {
-	n := q.n
-	for _, v := range nodes {
-		nd := &n.nodes[v]
-		switch nd.kind {
-		case nodeClause:
-			for _, a := range nd.cl.alts {
-				if q.cutAllGone(a.node, c) {
-					cut = append(cut, a.node)
-				}
-			}
-			continue
-		case nodeMake:
-			continue
-		}
-		gone := false // an alternative's atom is taken away: c takes nd.x down
-		for _, a := range nd.alts {
-			if a.atom < 0 {
-				continue
-			}
-			g := q.atomGone(a.atom, c)
-			if at := n.atoms[a.atom]; at.kind == atomFab {
-				if g {
-					down = append(down, at.a)
-				}
-				continue
-			}
-			gone = gone || g
-		}
-		if gone {
-			down = append(down, nd.x)
-		}
-	}
-	return down, cut
+	bit := []uint64{1}
+	one := func(int32) []uint64 { return bit } // marks only reads it
+	d0, c0 := n.unexempted().marks([]int32{c}, append(at, h.lost...), one)
+	d1, c1 := q.marks([]int32{c}, at, one)
+	return h.down.corrected(d0[0], d1[0]), h.cut.corrected(c0[0], c1[0])
 }
 
 // indexClauses brings clausesOf up to date: item -> the clause nodes

@@ -655,10 +655,7 @@ func (k *knocker) bestShare(r int32, rm *removal, look []int32) (float64, int32)
 	best, bestOf := -1.0, int32(-1)
 	var group []int32 // a firm's group, sorted (the sum's order)
 	if !country {
-		for g := range e.firmGroup(r, w.asOf) {
-			group = append(group, g)
-		}
-		slices.Sort(group)
+		group = k.group(r)
 	}
 	shareAt := func(x int32) (sh float64, known bool) {
 		if country {
@@ -693,11 +690,10 @@ func (k *knocker) bestShare(r int32, rm *removal, look []int32) (float64, int32)
 func (k *knocker) explainBest(ko *Knockout, r int32, best float64, bestOf int32, down []int32) {
 	e, w := k.e, k.legal
 	country := e.s.Node(r).Kind == graph.KindCountry
-	via := r
 	if bestOf >= 0 {
 		ko.Share, ko.ShareOf = ptr(best), e.s.Node(bestOf).ID
 	}
-	ps := k.pathVia(via, ko.ShareOf, down)
+	ps := k.pathVia(r, bestOf, down)
 	if len(ps) == 0 && country && bestOf >= 0 {
 		top, topShare := int32(-1), -1.0
 		for _, sp := range w.makersOf(bestOf) {
@@ -706,7 +702,7 @@ func (k *knocker) explainBest(ko *Knockout, r int32, best float64, bestOf int32,
 			}
 		}
 		if top >= 0 {
-			ps = k.pathVia(top, ko.ShareOf, down)
+			ps = k.pathVia(top, bestOf, down)
 		}
 	}
 	if len(ps) > 0 {
@@ -739,6 +735,16 @@ func (k *knocker) adjacent(v int32) []int32 {
 	return ns
 }
 
+// group returns firm r's group (see firmGroup), sorted.
+func (k *knocker) group(r int32) []int32 {
+	var g []int32
+	for f := range k.e.firmGroup(r, k.legal.asOf) {
+		g = append(g, f)
+	}
+	slices.Sort(g)
+	return g
+}
+
 // shareItems returns, sorted, the items where supplier r may have a known
 // share as explainShare counts it: those r, or for a firm a member of its
 // group, or for a country a firm headquartered there, has a supply row to.
@@ -753,10 +759,7 @@ func (k *knocker) shareItems(r int32) []int32 {
 			}
 		}
 	case graph.KindFirm:
-		sups = sups[:0]
-		for g := range e.firmGroup(r, w.asOf) {
-			sups = append(sups, g)
-		}
+		sups = k.group(r)
 	}
 	items := []int32{}
 	for _, s := range sups {
@@ -770,39 +773,37 @@ func (k *knocker) shareItems(r int32) []int32 {
 }
 
 // pathVia returns a dependency path from the item to node to through an
-// item the removal takes down (first the one of via, if any): the path to
+// item the removal takes down (first via, unless it is -1): the path to
 // that item joined to the path from it to the supplier. Failing that, the
 // shortest path to the supplier.
-func (k *knocker) pathVia(to int32, via graph.ID, down []int32) []Path {
+func (k *knocker) pathVia(to, via int32, down []int32) []Path {
 	e := k.e
 	from, target := e.s.Node(k.root).ID, e.s.Node(to).ID
 	near := k.adjacent(to)
-	for i := -1; i < len(down); i++ { // via first, then what is taken down
-		var mi int32
-		switch {
-		case i >= 0:
-			mi = down[i]
-		case via != "":
-			var ok bool
-			if mi, ok = e.s.Index(via); !ok {
-				continue
-			}
-		default:
-			continue
+	through := func(mi int32) []Path {
+		if _, ok := slices.BinarySearch(near, mi); !ok || mi == k.root {
+			return nil // no edge joins it to the supplier: no one-step tail
 		}
 		m := e.s.Node(mi).ID
-		if _, ok := slices.BinarySearch(near, mi); !ok || m == from {
-			continue // no edge joins m to the supplier: no one-step tail
-		}
 		head := k.paths(from, m, MaxDepth)
 		tail := k.paths(m, target, 1)
 		if len(head) == 0 || len(tail) == 0 {
-			continue
+			return nil
 		}
 		p := Path{Nodes: append(slices.Clone(head[0].Nodes), tail[0].Nodes[1:]...),
 			Edges: append(slices.Clone(head[0].Edges), tail[0].Edges...)}
 		p.Length = len(p.Edges)
 		return []Path{p}
+	}
+	if via >= 0 {
+		if ps := through(via); ps != nil {
+			return ps
+		}
+	}
+	for _, x := range down {
+		if ps := through(x); ps != nil {
+			return ps
+		}
 	}
 	return k.paths(from, target, MaxDepth)
 }

@@ -1048,10 +1048,10 @@ func (q *question) atomGone(ai, c int32) bool {
 // cutAllGone reports whether c's removal (exempted) takes every route to x
 // away.
 func (q *question) cutAllGone(x, c int32) bool {
-	if !q.special[c] {
-		return contains(q.n.cutAll(x), c)
+	if q.special[c] {
+		q.exempted()
 	}
-	if q.exempted(); !q.exItem[x] {
+	if !q.special[c] || !q.exItem[x] { // the shared sets answer
 		return contains(q.n.cutAll(x), c)
 	}
 	return q.everyRouteGone(c, q.n.w.sources(x))
@@ -1570,7 +1570,8 @@ func (q *question) failing(kos, roots []int32, hubs []*hub) (nodes []int32, w in
 	seg := func(v int32) []uint64 { return rel[int(v)*w : int(v)*w+w] }
 	// pass ORs what v fails under (but the knock-outs stopped at v, see
 	// hubs), restricted to each child's K, into the child; it reports the
-	// children of component comp that gained.
+	// children of component comp that gained, and marks the components of
+	// the others that gained as reached.
 	var gained []int32
 	var fwd []uint64
 	if hubbed != nil {
@@ -1720,17 +1721,7 @@ func (n *necessity) withShare(k *knocker, c int32, s []int32) []int32 {
 		items = k.shareItems(c)
 		n.shareItems[c] = items
 	}
-	small, large := items, s
-	if len(s) < len(items) {
-		small, large = s, items
-	}
-	var out []int32
-	for _, x := range small {
-		if _, ok := slices.BinarySearch(large, x); ok {
-			out = append(out, x)
-		}
-	}
-	return out
+	return intersect(nil, s, items)
 }
 
 // nodeSet is a set of nodes: a bit set over the graph's nodes and the list
